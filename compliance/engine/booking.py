@@ -1,0 +1,118 @@
+"""Tidbokning genom 1177.se (§2.1.1): the TB requirements and the booking level (nivå)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .text import pct
+from .types import EXEMPT, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, BookingFigures, Judgement, UnitFacts
+
+# Trend requirements: code → (part field, whole field, Swedish noun phrase)
+TRENDS = {
+    "TB2-OMBOKA-ANDEL": ("booked_reschedulable", "booked_total", "ombokningsbara tider"),
+    "TB3-OPPEN-KALLELSE-ANDEL": ("slots_open_invitation", "slots_total", "tider via öppen kallelse"),
+    "TB3-INVANARBOKNING-ANDEL": ("slots_citizen_bookable", "slots_total", "tider som invånaren själv kan boka"),
+}
+WHOLE_WORDS = {"booked_total": "inga bokade tider", "slots_total": "inga bokningsbara tider"}
+OK_FOR_LEVEL = frozenset({MET, EXEMPT, NOT_APPLICABLE})
+
+
+def judge_booking(facts: UnitFacts, codes: list[str]) -> dict[str, Judgement]:
+    """TB statuses for a unit the TB requirements apply to (applicability is decided by the caller)."""
+    period = facts.current_period
+    if period is None:
+        return {c: Judgement(NO_DATA, "Ingen tidbokningsschemaperiod har börjat per detta datum") for c in codes}
+    figures = facts.booking_current
+    if figures is None:
+        return {c: Judgement(NO_DATA, f"Bokningsuppgifter saknas för perioden {period.code}") for c in codes}
+    judges = {
+        "TB1-VISA": lambda: _all_booked(figures, "booked_visible", "syns på 1177.se", "alla ska synas", period.code),
+        "TB1-AVBOKA": lambda: _all_booked(
+            figures, "booked_cancellable", "går att avboka på 1177.se", "alla ska gå att avboka", period.code),
+        "TB2-OMBOKA": lambda: _at_least_one(
+            figures.booked_reschedulable, f"av {figures.booked_total} bokade tider går att omboka på 1177.se"),
+        "TB2-FRAMFORHALLNING": lambda: _lookahead(figures),
+        "TB3-OPPEN-KALLELSE": lambda: _at_least_one(
+            figures.slots_open_invitation, f"av {figures.slots_total} bokningsbara tider erbjuds via öppen kallelse"),
+        "TB3-INVANARBOKNING": lambda: _at_least_one(
+            figures.slots_citizen_bookable, f"av {figures.slots_total} bokningsbara tider kan invånaren själv boka"),
+    }
+    for code in TRENDS:
+        judges[code] = lambda code=code: _trend(facts, code)
+    return {code: judges[code]() for code in codes}
+
+
+def _all_booked(figures: BookingFigures, part_field: str, what: str, goal: str, period: str) -> Judgement:
+    total, part = figures.booked_total, getattr(figures, part_field)
+    if total == 0:
+        return Judgement(NO_DATA, f"Inga bokade tider rapporterade för perioden {period}")
+    status = MET if part == total else NOT_MET
+    return Judgement(status, f"{part} av {total} bokade tider ({pct(part, total)}) {what} — {goal}", part / total)
+
+
+def _at_least_one(part: int, what: str) -> Judgement:
+    status = MET if part > 0 else NOT_MET
+    return Judgement(status, f"{part} {what} — minst en ska finnas", float(part))
+
+
+def _lookahead(figures: BookingFigures) -> Judgement:
+    weeks = figures.lookahead_weeks
+    status = MET if weeks >= 8 else NOT_MET
+    shown = f"{weeks.normalize():f}".replace(".", ",")
+    return Judgement(status, f"Tider finns {shown} veckor fram — minst 8 veckor krävs", float(weeks))
+
+
+def _share(figures: BookingFigures | None, part_field: str, whole_field: str) -> Fraction | None:
+    if figures is None or getattr(figures, whole_field) == 0:
+        return None
+    return Fraction(getattr(figures, part_field), getattr(figures, whole_field))
+
+
+def _trend(facts: UnitFacts, code: str) -> Judgement:
+    """met when s == 1 or s > p, and s ≥ the action plan's target when one is set; not judgeable
+    (not_applicable) without a previous period with figures and a non-zero denominator."""
+    part_field, whole_field, noun = TRENDS[code]
+    current = facts.booking_current
+    s = _share(current, part_field, whole_field)
+    if s is None:
+        return Judgement(NO_DATA, f"Andelen {noun} kan inte räknas: {WHOLE_WORDS[whole_field]} perioden "
+                                  f"{facts.current_period.code}")
+    now_text = f"Andelen {noun} är {pct(s)} ({getattr(current, part_field)} av {getattr(current, whole_field)})"
+    previous = facts.previous_period
+    if previous is None:
+        return Judgement(NOT_APPLICABLE, f"{now_text}; ingen tidigare period att jämföra med", float(s))
+    p = _share(facts.booking_previous, part_field, whole_field)
+    if p is None:
+        missing = "uppgifter saknas" if facts.booking_previous is None else WHOLE_WORDS[whole_field]
+        return Judgement(NOT_APPLICABLE, f"{now_text}; perioden {previous.code} går inte att jämföra ({missing})",
+                         float(s))
+    prev_figures = facts.booking_previous
+    text = (f"{now_text} mot {pct(p)} ({getattr(prev_figures, part_field)} av {getattr(prev_figures, whole_field)}) "
+            f"perioden {previous.code}")
+    increased = s == 1 or s > p
+    text += " — har ökat" if s > p else (" — alla tider" if s == 1 else " — ska öka")
+    target = facts.targets.get(code)
+    reaches_target = True
+    if target is not None:
+        reaches_target = s >= Fraction(target)
+        text += f"; målet i handlingsplanen är {pct(Fraction(target))}" + ("" if reaches_target else " och nås inte")
+    return Judgement(MET if increased and reaches_target else NOT_MET, text, float(s))
+
+
+def booking_level(statuses: dict[str, str], levels: dict[str, int], *, applicable: bool) -> tuple[int | None, bool]:
+    """(level, with_exemptions) from the final statuses (after exemptions).
+
+    null when the TB requirements do not apply or TB1-VISA / TB1-AVBOKA is no_data; else the highest L in
+    1..3 with every requirement of level ≤ L met, exempt or not applicable (0 if level 1 is not reached)."""
+    if not applicable or statuses.get("TB1-VISA") == NO_DATA or statuses.get("TB1-AVBOKA") == NO_DATA:
+        return None, False
+    reached = 0
+    for level in (1, 2, 3):
+        if all(statuses[c] in OK_FOR_LEVEL for c, lvl in levels.items() if lvl == level):
+            reached = level
+        else:
+            break
+    with_exemptions = reached > 0 and any(
+        statuses[c] == EXEMPT for c, lvl in levels.items() if lvl <= reached
+    )
+    return reached, with_exemptions

@@ -1,0 +1,90 @@
+"""Judge one unit: applicability, each requirement, exemptions, booking level."""
+
+from __future__ import annotations
+
+import datetime
+
+from exemptions.rules import is_active
+
+from .booking import booking_level, judge_booking
+from .offerings import judge_offerings
+from .response_time import evaluation_month, judge_response_time
+from .roles import judge_roles
+from .types import (
+    EXEMPT, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, ExemptionFact, Judgement, RequirementOutcome, ResponseCounts,
+    Rulebook,
+    UnitEvaluation, UnitFacts,
+)
+
+__all__ = ["evaluate_unit", "evaluation_month"]
+
+
+def evaluate_unit(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) -> UnitEvaluation:
+    judgements = _judge(facts, rulebook, as_of)
+    active = _active_exemptions(facts.exemptions, as_of)
+    requirements = {}
+    for rule in rulebook.requirements:
+        judgement = judgements[rule.code]
+        requirements[rule.code] = _apply_exemption(rule.code, judgement, active.get(rule.code))
+    tb_levels = {r.code: r.level for r in rulebook.requirements if r.group == "TB" and r.level}
+    tb_applicable = facts.has_contact_card and facts.booking_system != "ingen"
+    level, with_exemptions = booking_level(
+        {c: requirements[c].status for c in tb_levels}, tb_levels, applicable=tb_applicable
+    )
+    return UnitEvaluation(
+        facts=facts,
+        requirements=requirements,
+        booking_level=level,
+        booking_level_with_exemptions=with_exemptions,
+        response_time=_response(facts, as_of) if facts.has_contact_card else None,
+    )
+
+
+def _response(facts: UnitFacts, as_of: datetime.date) -> ResponseCounts:
+    return facts.response or ResponseCounts(evaluation_month(as_of))
+
+
+def _judge(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) -> dict[str, Judgement]:
+    codes = [r.code for r in rulebook.requirements]
+    if not facts.has_contact_card:
+        na = Judgement(NOT_APPLICABLE, "Enheten har inget kontaktkort på 1177.se")
+        return dict.fromkeys(codes, na)
+    tb_codes = [r.code for r in rulebook.requirements if r.group == "TB"]
+    if facts.booking_system == "ingen":
+        na = Judgement(NOT_APPLICABLE, "Enheten har inga bokningsbara besök (bokningssystem: ingen)")
+        judgements = dict.fromkeys(tb_codes, na)
+    else:
+        judgements = judge_booking(facts, tb_codes)
+    judgements.update(judge_offerings(facts, rulebook))
+    judgements.update(judge_roles(facts))
+    if "SV1-SVARSTID" in codes:
+        threshold = rulebook.rule("SV1-SVARSTID").parameters.get("threshold", 0.95)
+        judgements["SV1-SVARSTID"] = judge_response_time(_response(facts, as_of), threshold)
+    return judgements
+
+
+def _active_exemptions(exemptions: tuple[ExemptionFact, ...], day: datetime.date) -> dict[str, ExemptionFact]:
+    """Per requirement, the active exemption with the smallest id."""
+    chosen: dict[str, ExemptionFact] = {}
+    for e in exemptions:
+        if is_active(status=e.status, valid_from=e.valid_from, valid_until=e.valid_until, ended_on=e.ended_on,
+                     day=day):
+            current = chosen.get(e.requirement_code)
+            if current is None or e.exemption_id < current.exemption_id:
+                chosen[e.requirement_code] = e
+    return chosen
+
+
+def _apply_exemption(code: str, judgement: Judgement, exemption: ExemptionFact | None) -> RequirementOutcome:
+    """An active exemption turns not_met / no_data into exempt; never changes met or not_applicable."""
+    outcome = RequirementOutcome(code, judgement.status, judgement.reason, judgement.value)
+    if exemption is None or judgement.status == NOT_APPLICABLE:
+        return outcome
+    outcome.exemption_id = exemption.exemption_id
+    if judgement.status in (NOT_MET, NO_DATA):
+        outcome.status = EXEMPT
+        outcome.reason = f"{judgement.reason}. Avsteg {exemption.exemption_id} gäller t.o.m. {exemption.valid_until}"
+    elif judgement.status == MET:
+        outcome.exemption_unneeded = True
+        outcome.reason = f"{judgement.reason}. Avsteg {exemption.exemption_id} behövs inte längre"
+    return outcome

@@ -1,0 +1,154 @@
+"""The engine's inputs and outputs, as plain frozen data."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+MET, NOT_MET, EXEMPT, NOT_APPLICABLE, NO_DATA = "met", "not_met", "exempt", "not_applicable", "no_data"
+STATUS_LABELS = {
+    MET: "Uppfyllt", NOT_MET: "Ej uppfyllt", EXEMPT: "Avsteg", NOT_APPLICABLE: "Ej tillämpligt",
+    NO_DATA: "Uppgift saknas",
+}
+OUTCOMES = ("in_time", "late_notified", "late", "overdue", "pending")
+
+
+@dataclass(frozen=True)
+class RequirementRule:
+    code: str
+    group: str
+    level: int | None
+    name: str
+    is_trend: bool = False
+    parameters: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    decision: str
+    requirements: tuple[RequirementRule, ...]
+    profiles: dict[str, frozenset[str]]  # unit_type → service codes of the base offering
+    digital_contact_codes: frozenset[str]
+
+    def rule(self, code: str) -> RequirementRule:
+        return next(r for r in self.requirements if r.code == code)
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    start_date: datetime.date
+    end_date: datetime.date
+
+
+@dataclass(frozen=True)
+class BookingFigures:
+    booked_total: int
+    booked_visible: int
+    booked_cancellable: int
+    booked_reschedulable: int
+    slots_total: int
+    slots_open_invitation: int
+    slots_citizen_bookable: int
+    lookahead_weeks: Decimal
+
+
+@dataclass(frozen=True)
+class OfferingFact:
+    kind: str  # tjanst / mall
+    code: str
+    variant: str  # regional / lokal
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class ExemptionFact:
+    exemption_id: str
+    requirement_code: str
+    status: str
+    valid_from: datetime.date
+    valid_until: datetime.date
+    ended_on: datetime.date | None
+
+
+@dataclass
+class ResponseCounts:
+    """Outcomes of one unit's cases received in one month, at the evaluation instant."""
+
+    month: str
+    in_time: int = 0
+    late_notified: int = 0
+    late: int = 0
+    overdue: int = 0
+    pending: int = 0
+    within_2h: int = 0  # answered (by now) within 2 hours of receipt
+
+    @property
+    def assessed(self) -> int:
+        return self.in_time + self.late_notified + self.late + self.overdue
+
+    @property
+    def answered(self) -> int:
+        return self.in_time + self.late_notified + self.late
+
+    @property
+    def share_in_time(self) -> float | None:
+        return self.in_time / self.assessed if self.assessed else None
+
+    @property
+    def share_within_2h(self) -> float | None:
+        return self.within_2h / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    unit_id: int
+    hsa_id: str
+    unit_type: str
+    booking_system: str
+    has_contact_card: bool
+    same_day_contact: bool
+    current_period: Period | None = None
+    previous_period: Period | None = None
+    booking_current: BookingFigures | None = None
+    booking_previous: BookingFigures | None = None
+    offerings: tuple[OfferingFact, ...] = ()
+    # person_id → number of units where the person holds lokal_administrator (region-wide)
+    local_admins: dict[str, int] = field(default_factory=dict, hash=False)
+    permission_admins: frozenset[str] = frozenset()
+    response: ResponseCounts | None = None
+    exemptions: tuple[ExemptionFact, ...] = ()
+    targets: dict[str, Decimal] = field(default_factory=dict, hash=False)  # requirement code → target share
+    # For display only; the rules never look at these.
+    name: str = ""
+    forvaltning: str = ""
+    vardomrade: str = ""
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A requirement's status before exemptions, with the measured value and a Swedish reason."""
+
+    status: str
+    reason: str
+    value: float | None = None
+
+
+@dataclass
+class RequirementOutcome:
+    code: str
+    status: str
+    reason: str
+    value: float | None = None
+    exemption_id: str | None = None
+    exemption_unneeded: bool = False
+
+
+@dataclass
+class UnitEvaluation:
+    facts: UnitFacts
+    requirements: dict[str, RequirementOutcome]
+    booking_level: int | None
+    booking_level_with_exemptions: bool
+    response_time: ResponseCounts | None

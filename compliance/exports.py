@@ -1,0 +1,85 @@
+"""The export formats of spec/DATA_EXCHANGE.md. The engine computes; this only shapes."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections.abc import Iterator
+
+from .calendar import STOCKHOLM, end_of_day, local_midnight
+from .engine.response_time import month_bounds, outcome
+from .models import Case
+from .services import Evaluation
+from .writer import response_time_dict
+
+
+def compliance_document(evaluation: Evaluation) -> dict:
+    ctx = evaluation.context
+    return {
+        "as_of": ctx.as_of.isoformat(),
+        "decision": ctx.decision.number,
+        "current_period": ctx.current_period.code if ctx.current_period else None,
+        "evaluation_month": ctx.evaluation_month,
+        "units": [
+            {
+                "hsa_id": e.facts.hsa_id,
+                "name": e.facts.name,
+                "forvaltning": e.facts.forvaltning,
+                "vardomrade": e.facts.vardomrade,
+                "booking_level": e.booking_level,
+                "booking_level_with_exemptions": e.booking_level_with_exemptions,
+                "requirements": {
+                    code: {"status": r.status, "exemption_id": r.exemption_id,
+                           "exemption_unneeded": r.exemption_unneeded}
+                    for code, r in e.requirements.items()
+                },
+                "response_time": response_time_dict(e.response_time),
+            }
+            for e in evaluation.units
+        ],
+    }
+
+
+COMPLIANCE_CSV_COLUMNS = ["hsa_id", "requirement_code", "status", "exemption_id", "booking_level"]
+
+
+def compliance_rows(evaluation: Evaluation) -> Iterator[list]:
+    yield COMPLIANCE_CSV_COLUMNS
+    for e in evaluation.units:
+        level = "" if e.booking_level is None else e.booking_level
+        for code, r in e.requirements.items():
+            yield [e.facts.hsa_id, code, r.status, r.exemption_id or "", level]
+
+
+CASE_COLUMNS = ["case_id", "unit_hsa_id", "received_at", "first_response_at", "delay_notified_at", "deadline",
+                "outcome"]
+
+
+def local_iso(moment: datetime.datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(STOCKHOLM).isoformat()
+
+
+def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) -> Iterator[list]:
+    """Cases sorted by case_id with their outcome at the end of `as_of`, streamed."""
+    now = end_of_day(as_of)
+    cases = Case.objects.all()
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=unit_ids)
+    if month:
+        start, end = month_bounds(month)
+        cases = cases.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
+    rows = cases.order_by("case_id").values_list(
+        "case_id", "unit__hsa_id", "received_at", "first_response_at", "delay_notified_at", "deadline")
+    yield CASE_COLUMNS
+    for case_id, hsa_id, received, response, notice, deadline in rows.iterator(chunk_size=10000):
+        result = outcome(deadline=deadline, first_response_at=response, delay_notified_at=notice, now=now)
+        yield [case_id, hsa_id, local_iso(received), local_iso(response), local_iso(notice), local_iso(deadline),
+               result]
+
+
+def write_csv(rows: Iterator[list], stream) -> int:
+    writer = csv.writer(stream, lineterminator="\n")
+    n = -1
+    for n, row in enumerate(rows):  # noqa: B007 - n counts data rows after the header
+        writer.writerow(row)
+    return max(n, 0)

@@ -1,0 +1,148 @@
+"""Gather the facts of many units for one as-of date in a constant number of queries.
+
+Queries (whatever the number of units): decision, requirements, digital-contact services, profiles (+1 for
+their services), periods, units, booking figures, offerings, admin roles, local-admin unit counts,
+exemptions, targets, and one streamed read of the evaluation month's cases.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from actionplan.models import Target
+from exemptions.models import Exemption
+from servicelevel.models import BaseOfferingProfile, CatalogueService, Decision, SchedulePeriod
+from units.models import AdminRole, BookingFigures, CareUnit, Offering
+
+from .calendar import end_of_day, local_midnight
+from .engine import types as t
+from .engine.response_time import add_case, evaluation_month, month_bounds
+from .models import Case
+
+
+@dataclass
+class Context:
+    as_of: datetime.date
+    decision: Decision
+    rulebook: t.Rulebook
+    current_period: t.Period | None
+    previous_period: t.Period | None
+    evaluation_month: str
+
+
+def load_rulebook(decision: Decision) -> t.Rulebook:
+    rules = tuple(
+        t.RequirementRule(r.code, r.group, r.level, r.name, r.is_trend, r.parameters)
+        for r in decision.requirements.order_by("order")
+    )
+    profiles = {
+        p.unit_type: frozenset(s.code for s in p.services.all())
+        for p in BaseOfferingProfile.objects.prefetch_related("services")
+    }
+    contact = frozenset(CatalogueService.objects.filter(digital_contact=True).values_list("code", flat=True))
+    return t.Rulebook(decision.number, rules, profiles, contact)
+
+
+def periods_for(as_of: datetime.date) -> tuple[t.Period | None, t.Period | None]:
+    """Current = latest start on or before the as-of date; previous = latest start before the current's."""
+    started = list(SchedulePeriod.objects.filter(start_date__lte=as_of).order_by("-start_date")[:2])
+    as_periods = [t.Period(p.code, p.start_date, p.end_date) for p in started]
+    return (as_periods[0] if as_periods else None, as_periods[1] if len(as_periods) > 1 else None)
+
+
+def load_context(as_of: datetime.date) -> Context:
+    decision = Decision.in_force(as_of)
+    current, previous = periods_for(as_of)
+    return Context(as_of, decision, load_rulebook(decision), current, previous, evaluation_month(as_of))
+
+
+def _figures(b: BookingFigures) -> t.BookingFigures:
+    return t.BookingFigures(
+        b.booked_total, b.booked_visible, b.booked_cancellable, b.booked_reschedulable, b.slots_total,
+        b.slots_open_invitation, b.slots_citizen_bookable, b.lookahead_weeks,
+    )
+
+
+def response_counts(unit_ids, month: str, now: datetime.datetime) -> dict[int, t.ResponseCounts]:
+    """Outcome counts per unit for the cases received (local date) in `month`, streamed from the database."""
+    start, end = month_bounds(month)
+    counts: dict[int, t.ResponseCounts] = defaultdict(lambda: t.ResponseCounts(month))
+    cases = Case.objects.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
+    if unit_ids is not None:
+        cases = cases.filter(unit_id__in=unit_ids)
+    rows = cases.values_list("unit_id", "received_at", "deadline", "first_response_at", "delay_notified_at")
+    for unit_id, received, deadline, response, notice in rows.iterator(chunk_size=20000):
+        add_case(counts[unit_id], received_at=received, deadline=deadline, first_response_at=response,
+                 delay_notified_at=notice, now=now)
+    return counts
+
+
+def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
+    """Facts for the active units (all, or those in `unit_ids`), sorted by HSA-id."""
+    units_qs = CareUnit.objects.filter(active=True).select_related("forvaltning", "vardomrade").order_by("hsa_id")
+    if unit_ids is not None:
+        units_qs = units_qs.filter(id__in=list(unit_ids))
+    units = list(units_qs)
+    ids = [u.id for u in units]
+    # With every active unit wanted, filter the fact tables by a subquery, not a list of 2,000 ids.
+    id_filter = ids if unit_ids is not None else CareUnit.objects.filter(active=True).values("id")
+
+    period_ids = {}
+    if context.current_period:
+        for code, pk in SchedulePeriod.objects.filter(
+            code__in=[p.code for p in (context.current_period, context.previous_period) if p]
+        ).values_list("code", "id"):
+            period_ids[pk] = code
+    booking = {
+        (b.unit_id, period_ids[b.period_id]): _figures(b)
+        for b in BookingFigures.objects.filter(unit_id__in=id_filter, period_id__in=list(period_ids))
+    }
+    offerings = defaultdict(list)
+    for o in Offering.objects.filter(unit_id__in=id_filter).only("unit_id", "kind", "code", "variant", "is_open"):
+        offerings[o.unit_id].append(t.OfferingFact(o.kind, o.code, o.variant, o.is_open))
+    local_admins, permission_admins = defaultdict(dict), defaultdict(set)
+    roles = list(AdminRole.objects.filter(unit_id__in=id_filter).values_list("unit_id", "person_id", "role"))
+    local_persons = {p for _, p, role in roles if role == AdminRole.Role.LOKAL_ADMINISTRATOR}
+    breadth = dict(
+        AdminRole.objects.filter(role=AdminRole.Role.LOKAL_ADMINISTRATOR, person_id__in=list(local_persons))
+        .values("person_id").annotate(units=Count("unit_id", distinct=True)).values_list("person_id", "units")
+    ) if local_persons else {}
+    for unit_id, person, role in roles:
+        if role == AdminRole.Role.LOKAL_ADMINISTRATOR:
+            local_admins[unit_id][person] = breadth[person]
+        else:
+            permission_admins[unit_id].add(person)
+    exemptions = defaultdict(list)
+    for e in Exemption.objects.filter(
+        unit_id__in=id_filter, valid_from__lte=context.as_of, valid_until__gte=context.as_of
+    ).values_list("unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"):
+        exemptions[e[0]].append(t.ExemptionFact(*e[1:]))
+    targets = defaultdict(dict)
+    if context.current_period:
+        for area, code, share in Target.objects.filter(period__code=context.current_period.code).values_list(
+            "vardomrade_id", "requirement__code", "target_share"
+        ):
+            targets[area][code] = share
+    counts = response_counts(ids if unit_ids is not None else None, context.evaluation_month,
+                             end_of_day(context.as_of))
+    current = context.current_period.code if context.current_period else None
+    previous = context.previous_period.code if context.previous_period else None
+    return [
+        t.UnitFacts(
+            unit_id=u.id, hsa_id=u.hsa_id, unit_type=u.unit_type, booking_system=u.booking_system,
+            has_contact_card=u.has_contact_card, same_day_contact=u.same_day_contact,
+            current_period=context.current_period, previous_period=context.previous_period,
+            booking_current=booking.get((u.id, current)), booking_previous=booking.get((u.id, previous)),
+            offerings=tuple(offerings[u.id]), local_admins=local_admins[u.id],
+            permission_admins=frozenset(permission_admins[u.id]),
+            response=counts.get(u.id) or t.ResponseCounts(context.evaluation_month),
+            exemptions=tuple(exemptions[u.id]), targets=targets[u.vardomrade_id],
+            name=u.name, forvaltning=u.forvaltning.name, vardomrade=u.vardomrade.name,
+        )
+        for u in units
+    ]
+

@@ -1,0 +1,50 @@
+"""Shared argument handling for the compliance commands."""
+
+import contextlib
+import datetime
+import sys
+
+from django.core.management.base import CommandError
+
+from compliance.services import today
+
+
+def parse_as_of(value: str | None) -> datetime.date:
+    if not value:
+        return today()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"ogiltigt datum för --as-of: {value!r} (ÅÅÅÅ-MM-DD)", returncode=2) from None
+
+
+def parse_month(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        datetime.date.fromisoformat(value + "-01")
+    except ValueError:
+        raise CommandError(f"ogiltig månad för --month: {value!r} (ÅÅÅÅ-MM)", returncode=2) from None
+    return value
+
+
+def unit_ids_for(hsa_id: str | None):
+    from units.models import CareUnit
+
+    if not hsa_id:
+        return None
+    ids = list(CareUnit.objects.filter(hsa_id=hsa_id.strip()).values_list("id", flat=True))
+    if not ids:
+        raise CommandError(f"okänd enhet {hsa_id!r}", returncode=2)
+    return ids
+
+
+@contextlib.contextmanager
+def output(path: str | None, *, encoding: str = "utf-8"):
+    """Standard output by default; a file (written whole, then closed) with --output."""
+    if not path or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(path, "w", encoding=encoding, newline="") as stream:
+        yield stream

@@ -1,0 +1,108 @@
+"""Cases with their deadlines, the region's extra closed days, and stored results per as-of date."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from servicelevel.models import Decision, Requirement
+from units.models import CareUnit
+
+
+class ClosedDay(models.Model):
+    """An extra non-working day the region adds to the law's calendar (e.g. a bridge day)."""
+
+    date = models.DateField("datum", unique=True)
+    name = models.CharField("anledning", max_length=100)
+
+    class Meta:
+        verbose_name = "extra stängd dag"
+        verbose_name_plural = "extra stängda dagar"
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"
+
+
+class Case(models.Model):
+    """Ärende in a 1177 case-handling service. No personal data: ids and instants only.
+
+    `deadline` is computed by the engine at import (and again when the unit's same_day_contact or the
+    calendar changes); `deadline_same_day` records which rule it was computed with."""
+
+    case_id = models.CharField("ärende-id", max_length=64, unique=True)
+    unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="cases")
+    service_code = models.CharField("tjänst", max_length=100, blank=True)
+    received_at = models.DateTimeField("inkommet")
+    first_response_at = models.DateTimeField("första svar", null=True, blank=True)
+    delay_notified_at = models.DateTimeField("meddelat förlängd svarstid", null=True, blank=True)
+    deadline = models.DateTimeField("svarsfrist", null=True, blank=True)
+    deadline_same_day = models.BooleanField("frist enligt 24-timmarsregeln", default=False)
+
+    class Meta:
+        verbose_name = "ärende"
+        verbose_name_plural = "ärenden"
+        ordering = ["case_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_response_at__isnull=True) | Q(first_response_at__gte=F("received_at")),
+                name="case_response_not_before_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(delay_notified_at__isnull=True) | Q(delay_notified_at__gte=F("received_at")),
+                name="case_notice_not_before_receipt",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "received_at"]),
+            models.Index(fields=["received_at"]),
+        ]
+
+    def __str__(self):
+        return self.case_id
+
+
+class UnitResult(models.Model):
+    """A unit's judgement on one as-of date against one decision: level and response-time figures."""
+
+    as_of = models.DateField("per datum")
+    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="results")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT)
+    current_period = models.CharField("aktuell period", max_length=20, blank=True)
+    evaluation_month = models.CharField("utvärderingsmånad", max_length=7)
+    booking_level = models.PositiveSmallIntegerField("nivå", null=True)
+    booking_level_with_exemptions = models.BooleanField("nivå med avsteg", default=False)
+    response_time = models.JSONField("svarstid", null=True)
+    computed_at = models.DateTimeField("beräknat", auto_now=True)
+
+    class Meta:
+        verbose_name = "resultat per enhet"
+        verbose_name_plural = "resultat per enhet"
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "unit", "decision"], name="unit_result_unique"),
+        ]
+        indexes = [models.Index(fields=["decision", "as_of"])]
+
+
+class RequirementResult(models.Model):
+    """One (unit, requirement, as-of date) status with its measured value and Swedish reason."""
+
+    class Status(models.TextChoices):
+        MET = "met", "Uppfyllt"
+        NOT_MET = "not_met", "Ej uppfyllt"
+        EXEMPT = "exempt", "Avsteg"
+        NOT_APPLICABLE = "not_applicable", "Ej tillämpligt"
+        NO_DATA = "no_data", "Uppgift saknas"
+
+    unit_result = models.ForeignKey(UnitResult, on_delete=models.CASCADE, related_name="requirements")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT)
+    status = models.CharField("status", max_length=16, choices=Status.choices)
+    value = models.FloatField("mätvärde", null=True)
+    reason = models.TextField("förklaring")
+    exemption_code = models.CharField("avsteg", max_length=40, blank=True)
+    exemption_unneeded = models.BooleanField("avsteg behövs inte", default=False)
+
+    class Meta:
+        verbose_name = "resultat per krav"
+        verbose_name_plural = "resultat per krav"
+        constraints = [
+            models.UniqueConstraint(fields=["unit_result", "requirement"], name="requirement_result_unique"),
+        ]

@@ -1,0 +1,76 @@
+"""Celery tasks. Thin: they take ids or dates, call a service, and can run twice without harm.
+
+Debounce: an import or an edit adds its units to a pending set in Redis and schedules one
+`recompute_pending` a few seconds later, unless one is already scheduled; that run takes the whole set at
+once. Without a broker (embedded default) the recompute runs in-process straight away.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from . import services
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 5
+PENDING_UNITS = "servicelevel:recompute:units"
+PENDING_ALL = "servicelevel:recompute:all"
+SCHEDULED = "servicelevel:recompute:scheduled"
+
+
+def _redis():
+    import redis
+
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def request_recompute(unit_ids) -> None:
+    """Bring today's results up to date for `unit_ids` (None = every unit)."""
+    if unit_ids is not None and not unit_ids:
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+        recompute_units.delay(sorted(unit_ids) if unit_ids is not None else None)
+        return
+    client = _redis()
+    if unit_ids is None:
+        client.set(PENDING_ALL, 1)
+    else:
+        client.sadd(PENDING_UNITS, *unit_ids)
+    # Only the first request in a quiet spell schedules the run; later ones join its pending set.
+    if client.set(SCHEDULED, 1, nx=True, ex=DEBOUNCE_SECONDS + 300):
+        recompute_pending.apply_async(countdown=DEBOUNCE_SECONDS)
+
+
+@shared_task
+def recompute_pending() -> int:
+    """Take every pending unit at once and recompute them for today."""
+    client = _redis()
+    with client.pipeline() as pipe:  # MULTI/EXEC: take and clear in one step
+        pipe.smembers(PENDING_UNITS)
+        pipe.get(PENDING_ALL)
+        pipe.delete(PENDING_UNITS, PENDING_ALL, SCHEDULED)
+        members, everything, _ = pipe.execute()
+    if everything:
+        return recompute_units(None)
+    if not members:
+        return 0
+    return recompute_units(sorted(int(m) for m in members))
+
+
+@shared_task
+def recompute_units(unit_ids: list[int] | None, as_of: str | None = None) -> int:
+    """Recompute and store results for these units (None = all) on `as_of` (ISO date, default today)."""
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    result = services.recompute(as_of=day, unit_ids=unit_ids)
+    return len(result.units)
+
+
+@shared_task
+def nightly_recompute() -> int:
+    """Store today's results for every unit (the history the dashboards show)."""
+    return len(services.recompute().units)

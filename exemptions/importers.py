@@ -1,0 +1,56 @@
+"""Importer for exemptions decided elsewhere (the audit trail records them as imported)."""
+
+from servicelevel.audit import audit
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.fields import choice, parse_date, parse_text
+from servicelevel.importing.write import existing_by, upsert
+from servicelevel.selectors import requirement_ids_by_code
+from units.importers import parse_hsa_id, unit_ids_by_hsa
+
+from .models import Exemption
+
+
+class ExemptionsImporter(Importer):
+    kind = "exemptions"
+    key = ("exemption_id",)
+    columns = (
+        Column("exemption_id", parse_text),
+        Column("unit_hsa_id", parse_hsa_id),
+        Column("requirement_code", parse_text),
+        Column("reason", choice(*Exemption.Reason.values, case_sensitive=False)),
+        Column("valid_from", parse_date),
+        Column("valid_until", parse_date),
+        Column("status", choice(*Exemption.Status.values, case_sensitive=False)),
+        Column("ended_on", parse_date, blank=True),
+        Column("justification", parse_text, required=False, default=""),
+    )
+
+    def prepare(self):
+        self.units = unit_ids_by_hsa()
+        self.requirements = requirement_ids_by_code()
+
+    def clean(self, values):
+        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+        values["requirement_id"] = self.lookup(
+            self.requirements, values["requirement_code"], "requirement_code", "kravet")
+        if values["valid_until"] < values["valid_from"]:
+            raise RowProblem("valid_until", f"{values['valid_until']} är före valid_from {values['valid_from']}")
+        if values["status"] == Exemption.Status.REVOKED and values["ended_on"] is None:
+            raise RowProblem("ended_on", "krävs för status revoked (dagen avsteget avslutades)")
+        if values["status"] != Exemption.Status.REVOKED and values["ended_on"] is not None:
+            raise RowProblem("ended_on", "ska vara tomt utom för status revoked")
+        return values
+
+    def write(self, rows):
+        fields = ("exemption_id", "unit_id", "requirement_id", "reason", "valid_from", "valid_until", "status",
+                  "ended_on", "justification")
+        records = [{**{f: r.values[f] for f in fields}, "imported": True} for r in rows]
+        existing = existing_by(Exemption, "exemption_id", [r["exemption_id"] for r in records])
+        old_units = {e.exemption_id: e.unit_id for e in existing}
+        result = upsert(Exemption, records, ("exemption_id",), existing)
+        for exemption in [*result.created, *result.updated]:
+            audit(action="exemption_imported", object_type="exemption", object_id=exemption.exemption_id,
+                  detail={"status": exemption.status, "valid_from": str(exemption.valid_from),
+                          "valid_until": str(exemption.valid_until)})
+        touched = result.unit_ids() | {old_units[e.exemption_id] for e in result.updated}
+        return WriteResult(result.counts, unit_ids=touched)

@@ -1,0 +1,102 @@
+"""Exemptions (avsteg, §2.1.2): time-limited, for one unit and one requirement, decided centrally."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from servicelevel.models import Requirement
+from units.models import CareUnit
+
+
+class ExemptionQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        """Active on `day` (spec): within valid_from..valid_until and approved or expired, or revoked
+        with `day` before ended_on — so results for past dates stay as they were."""
+        return self.filter(valid_from__lte=day, valid_until__gte=day).filter(
+            Q(status__in=[Exemption.Status.APPROVED, Exemption.Status.EXPIRED])
+            | Q(status=Exemption.Status.REVOKED, ended_on__gt=day)
+        )
+
+
+class Exemption(models.Model):
+    class Reason(models.TextChoices):
+        PATIENTSAKERHET = "patientsakerhet", "Patientsäkerhet (patienten kan komma till skada)"
+        TEKNISK = "teknisk", "Teknisk (bakomliggande system stödjer inte funktionen)"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Utkast"
+        SUBMITTED = "submitted", "Inskickat"
+        APPROVED = "approved", "Godkänt"
+        REJECTED = "rejected", "Avslaget"
+        REVOKED = "revoked", "Avslutat i förtid"
+        EXPIRED = "expired", "Utgånget"
+
+    exemption_id = models.CharField("avstegs-id", max_length=40, unique=True)
+    unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="exemptions")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, verbose_name="krav")
+    reason = models.CharField("skäl", max_length=20, choices=Reason.choices)
+    valid_from = models.DateField("gäller fr.o.m.")
+    valid_until = models.DateField("gäller t.o.m.")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    ended_on = models.DateField("avslutat", null=True, blank=True)
+    justification = models.TextField("motivering", blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="föreslaget av",
+    )
+    imported = models.BooleanField("importerat", default=False, help_text="Beslutat utanför portalen.")
+    created_at = models.DateTimeField("skapat", auto_now_add=True)
+
+    objects = ExemptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "avsteg"
+        verbose_name_plural = "avsteg"
+        ordering = ["exemption_id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="exemption_until_after_from"),
+            models.CheckConstraint(
+                condition=Q(status="revoked", ended_on__isnull=False) | (~Q(status="revoked") & Q(ended_on__isnull=True)),
+                name="exemption_ended_on_iff_revoked",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "valid_from", "valid_until"])]
+
+    def __str__(self):
+        return self.exemption_id
+
+
+class ExemptionApproval(models.Model):
+    """One of the two decisions approval takes: Koncernstab kommunikation and HS-styrning."""
+
+    class Body(models.TextChoices):
+        KONCERNSTAB = "koncernstab", "Koncernstab kommunikation"
+        HS_STYRNING = "hs_styrning", "Avdelningen för hälso- och sjukvårdsstyrning"
+
+    exemption = models.ForeignKey(Exemption, on_delete=models.CASCADE, related_name="approvals")
+    body = models.CharField("instans", max_length=20, choices=Body.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="beslutat av")
+    approved = models.BooleanField("godkänt")
+    decided_at = models.DateTimeField("beslutat", auto_now_add=True)
+    comment = models.TextField("kommentar", blank=True)
+
+    class Meta:
+        verbose_name = "beslut om avsteg"
+        verbose_name_plural = "beslut om avsteg"
+        constraints = [models.UniqueConstraint(fields=["exemption", "body"], name="one_decision_per_body")]
+
+
+class FollowUp(models.Model):
+    """Uppföljning ("följas upp löpande"): a date an exemption is to be reviewed."""
+
+    exemption = models.ForeignKey(Exemption, on_delete=models.CASCADE, related_name="follow_ups")
+    due_on = models.DateField("ska följas upp")
+    done_on = models.DateField("uppföljt", null=True, blank=True)
+    note = models.TextField("anteckning", blank=True)
+
+    class Meta:
+        verbose_name = "uppföljning"
+        verbose_name_plural = "uppföljningar"
+        ordering = ["due_on"]

@@ -1,0 +1,44 @@
+"""Importer for the kind the rulebook owns: periods."""
+
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.fields import parse_date, parse_text
+from servicelevel.importing.write import upsert
+
+from .models import SchedulePeriod
+
+
+class PeriodsImporter(Importer):
+    kind = "periods"
+    key = ("code",)
+    columns = (
+        Column("code", parse_text),
+        Column("name", parse_text, required=False, default=""),
+        Column("start_date", parse_date),
+        Column("end_date", parse_date),
+    )
+
+    def prepare(self):
+        # Ranges already known, by code; rows of this file replace the stored range of their code.
+        self.ranges = {p.code: (p.start_date, p.end_date) for p in SchedulePeriod.objects.all()}
+        self.in_file: set[str] = set()
+
+    def clean(self, values):
+        start, end = values["start_date"], values["end_date"]
+        if end < start:
+            raise RowProblem("end_date", f"slutdatum {end} är före startdatum {start}")
+        for code, (other_start, other_end) in self.ranges.items():
+            if code != values["code"] and start <= other_end and other_start <= end:
+                where = "tidigare i filen" if code in self.in_file else "i portalen"
+                raise RowProblem(
+                    "start_date", f"perioden överlappar {code} ({other_start}–{other_end}) {where}"
+                )
+        self.ranges[values["code"]] = (start, end)
+        self.in_file.add(values["code"])
+        return values
+
+    def write(self, rows):
+        records = [dict(r.values) for r in rows]
+        result = upsert(SchedulePeriod, records, ("code",), SchedulePeriod.objects.all())
+        # Periods change which figures are current for every unit.
+        changed = result.counts.created or result.counts.updated
+        return WriteResult(result.counts, unit_ids=None if changed else set())

@@ -1,0 +1,124 @@
+"""The importer contract and the run: validate the whole file, then write all-or-nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .fields import FieldError
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind. `required`: the column must be in the header. `blank`: a cell may be empty
+    (then `default` is used)."""
+
+    name: str
+    parse: Callable[[str], Any]
+    required: bool = True
+    blank: bool = False
+    default: Any = None
+
+
+@dataclass
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def format(self, filename: str) -> str:
+        return f"{filename}:{self.line}: {self.column}: {self.message}"
+
+
+class RowProblem(Exception):
+    """Raised by an importer's `clean` for one cell (or the row as a whole, with column '-')."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int | None = None  # only for kinds that replace per unit
+
+    def __str__(self) -> str:
+        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        if self.deleted is not None:
+            text += f", {self.deleted} deleted"
+        return text
+
+
+@dataclass
+class WriteResult:
+    counts: Counts
+    unit_ids: set[int] | None = field(default_factory=set)  # units whose facts changed; None = all
+    same_day_changed: set[int] = field(default_factory=set)
+
+
+class Importer:
+    """One kind of file. Subclasses declare columns and key, then implement `clean` and `write`.
+
+    `prepare` runs once before rows are cleaned: load lookups there (one query each), never per row.
+    """
+
+    kind: str = ""
+    columns: tuple[Column, ...] = ()
+    key: tuple[str, ...] = ()
+
+    def prepare(self) -> None:
+        pass
+
+    def screen(self, column: str, text: str) -> str | None:
+        """A message when a raw cell must be refused whatever its column means (e.g. personal data)."""
+        return None
+
+    def clean(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Cross-field checks and reference lookups for one parsed row; raise RowProblem."""
+        return values
+
+    def write(self, rows: list[Row]) -> WriteResult:
+        raise NotImplementedError
+
+    # Helpers shared by importers ------------------------------------------------------------------
+
+    @staticmethod
+    def lookup(mapping: dict, value, column: str, what: str):
+        try:
+            return mapping[value]
+        except KeyError:
+            raise RowProblem(column, f"{what} {value!r} finns inte") from None
+
+
+def parse_row(importer: Importer, present: dict[str, int], cells: list[str]) -> tuple[dict, list]:
+    """Parse one row's cells. Returns (values, [(column, message), ...])."""
+    values, problems = {}, []
+    for col in importer.columns:
+        index = present.get(col.name)
+        text = cells[index].strip() if index is not None and index < len(cells) else ""
+        refusal = importer.screen(col.name, text) if text else None
+        if refusal:
+            problems.append((col.name, refusal))
+            continue
+        if not text:
+            if col.blank or not col.required:
+                values[col.name] = col.default
+            else:
+                problems.append((col.name, "värde saknas"))
+            continue
+        try:
+            values[col.name] = col.parse(text)
+        except FieldError as exc:
+            problems.append((col.name, str(exc)))
+    return values, problems

@@ -1,0 +1,118 @@
+"""Run one import: read → validate every row → (if clean) write in one transaction → summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from servicelevel.audit import audit
+from servicelevel.signals import facts_changed
+
+from . import registry
+from .base import Counts, Row, RowError, RowProblem, parse_row
+from .reader import FileProblem, read_table
+
+
+class ImportRejected(Exception):
+    """The file was rejected; nothing was written. `errors` are every problem found."""
+
+    def __init__(self, filename: str, errors: list[RowError]):
+        self.filename = filename
+        self.errors = errors
+        super().__init__(f"{len(errors)} fel")
+
+    def lines(self) -> list[str]:
+        return [e.format(self.filename) for e in self.errors]
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    counts: Counts
+    rows: int
+    dry_run: bool
+
+    def summary(self) -> str:
+        return f"{self.kind}: {self.counts}"
+
+
+def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError]]:
+    errors: list[RowError] = []
+    names = [c.name for c in importer.columns]
+    present: dict[str, int] = {}
+    for index, name in enumerate(table.header):
+        if not name:
+            continue
+        if name in present:
+            errors.append(RowError(1, name, "kolumnen förekommer två gånger"))
+        elif name not in names:
+            errors.append(RowError(1, name, f"okänd kolumn (tillåtna: {', '.join(names)})"))
+        else:
+            present[name] = index
+    for col in importer.columns:
+        if col.required and col.name not in present:
+            errors.append(RowError(1, col.name, "obligatorisk kolumn saknas"))
+    if errors:
+        return [], errors
+
+    importer.prepare()
+    rows: list[Row] = []
+    seen_keys: dict[tuple, int] = {}
+    width = len(table.header)
+    for line, cells in table.rows:
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            errors.append(RowError(line, "-", f"raden har {len(cells)} fält men rubrikraden {width}"))
+            continue
+        values, problems = parse_row(importer, present, cells)
+        if problems:
+            errors.extend(RowError(line, col, msg) for col, msg in problems)
+            continue
+        key = tuple(values[k] for k in importer.key)
+        if key in seen_keys:
+            errors.append(
+                RowError(line, importer.key[-1], f"nyckeln {'/'.join(map(str, key))} finns redan på rad {seen_keys[key]}")
+            )
+            continue
+        seen_keys[key] = line
+        try:
+            values = importer.clean(values)
+        except RowProblem as problem:
+            errors.append(RowError(line, problem.column, problem.message))
+            continue
+        rows.append(Row(line, values))
+    return rows, errors
+
+
+def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None) -> ImportReport:
+    """Import one file of `kind`. Raises ImportRejected (nothing written) or returns the report."""
+    filename = str(path)
+    importer = registry.get(kind)()
+    try:
+        table = read_table(path)
+    except FileProblem as problem:
+        raise ImportRejected(filename, [RowError(1, "-", str(problem))]) from None
+    rows, errors = validate(importer, table, filename)
+    if errors:
+        raise ImportRejected(filename, errors)
+    try:
+        with transaction.atomic():
+            result = importer.write(rows)
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                audit(action="import", object_type=kind, object_id=Path(filename).name, actor=actor,
+                      detail={"rows": len(rows), "summary": str(result.counts)})
+                changed = result.unit_ids is None or bool(result.unit_ids) or bool(result.same_day_changed)
+                if changed:
+                    transaction.on_commit(
+                        lambda: facts_changed.send(
+                            sender=type(importer), kind=kind, unit_ids=result.unit_ids,
+                            same_day_changed=result.same_day_changed,
+                        )
+                    )
+    except IntegrityError as exc:
+        # The validation above is meant to catch everything; this is the database's last word.
+        raise ImportRejected(filename, [RowError(0, "-", f"databasen avvisade filen: {exc}".strip())]) from None
+    return ImportReport(kind=kind, counts=result.counts, rows=len(rows), dry_run=dry_run)

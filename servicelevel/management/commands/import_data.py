@@ -1,0 +1,34 @@
+"""python manage.py import_data KIND PATH [--dry-run]  (spec/DATA_EXCHANGE.md)
+
+Exit 0 done; 1 the file was rejected (every problem on stderr as FILE:LINE: COLUMN: message, nothing
+written); 2 wrong usage.
+"""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from servicelevel.importing import registry
+from servicelevel.importing.run import ImportRejected, run_import
+
+
+class Command(BaseCommand):
+    help = "Importera en CSV- eller XLSX-fil av ett slag (units, periods, offerings, booking, cases, admin_roles, exemptions, targets)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=registry.KINDS)
+        parser.add_argument("path")
+        parser.add_argument("--dry-run", action="store_true", help="Validera och visa vad som skulle ändras.")
+
+    def handle(self, *args, kind, path, dry_run, **options):
+        try:
+            report = run_import(kind, path, dry_run=dry_run)
+        except ImportRejected as rejected:
+            for line in rejected.lines():
+                self.stderr.write(line)
+            self.stderr.write(f"{kind}: filen avvisades, {len(rejected.errors)} fel; inget har skrivits.")
+            sys.exit(1)
+        except KeyError:
+            raise CommandError(f"okänt slag {kind!r}", returncode=2) from None
+        prefix = "(torrkörning, inget skrivet) " if dry_run else ""
+        self.stdout.write(prefix + report.summary())

@@ -1,0 +1,177 @@
+"""The rulebook: decisions, their requirements, the regional catalogue and the schedule periods.
+
+Nothing here knows about any one unit. A later decision is a new `Decision` with its own requirements,
+standing beside this one; results name the decision they were judged against.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Decision(models.Model):
+    """Beslut, e.g. 2026-0000277 *Gemensam servicenivå av digitala tjänster*."""
+
+    number = models.CharField("ärendenummer", max_length=40, unique=True)
+    title = models.CharField("titel", max_length=300)
+    version = models.CharField("version", max_length=20, blank=True)
+    in_force_from = models.DateField("gäller fr.o.m.")
+    in_force_until = models.DateField("gäller t.o.m.", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "beslut"
+        verbose_name_plural = "beslut"
+        ordering = ["-in_force_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True) | Q(in_force_until__gte=F("in_force_from")),
+                name="decision_until_after_from",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @classmethod
+    def in_force(cls, on_date):
+        """The decision in force on a date (the latest one that started on or before it)."""
+        return (
+            cls.objects.filter(in_force_from__lte=on_date)
+            .filter(Q(in_force_until__isnull=True) | Q(in_force_until__gte=on_date))
+            .order_by("-in_force_from")
+            .first()
+        ) or cls.objects.order_by("in_force_from").first()
+
+
+class Requirement(models.Model):
+    """One requirement (krav) of a decision. `parameters` holds its settings, e.g. SV1's threshold."""
+
+    class Group(models.TextChoices):
+        BOOKING = "TB", "Tidbokning genom 1177.se"
+        CASES = "AH", "Ärendehantering genom 1177"
+        RESPONSE = "SV", "Svarstid i ärendehanteringstjänster"
+        ROLES = "AR", "Administrativa roller"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="requirements")
+    code = models.CharField("kod", max_length=40)
+    group = models.CharField("område", max_length=2, choices=Group.choices)
+    level = models.PositiveSmallIntegerField("nivå", null=True, blank=True)
+    name = models.CharField("namn", max_length=200)
+    section = models.CharField("avsnitt i beslutet", max_length=20)
+    is_trend = models.BooleanField("trendkrav (andel ska öka)", default=False)
+    parameters = models.JSONField("parametrar", default=dict, blank=True)
+    order = models.PositiveSmallIntegerField("ordning", default=0)
+
+    class Meta:
+        verbose_name = "krav"
+        verbose_name_plural = "krav"
+        ordering = ["decision", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "code"], name="requirement_code_unique_per_decision"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=3), name="requirement_level_1_3"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class CatalogueService(models.Model):
+    """Regional ärendehanteringstjänst. Retired, never deleted, so history stays true."""
+
+    code = models.CharField("kod", max_length=40, unique=True)
+    name = models.CharField("namn", max_length=200)
+    digital_contact = models.BooleanField("digital kontakt", default=False)
+    retired_on = models.DateField("utgick", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "regional tjänst"
+        verbose_name_plural = "regionala tjänster"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class CatalogueTemplate(models.Model):
+    """Regional mall för vårdinitierat ärende."""
+
+    code = models.CharField("kod", max_length=40, unique=True)
+    name = models.CharField("namn", max_length=200)
+    retired_on = models.DateField("utgick", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "regional mall"
+        verbose_name_plural = "regionala mallar"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class UnitType(models.TextChoices):
+    """Enhetstyp: decides the base-offering profile."""
+
+    MOTTAGNING = "mottagning", "Mottagning"
+    AVDELNING = "avdelning", "Avdelning"
+    ANNAN = "annan", "Annan"
+
+
+class BaseOfferingProfile(models.Model):
+    """Basutbud per enhetstyp: the services required besides digital contact. Data, not code."""
+
+    unit_type = models.CharField("enhetstyp", max_length=20, choices=UnitType.choices, unique=True)
+    services = models.ManyToManyField(CatalogueService, blank=True, verbose_name="tjänster")
+
+    class Meta:
+        verbose_name = "basutbudsprofil"
+        verbose_name_plural = "basutbudsprofiler"
+        ordering = ["unit_type"]
+
+    def __str__(self):
+        return self.get_unit_type_display()
+
+
+class SchedulePeriod(models.Model):
+    """Tidbokningsschemaperiod (start and end inclusive). Periods never overlap; PostgreSQL enforces it
+    with an exclusion constraint (migration 0003), the importer checks it on every engine."""
+
+    code = models.CharField("kod", max_length=20, unique=True)
+    name = models.CharField("namn", max_length=100, blank=True)
+    start_date = models.DateField("startdatum")
+    end_date = models.DateField("slutdatum")
+
+    class Meta:
+        verbose_name = "tidbokningsschemaperiod"
+        verbose_name_plural = "tidbokningsschemaperioder"
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="period_end_after_start")
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when: every decision and import writes one."""
+
+    at = models.DateTimeField("tidpunkt", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="av"
+    )
+    actor_label = models.CharField("av (text)", max_length=150, blank=True)
+    action = models.CharField("händelse", max_length=60)
+    object_type = models.CharField("objekttyp", max_length=60)
+    object_id = models.CharField("objekt", max_length=100, blank=True)
+    detail = models.JSONField("detaljer", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "granskningspost"
+        verbose_name_plural = "granskningslogg"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"

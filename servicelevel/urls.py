@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+admin.site.site_header = "Servicenivåportalen – administration"
+admin.site.site_title = "Servicenivåportalen"
+admin.site.index_title = "Regelverk och uppgifter"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class UnitsConfig(AppConfig):
+    name = "units"
+    verbose_name = "Vårdenheter"
+
+    def ready(self):
+        from servicelevel.importing import registry
+
+        from . import importers
+
+        registry.register(importers.UnitsImporter, importers.OfferingsImporter, importers.BookingImporter,
+                          importers.AdminRolesImporter)

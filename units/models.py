@@ -1,0 +1,214 @@
+"""Facts about care units: who they are and what they report (offerings, booking figures, roles)."""
+
+from django.db import models
+from django.db.models import F, Q
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
+
+from .validators import validate_hsa_id
+
+
+class Forvaltning(models.Model):
+    """Förvaltning (administration); private providers are grouped under their own."""
+
+    name = models.CharField("namn", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = "förvaltning"
+        verbose_name_plural = "förvaltningar"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Vardomrade(models.Model):
+    """Vårdområde inside a förvaltning. Names are unique region-wide: files refer to them by name."""
+
+    name = models.CharField("namn", max_length=200, unique=True)
+    forvaltning = models.ForeignKey(Forvaltning, on_delete=models.PROTECT, related_name="vardomraden")
+
+    class Meta:
+        verbose_name = "vårdområde"
+        verbose_name_plural = "vårdområden"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Provider(models.Model):
+    """Private care provider under contract (Hälsoval); units without one are run by the region."""
+
+    name = models.CharField("namn", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = "vårdgivare"
+        verbose_name_plural = "vårdgivare"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CareUnit(models.Model):
+    """Vårdenhet (VUE/TUE) with an HSA-id."""
+
+    class Kind(models.TextChoices):
+        VUE = "VUE", "Vårdutförande enhet"
+        TUE = "TUE", "Tjänsteutförande enhet"
+
+    class BookingSystem(models.TextChoices):
+        PASIS = "PASiS", "PASiS"
+        PMO = "PMO", "PMO"
+        ANNAT = "annat", "Annat"
+        INGEN = "ingen", "Ingen (inga bokningsbara besök)"
+
+    hsa_id = models.CharField("HSA-id", max_length=31, unique=True, validators=[validate_hsa_id])
+    name = models.CharField("namn", max_length=200)
+    forvaltning = models.ForeignKey(Forvaltning, on_delete=models.PROTECT, verbose_name="förvaltning")
+    vardomrade = models.ForeignKey(Vardomrade, on_delete=models.PROTECT, verbose_name="vårdområde")
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, verbose_name="vårdgivare",
+        help_text="Tom = regiondriven enhet.",
+    )
+    unit_kind = models.CharField("enhetsslag", max_length=3, choices=Kind.choices)
+    unit_type = models.CharField("enhetstyp", max_length=20, choices=UnitType.choices)
+    booking_system = models.CharField("bokningssystem", max_length=10, choices=BookingSystem.choices)
+    has_contact_card = models.BooleanField("har kontaktkort på 1177.se", default=True)
+    same_day_contact = models.BooleanField("vårdgarantins kontakt samma dag", default=False)
+    active = models.BooleanField("aktiv", default=True)
+
+    class Meta:
+        verbose_name = "vårdenhet"
+        verbose_name_plural = "vårdenheter"
+        ordering = ["hsa_id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.hsa_id})"
+
+
+class CareUnitUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key permissions (guardian): no generic scans or casts on lists."""
+
+    content_object = models.ForeignKey(CareUnit, on_delete=models.CASCADE)
+
+
+class CareUnitGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(CareUnit, on_delete=models.CASCADE)
+
+
+class VardomradeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Vardomrade, on_delete=models.CASCADE)
+
+
+class VardomradeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Vardomrade, on_delete=models.CASCADE)
+
+
+class Offering(models.Model):
+    """A case-handling service (tjänst) or care-initiated template (mall) a unit offers."""
+
+    class Kind(models.TextChoices):
+        TJANST = "tjanst", "Tjänst"
+        MALL = "mall", "Mall"
+
+    class Variant(models.TextChoices):
+        REGIONAL = "regional", "Regional"
+        LOKAL = "lokal", "Lokal"
+
+    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="offerings")
+    kind = models.CharField("slag", max_length=6, choices=Kind.choices)
+    code = models.CharField("kod", max_length=100)
+    variant = models.CharField("variant", max_length=8, choices=Variant.choices)
+    is_open = models.BooleanField("öppen för invånare", default=True)
+    catalogue_service = models.ForeignKey(
+        CatalogueService, null=True, blank=True, on_delete=models.PROTECT, verbose_name="regional tjänst"
+    )
+    catalogue_template = models.ForeignKey(
+        CatalogueTemplate, null=True, blank=True, on_delete=models.PROTECT, verbose_name="regional mall"
+    )
+
+    class Meta:
+        verbose_name = "utbud"
+        verbose_name_plural = "utbud"
+        ordering = ["unit", "kind", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "code"], name="offering_unique_per_unit"),
+            # A regional row points at its catalogue entry of the right kind; a local row at none.
+            models.CheckConstraint(
+                condition=(
+                    Q(variant="regional", kind="tjanst", catalogue_service__isnull=False,
+                      catalogue_template__isnull=True)
+                    | Q(variant="regional", kind="mall", catalogue_template__isnull=False,
+                        catalogue_service__isnull=True)
+                    | Q(variant="lokal", catalogue_service__isnull=True, catalogue_template__isnull=True)
+                ),
+                name="offering_catalogue_link_matches_variant",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.hsa_id} {self.kind} {self.code}"
+
+
+class BookingFigures(models.Model):
+    """Booking-system figures for one unit and schedule period (spec: the `booking` kind)."""
+
+    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="booking_figures")
+    period = models.ForeignKey(SchedulePeriod, on_delete=models.PROTECT, verbose_name="period")
+    booked_total = models.PositiveIntegerField("bokade tider")
+    booked_visible = models.PositiveIntegerField("synliga på 1177.se")
+    booked_cancellable = models.PositiveIntegerField("avbokningsbara")
+    booked_reschedulable = models.PositiveIntegerField("ombokningsbara")
+    slots_total = models.PositiveIntegerField("bokningsbara tider")
+    slots_open_invitation = models.PositiveIntegerField("via öppen kallelse")
+    slots_citizen_bookable = models.PositiveIntegerField("bokningsbara av invånaren")
+    lookahead_weeks = models.DecimalField("framförhållning (veckor)", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "bokningsuppgifter"
+        verbose_name_plural = "bokningsuppgifter"
+        ordering = ["unit", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="booking_unique_per_unit_period"),
+            models.CheckConstraint(
+                condition=Q(booked_visible__lte=F("booked_total"))
+                & Q(booked_cancellable__lte=F("booked_total"))
+                & Q(booked_reschedulable__lte=F("booked_total")),
+                name="booking_booked_parts_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(slots_open_invitation__lte=F("slots_total"))
+                & Q(slots_citizen_bookable__lte=F("slots_total")),
+                name="booking_slot_parts_within_total",
+            ),
+            models.CheckConstraint(condition=Q(lookahead_weeks__gte=0), name="booking_lookahead_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.hsa_id} {self.period.code}"
+
+
+class AdminRole(models.Model):
+    """A person holding an administrative role in 1177 personalverktyg at a unit (§2.4)."""
+
+    class Role(models.TextChoices):
+        LOKAL_ADMINISTRATOR = "lokal_administrator", "Lokal administratör"
+        BEHORIGHETSADMINISTRATOR = "behorighetsadministrator", "Behörighetsadministratör"
+
+    person_id = models.CharField("person (id)", max_length=64, db_index=True)
+    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="admin_roles")
+    role = models.CharField("roll", max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "administrativ roll"
+        verbose_name_plural = "administrativa roller"
+        ordering = ["unit", "role", "person_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_id", "unit", "role"], name="admin_role_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.role} @ {self.unit.hsa_id}"

@@ -1,0 +1,24 @@
+"""HSA-id validation (spec/DATA_EXCHANGE.md): `SE` + 10-digit organisation number + `-` + letters/digits,
+14 to 31 characters in all."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+HSA_ID_RE = re.compile(r"SE\d{10}-[A-Za-z0-9]+")
+HSA_ID_MIN, HSA_ID_MAX = 14, 31
+
+
+def hsa_id_problem(value: str) -> str | None:
+    """The Swedish message saying what is wrong with an HSA-id, or None when it is valid."""
+    if not HSA_ID_RE.fullmatch(value):
+        return f"ogiltigt HSA-id {value!r}: ska vara SE + 10 siffror + '-' + bokstäver A–Z/siffror"
+    if not HSA_ID_MIN <= len(value) <= HSA_ID_MAX:
+        return f"ogiltigt HSA-id {value!r}: ska vara {HSA_ID_MIN}–{HSA_ID_MAX} tecken, är {len(value)}"
+    return None
+
+
+def validate_hsa_id(value: str) -> None:
+    problem = hsa_id_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_hsa_id")
