@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 
 from . import services
@@ -33,7 +33,7 @@ def request_recompute(unit_ids) -> None:
     """Bring today's results up to date for `unit_ids` (None = every unit)."""
     if unit_ids is not None and not unit_ids:
         return
-    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.REDIS_URL:
+    if current_app.conf.task_always_eager or not settings.REDIS_URL:
         recompute_units.delay(sorted(unit_ids) if unit_ids is not None else None)
         return
     client = _redis()

@@ -1,0 +1,264 @@
+"""factory-boy factories for every model. The rulebook rows come from the migration: use `requirement()`."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from actionplan.models import Activity, Target
+from compliance.calendar import WorkingCalendar
+from compliance.models import Case, ClosedDay, RequirementResult, UnitResult
+from exemptions.models import Exemption, ExemptionApproval, FollowUp
+from servicelevel.models import (
+    AuditEntry, BaseOfferingProfile, CatalogueService, CatalogueTemplate, Decision, Requirement, SchedulePeriod,
+)
+from units.models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
+
+
+def decision() -> Decision:
+    return Decision.objects.get(number="2026-0000277")
+
+
+def requirement(code: str) -> Requirement:
+    return Requirement.objects.get(decision__number="2026-0000277", code=code)
+
+
+def service(code: str) -> CatalogueService:
+    return CatalogueService.objects.get(code=code)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    number = factory.Sequence(lambda n: f"2030-{n:07d}")
+    title = "Ett senare beslut"
+    in_force_from = datetime.date(2030, 1, 1)
+
+
+class RequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Requirement
+
+    decision = factory.SubFactory(DecisionFactory)
+    code = factory.Sequence(lambda n: f"X{n}")
+    group = "AH"
+    name = "Ett krav"
+    section = "1"
+
+
+class CatalogueServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CatalogueService
+
+    code = factory.Sequence(lambda n: f"TJANST-{n}")
+    name = "En tjänst"
+
+
+class CatalogueTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CatalogueTemplate
+
+    code = factory.Sequence(lambda n: f"MALL-X{n}")
+    name = "En mall"
+
+
+class BaseOfferingProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BaseOfferingProfile
+        django_get_or_create = ("unit_type",)
+
+    unit_type = "mottagning"
+
+
+class SchedulePeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchedulePeriod
+
+    code = factory.Sequence(lambda n: f"P{n}")
+    start_date = datetime.date(2026, 8, 31)
+    end_date = datetime.date(2026, 12, 31)
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    action = "test"
+    object_type = "unit"
+
+
+class ForvaltningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Forvaltning
+        django_get_or_create = ("name",)
+
+    name = "Primärvård Skåne"
+
+
+class VardomradeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vardomrade
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Vårdområde {n}")
+    forvaltning = factory.SubFactory(ForvaltningFactory)
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Vårdgivare {n} AB")
+
+
+class CareUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareUnit
+
+    hsa_id = factory.Sequence(lambda n: f"SE2321000255-U{n:04d}")
+    name = factory.Sequence(lambda n: f"Mottagning {n}")
+    vardomrade = factory.SubFactory(VardomradeFactory)
+    forvaltning = factory.SelfAttribute("vardomrade.forvaltning")
+    unit_kind = "VUE"
+    unit_type = "mottagning"
+    booking_system = "PASiS"
+    has_contact_card = True
+    same_day_contact = False
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Offering
+
+    unit = factory.SubFactory(CareUnitFactory)
+    kind = "tjanst"
+    code = "KONTAKT"
+    variant = "regional"
+    is_open = True
+    catalogue_service = factory.LazyAttribute(
+        lambda o: service(o.code) if o.variant == "regional" and o.kind == "tjanst" else None)
+    catalogue_template = factory.LazyAttribute(
+        lambda o: CatalogueTemplate.objects.get(code=o.code) if o.variant == "regional" and o.kind == "mall" else None)
+
+
+class BookingFiguresFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BookingFigures
+
+    unit = factory.SubFactory(CareUnitFactory)
+    period = factory.SubFactory(SchedulePeriodFactory)
+    booked_total = 400
+    booked_visible = 400
+    booked_cancellable = 400
+    booked_reschedulable = 120
+    slots_total = 500
+    slots_open_invitation = 0
+    slots_citizen_bookable = 50
+    lookahead_weeks = Decimal("9")
+
+
+class AdminRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminRole
+
+    person_id = factory.Sequence(lambda n: f"SE2321000255-P{n}")
+    unit = factory.SubFactory(CareUnitFactory)
+    role = AdminRole.Role.BEHORIGHETSADMINISTRATOR
+
+
+class ClosedDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClosedDay
+
+    date = datetime.date(2026, 5, 15)
+    name = "Klämdag"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    case_id = factory.Sequence(lambda n: f"C{n:07d}")
+    unit = factory.SubFactory(CareUnitFactory)
+    received_at = datetime.datetime(2026, 10, 7, 8, 0, tzinfo=datetime.UTC)
+    deadline = factory.LazyAttribute(
+        lambda c: WorkingCalendar().deadline(c.received_at, same_day_contact=c.unit.same_day_contact))
+    deadline_same_day = factory.SelfAttribute("unit.same_day_contact")
+
+
+class ExemptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Exemption
+
+    exemption_id = factory.Sequence(lambda n: f"AV-2026-{n:03d}")
+    unit = factory.SubFactory(CareUnitFactory)
+    requirement = factory.LazyFunction(lambda: requirement("TB3-OPPEN-KALLELSE"))
+    reason = Exemption.Reason.TEKNISK
+    valid_from = datetime.date(2026, 6, 1)
+    valid_until = datetime.date(2026, 12, 31)
+    status = Exemption.Status.APPROVED
+
+
+class ExemptionApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExemptionApproval
+
+    exemption = factory.SubFactory(ExemptionFactory)
+    body = ExemptionApproval.Body.KONCERNSTAB
+    decided_by = factory.SubFactory(UserFactory)
+    approved = True
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    exemption = factory.SubFactory(ExemptionFactory)
+    due_on = datetime.date(2026, 9, 1)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    vardomrade = factory.SubFactory(VardomradeFactory)
+    period = factory.SubFactory(SchedulePeriodFactory)
+    requirement = factory.LazyFunction(lambda: requirement("TB2-OMBOKA-ANDEL"))
+    target_share = Decimal("0.2")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    title = "Införa öppen kallelse i PASiS"
+
+
+class UnitResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitResult
+
+    as_of = datetime.date(2026, 11, 15)
+    unit = factory.SubFactory(CareUnitFactory)
+    decision = factory.LazyFunction(decision)
+    evaluation_month = "2026-10"
+
+
+class RequirementResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequirementResult
+
+    unit_result = factory.SubFactory(UnitResultFactory)
+    requirement = factory.LazyFunction(lambda: requirement("TB1-VISA"))
+    status = "met"
+    reason = "400 av 400 bokade tider syns på 1177.se"

@@ -1,0 +1,173 @@
+"""The import framework (spec DATA_EXCHANGE.md, CSV conventions): encodings, separators, headers, line
+numbers, all-or-nothing writes, dry runs and idempotent re-imports. Uses the `units` and `booking` kinds."""
+
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from django.conf import settings
+
+from servicelevel.models import AuditEntry
+from units.models import CareUnit, Forvaltning, Vardomrade
+
+from .helpers import UNITS_HEADER, manage, unit_line
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_imports_a_semicolon_file_and_prints_the_summary(write_file):
+    path = write_file(UNITS_HEADER + unit_line() + unit_line(hsa="SE2321000255-A1B3", name="BVC Exempel"))
+    ran = manage("import_data", "units", path)
+    assert ran.code == 0, ran.err
+    assert ran.out.strip() == "units: 2 created, 0 updated, 0 unchanged"
+    unit = CareUnit.objects.get(hsa_id="SE2321000255-A1B2")
+    assert unit.forvaltning.name == "Primärvård Skåne" and unit.vardomrade.name == "Primärvård Sydväst"
+    assert unit.booking_system == "PMO" and unit.has_contact_card and not unit.same_day_contact
+
+
+def test_it_reads_a_comma_file_with_bom_and_columns_in_any_order(write_file):
+    text = ("\ufeffname,hsa_id,vardomrade,forvaltning,unit_type,unit_kind,booking_system,same_day_contact,"
+            "has_contact_card\nMottagning X,SE2321000255-X1,VO X,Psykiatri,avdelning,TUE,ingen,0,1\n")
+    ran = manage("import_data", "units", write_file(text))
+    assert ran.code == 0, ran.err
+    unit = CareUnit.objects.get(hsa_id="SE2321000255-X1")
+    assert (unit.name, unit.unit_type, unit.unit_kind, unit.booking_system) == ("Mottagning X", "avdelning", "TUE",
+                                                                               "ingen")
+    assert unit.active is True and unit.provider is None  # optional columns take their defaults
+
+
+def test_it_reads_windows_1252_files_from_swedish_excel(write_file):
+    text = UNITS_HEADER + unit_line(name="Vårdcentralen Höör", vo="Mellersta Skåne")
+    ran = manage("import_data", "units", write_file(text.encode("cp1252")))
+    assert ran.code == 0, ran.err
+    assert CareUnit.objects.get().name == "Vårdcentralen Höör"
+    assert Vardomrade.objects.filter(name="Mellersta Skåne").exists()
+
+
+def test_it_reads_xlsx_with_the_same_columns(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(UNITS_HEADER.strip().split(";"))
+    sheet.append(unit_line(name="Från Excel").strip().split(";"))
+    sheet.append([None] * 3)  # Excel leaves empty rows at the end
+    path = tmp_path / "units.xlsx"
+    book.save(path)
+    ran = manage("import_data", "units", path)
+    assert ran.code == 0, ran.err
+    assert CareUnit.objects.get().name == "Från Excel"
+
+
+def test_xlsx_errors_name_the_spreadsheet_row(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(UNITS_HEADER.strip().split(";"))
+    sheet.append(unit_line().strip().split(";"))
+    sheet.append(unit_line(hsa="SE232100-BAD").strip().split(";"))
+    path = tmp_path / "units.xlsx"
+    book.save(path)
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors[0].startswith(f"{path}:3: hsa_id: ogiltigt HSA-id")
+
+
+def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(write_file):
+    text = (UNITS_HEADER + unit_line()
+            + unit_line(hsa="SE2321000255-A1B3", card="kanske")
+            + unit_line(hsa="SE2321000255-A1B4", kind="XYZ", system="Cosmic"))
+    path = write_file(text)
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors == [
+        f"{path}:3: has_contact_card: ogiltigt sant/falskt-värde 'kanske': använd ja/nej, true/false eller 1/0",
+        f"{path}:4: unit_kind: ogiltigt värde 'XYZ': tillåtna är VUE, TUE",
+        f"{path}:4: booking_system: ogiltigt värde 'Cosmic': tillåtna är PASiS, PMO, annat, ingen",
+    ]
+    assert not CareUnit.objects.exists()
+    assert not Forvaltning.objects.exists()
+
+
+def test_line_numbers_follow_physical_lines_with_quoted_newlines_and_blank_lines(write_file):
+    text = (UNITS_HEADER + 'SE2321000255-A1B2;"Namn över\ntvå rader";F;V;VUE;mottagning;PMO;ja;nej;;\n'
+            + "\n" + unit_line(hsa="bad"))
+    path = write_file(text)
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors[0].startswith(f"{path}:5: hsa_id:")
+
+
+def test_missing_required_and_unknown_columns_are_header_errors(write_file):
+    path = write_file("hsa_id;name;colour\nSE2321000255-A1B2;X;blå\n")
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert f"{path}:1: colour: okänd kolumn" in ran.err
+    for column in ("forvaltning", "vardomrade", "unit_kind", "unit_type", "booking_system", "has_contact_card",
+                   "same_day_contact"):
+        assert f"{path}:1: {column}: obligatorisk kolumn saknas" in ran.errors
+    assert not CareUnit.objects.exists()
+
+
+def test_a_duplicated_natural_key_in_one_file_is_an_error(write_file):
+    path = write_file(UNITS_HEADER + unit_line() + unit_line(name="Igen"))
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors == [f"{path}:3: hsa_id: nyckeln SE2321000255-A1B2 finns redan på rad 2"]
+
+
+def test_a_row_with_more_fields_than_the_header_is_an_error(write_file):
+    path = write_file(UNITS_HEADER + unit_line().rstrip("\n") + ";extra\n")
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors == [f"{path}:2: -: raden har 12 fält men rubrikraden 11"]
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(write_file):
+    path = write_file(UNITS_HEADER + unit_line() + unit_line(hsa="SE2321000255-A1B3"))
+    assert manage("import_data", "units", path).code == 0
+    before = list(CareUnit.objects.values())
+    ran = manage("import_data", "units", path)
+    assert ran.out.strip() == "units: 0 created, 0 updated, 2 unchanged"
+    assert list(CareUnit.objects.values()) == before
+
+
+def test_a_changed_row_counts_as_updated(write_file):
+    manage("import_data", "units", write_file(UNITS_HEADER + unit_line() + unit_line(hsa="SE2321000255-A1B3")))
+    ran = manage("import_data", "units", write_file(UNITS_HEADER + unit_line(name="Nytt namn")))
+    assert ran.out.strip() == "units: 0 created, 1 updated, 0 unchanged"
+    assert CareUnit.objects.get(hsa_id="SE2321000255-A1B2").name == "Nytt namn"
+
+
+def test_dry_run_reports_what_would_change_and_writes_nothing(write_file):
+    ran = manage("import_data", "units", write_file(UNITS_HEADER + unit_line()), "--dry-run")
+    assert ran.code == 0
+    assert "units: 1 created, 0 updated, 0 unchanged" in ran.out
+    assert not CareUnit.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_dry_run_of_a_bad_file_exits_1(write_file):
+    ran = manage("import_data", "units", write_file(UNITS_HEADER + unit_line(hsa="x")), "--dry-run")
+    assert ran.code == 1
+
+
+def test_an_import_writes_an_audit_entry(write_file):
+    manage("import_data", "units", write_file(UNITS_HEADER + unit_line(), name="enheter.csv"))
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.object_type, entry.object_id) == ("import", "units", "enheter.csv")
+    assert entry.detail["summary"] == "1 created, 0 updated, 0 unchanged"
+
+
+def test_an_empty_or_missing_file_is_rejected_cleanly(write_file, tmp_path):
+    ran = manage("import_data", "units", write_file(""))
+    assert ran.code == 1 and "filen är tom" in ran.err
+    ran = manage("import_data", "units", tmp_path / "nope.csv")
+    assert ran.code == 1 and "filen finns inte" in ran.err
+
+
+def test_wrong_usage_exits_2(write_file):
+    """Run as a person would, in a process of its own: argparse's usage errors exit 2."""
+    path = write_file(UNITS_HEADER)
+    ran = subprocess.run([sys.executable, "manage.py", "import_data", "planets", str(path)],
+                         cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 2
+    assert "invalid choice: 'planets'" in ran.stderr
