@@ -32,6 +32,7 @@ class Context:
     current_period: t.Period | None
     previous_period: t.Period | None
     evaluation_month: str
+    period_codes: dict[int, str]  # SchedulePeriod pk → code, for the current and previous period
 
 
 def load_rulebook(decision: Decision) -> t.Rulebook:
@@ -47,17 +48,18 @@ def load_rulebook(decision: Decision) -> t.Rulebook:
     return t.Rulebook(decision.number, rules, profiles, contact)
 
 
-def periods_for(as_of: datetime.date) -> tuple[t.Period | None, t.Period | None]:
-    """Current = latest start on or before the as-of date; previous = latest start before the current's."""
-    started = list(SchedulePeriod.objects.filter(start_date__lte=as_of).order_by("-start_date")[:2])
-    as_periods = [t.Period(p.code, p.start_date, p.end_date) for p in started]
-    return (as_periods[0] if as_periods else None, as_periods[1] if len(as_periods) > 1 else None)
+def periods_for(as_of: datetime.date) -> list[SchedulePeriod]:
+    """[current, previous]: current = latest start on or before the as-of date; previous = latest start
+    before the current's (periods never overlap, so start dates are distinct)."""
+    return list(SchedulePeriod.objects.filter(start_date__lte=as_of).order_by("-start_date")[:2])
 
 
 def load_context(as_of: datetime.date) -> Context:
     decision = Decision.in_force(as_of)
-    current, previous = periods_for(as_of)
-    return Context(as_of, decision, load_rulebook(decision), current, previous, evaluation_month(as_of))
+    started = periods_for(as_of)
+    periods = [t.Period(p.code, p.start_date, p.end_date) for p in started] + [None, None]
+    return Context(as_of, decision, load_rulebook(decision), periods[0], periods[1], evaluation_month(as_of),
+                   {p.id: p.code for p in started})
 
 
 def _figures(b: BookingFigures) -> t.BookingFigures:
@@ -91,15 +93,9 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
     # With every active unit wanted, filter the fact tables by a subquery, not a list of 2,000 ids.
     id_filter = ids if unit_ids is not None else CareUnit.objects.filter(active=True).values("id")
 
-    period_ids = {}
-    if context.current_period:
-        for code, pk in SchedulePeriod.objects.filter(
-            code__in=[p.code for p in (context.current_period, context.previous_period) if p]
-        ).values_list("code", "id"):
-            period_ids[pk] = code
     booking = {
-        (b.unit_id, period_ids[b.period_id]): _figures(b)
-        for b in BookingFigures.objects.filter(unit_id__in=id_filter, period_id__in=list(period_ids))
+        (b.unit_id, context.period_codes[b.period_id]): _figures(b)
+        for b in BookingFigures.objects.filter(unit_id__in=id_filter, period_id__in=list(context.period_codes))
     }
     offerings = defaultdict(list)
     for o in Offering.objects.filter(unit_id__in=id_filter).only("unit_id", "kind", "code", "variant", "is_open"):

@@ -2,7 +2,6 @@
 
 import contextlib
 import datetime
-import sys
 
 from django.core.management.base import CommandError
 
@@ -40,11 +39,12 @@ def unit_ids_for(hsa_id: str | None):
 
 
 @contextlib.contextmanager
-def output(path: str | None, *, encoding: str = "utf-8"):
-    """Standard output by default; a file (written whole, then closed) with --output."""
+def output(path: str | None, *, command, encoding: str = "utf-8"):
+    """The command's standard output by default; a file with --output."""
     if not path or path == "-":
-        yield sys.stdout
-        sys.stdout.flush()
+        stream = command.stdout._out  # the raw stream: OutputWrapper would add line endings per write
+        yield stream
+        stream.flush()
         return
     with open(path, "w", encoding=encoding, newline="") as stream:
         yield stream

@@ -18,5 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of, unit, month, output: str | None, **options):
         rows = case_rows(as_of=parse_as_of(as_of), unit_ids=unit_ids_for(unit), month=parse_month(month))
-        with open_output(output) as stream:
+        with open_output(output, command=self) as stream:
             write_csv(rows, stream)

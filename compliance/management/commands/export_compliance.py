@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of, format, output: str | None, **options):
         evaluation = evaluate(parse_as_of(as_of))
-        with open_output(output) as stream:
+        with open_output(output, command=self) as stream:
             if format == "json":
                 json.dump(compliance_document(evaluation), stream, ensure_ascii=False, indent=2)
                 stream.write("\n")
