@@ -23,15 +23,21 @@ class TargetsImporter(Importer):
         self.vardomraden = dict(Vardomrade.objects.values_list("name", "id"))
         self.periods = dict(SchedulePeriod.objects.values_list("code", "id"))
         self.trend_requirements = dict(
-            Requirement.objects.filter(is_trend=True).order_by("decision__in_force_from").values_list("code", "id")
+            Requirement.objects.filter(is_trend=True)
+            .order_by("decision__in_force_from")
+            .values_list("code", "id")
         )
 
     def clean(self, values):
-        values["vardomrade_id"] = self.lookup(self.vardomraden, values["vardomrade"], "vardomrade", "vårdområdet")
+        values["vardomrade_id"] = self.lookup(
+            self.vardomraden, values["vardomrade"], "vardomrade", "vårdområdet"
+        )
         values["period_id"] = self.lookup(self.periods, values["period"], "period", "perioden")
         if values["requirement_code"] not in self.trend_requirements:
-            raise RowProblem("requirement_code",
-                             f"{values['requirement_code']!r} är inget andelskrav (*-ANDEL) i regelverket")
+            raise RowProblem(
+                "requirement_code",
+                f"{values['requirement_code']!r} är inget andelskrav (*-ANDEL) i regelverket",
+            )
         values["requirement_id"] = self.trend_requirements[values["requirement_code"]]
         share = values["target_share"]
         if not 0 <= share <= 1:

@@ -21,7 +21,9 @@ class Target(models.Model):
         ordering = ["vardomrade", "period", "requirement"]
         constraints = [
             models.UniqueConstraint(fields=["vardomrade", "period", "requirement"], name="target_unique"),
-            models.CheckConstraint(condition=Q(target_share__gte=0, target_share__lte=1), name="target_share_0_1"),
+            models.CheckConstraint(
+                condition=Q(target_share__gte=0, target_share__lte=1), name="target_share_0_1"
+            ),
         ]
 
     def __str__(self):

@@ -17,7 +17,13 @@ def add_closed_day(*, date: datetime.date | str, name: str, actor=None) -> Close
     day = datetime.date.fromisoformat(date) if isinstance(date, str) else date
     closed, _ = ClosedDay.objects.update_or_create(date=day, defaults={"name": name})
     recompute_around(day)
-    audit(action="closed_day_added", object_type="closed_day", object_id=str(day), actor=actor, detail={"name": name})
+    audit(
+        action="closed_day_added",
+        object_type="closed_day",
+        object_id=str(day),
+        actor=actor,
+        detail={"name": name},
+    )
     return closed
 
 

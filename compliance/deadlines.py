@@ -14,9 +14,13 @@ BATCH = 5000
 
 
 @transaction.atomic
-def recompute_deadlines(*, unit_ids=None, received_from: datetime.datetime | None = None,
-                        received_until: datetime.datetime | None = None,
-                        calendar: WorkingCalendar | None = None) -> int:
+def recompute_deadlines(
+    *,
+    unit_ids=None,
+    received_from: datetime.datetime | None = None,
+    received_until: datetime.datetime | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> int:
     """Recompute the deadline of every case of `unit_ids` (all units if None) received in the range, using
     each unit's current same_day_contact. Returns the number of cases whose deadline changed."""
     calendar = calendar or region_calendar()

@@ -29,8 +29,11 @@ def compliance_document(evaluation: Evaluation) -> dict:
                 "booking_level": e.booking_level,
                 "booking_level_with_exemptions": e.booking_level_with_exemptions,
                 "requirements": {
-                    code: {"status": r.status, "exemption_id": r.exemption_id,
-                           "exemption_unneeded": r.exemption_unneeded}
+                    code: {
+                        "status": r.status,
+                        "exemption_id": r.exemption_id,
+                        "exemption_unneeded": r.exemption_unneeded,
+                    }
                     for code, r in e.requirements.items()
                 },
                 "response_time": response_time_dict(e.response_time),
@@ -51,8 +54,15 @@ def compliance_rows(evaluation: Evaluation) -> Iterator[list]:
             yield [e.facts.hsa_id, code, r.status, r.exemption_id or "", level]
 
 
-CASE_COLUMNS = ["case_id", "unit_hsa_id", "received_at", "first_response_at", "delay_notified_at", "deadline",
-                "outcome"]
+CASE_COLUMNS = [
+    "case_id",
+    "unit_hsa_id",
+    "received_at",
+    "first_response_at",
+    "delay_notified_at",
+    "deadline",
+    "outcome",
+]
 
 
 def local_iso(moment: datetime.datetime | None) -> str:
@@ -69,12 +79,20 @@ def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) 
         start, end = month_bounds(month)
         cases = cases.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
     rows = cases.order_by("case_id").values_list(
-        "case_id", "unit__hsa_id", "received_at", "first_response_at", "delay_notified_at", "deadline")
+        "case_id", "unit__hsa_id", "received_at", "first_response_at", "delay_notified_at", "deadline"
+    )
     yield CASE_COLUMNS
     for case_id, hsa_id, received, response, notice, deadline in rows.iterator(chunk_size=10000):
         result = outcome(deadline=deadline, first_response_at=response, delay_notified_at=notice, now=now)
-        yield [case_id, hsa_id, local_iso(received), local_iso(response), local_iso(notice), local_iso(deadline),
-               result]
+        yield [
+            case_id,
+            hsa_id,
+            local_iso(received),
+            local_iso(response),
+            local_iso(notice),
+            local_iso(deadline),
+            result,
+        ]
 
 
 def write_csv(rows: Iterator[list], stream) -> int:

@@ -24,8 +24,10 @@ class CasesImporter(Importer):
     )
 
     def prepare(self):
-        self.units = {h: (pk, same_day) for h, pk, same_day in
-                      CareUnit.objects.values_list("hsa_id", "id", "same_day_contact")}
+        self.units = {
+            h: (pk, same_day)
+            for h, pk, same_day in CareUnit.objects.values_list("hsa_id", "id", "same_day_contact")
+        }
         self.calendar = region_calendar()
 
     def screen(self, column, text):
@@ -34,21 +36,30 @@ class CasesImporter(Importer):
         return None
 
     def clean(self, values):
-        values["unit_id"], values["same_day"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id",
-                                                            "enheten")
+        values["unit_id"], values["same_day"] = self.lookup(
+            self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten"
+        )
         received = values["received_at"]
         for name in ("first_response_at", "delay_notified_at"):
             if values[name] is not None and values[name] < received:
-                raise RowProblem(name, f"{values[name].isoformat()} är före received_at {received.isoformat()}")
+                raise RowProblem(
+                    name, f"{values[name].isoformat()} är före received_at {received.isoformat()}"
+                )
         values["deadline"] = self.calendar.deadline(received, same_day_contact=values["same_day"])
         return values
 
     def write(self, rows):
         records = [
-            {"case_id": v["case_id"], "unit_id": v["unit_id"], "service_code": v["service_code"],
-             "received_at": v["received_at"], "first_response_at": v["first_response_at"],
-             "delay_notified_at": v["delay_notified_at"], "deadline": v["deadline"],
-             "deadline_same_day": v["same_day"]}
+            {
+                "case_id": v["case_id"],
+                "unit_id": v["unit_id"],
+                "service_code": v["service_code"],
+                "received_at": v["received_at"],
+                "first_response_at": v["first_response_at"],
+                "delay_notified_at": v["delay_notified_at"],
+                "deadline": v["deadline"],
+                "deadline_same_day": v["same_day"],
+            }
             for v in (r.values for r in rows)
         ]
         existing = existing_by(Case, "case_id", [r["case_id"] for r in records])

@@ -58,14 +58,27 @@ def load_context(as_of: datetime.date) -> Context:
     decision = Decision.in_force(as_of)
     started = periods_for(as_of)
     periods = [t.Period(p.code, p.start_date, p.end_date) for p in started] + [None, None]
-    return Context(as_of, decision, load_rulebook(decision), periods[0], periods[1], evaluation_month(as_of),
-                   {p.id: p.code for p in started})
+    return Context(
+        as_of,
+        decision,
+        load_rulebook(decision),
+        periods[0],
+        periods[1],
+        evaluation_month(as_of),
+        {p.id: p.code for p in started},
+    )
 
 
 def _figures(b: BookingFigures) -> t.BookingFigures:
     return t.BookingFigures(
-        b.booked_total, b.booked_visible, b.booked_cancellable, b.booked_reschedulable, b.slots_total,
-        b.slots_open_invitation, b.slots_citizen_bookable, b.lookahead_weeks,
+        b.booked_total,
+        b.booked_visible,
+        b.booked_cancellable,
+        b.booked_reschedulable,
+        b.slots_total,
+        b.slots_open_invitation,
+        b.slots_citizen_bookable,
+        b.lookahead_weeks,
     )
 
 
@@ -78,14 +91,22 @@ def response_counts(unit_ids, month: str, now: datetime.datetime) -> dict[int, t
         cases = cases.filter(unit_id__in=unit_ids)
     rows = cases.values_list("unit_id", "received_at", "deadline", "first_response_at", "delay_notified_at")
     for unit_id, received, deadline, response, notice in rows.iterator(chunk_size=20000):
-        add_case(counts[unit_id], received_at=received, deadline=deadline, first_response_at=response,
-                 delay_notified_at=notice, now=now)
+        add_case(
+            counts[unit_id],
+            received_at=received,
+            deadline=deadline,
+            first_response_at=response,
+            delay_notified_at=notice,
+            now=now,
+        )
     return counts
 
 
 def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
     """Facts for the active units (all, or those in `unit_ids`), sorted by HSA-id."""
-    units_qs = CareUnit.objects.filter(active=True).select_related("forvaltning", "vardomrade").order_by("hsa_id")
+    units_qs = (
+        CareUnit.objects.filter(active=True).select_related("forvaltning", "vardomrade").order_by("hsa_id")
+    )
     if unit_ids is not None:
         units_qs = units_qs.filter(id__in=list(unit_ids))
     units = list(units_qs)
@@ -95,18 +116,30 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
 
     booking = {
         (b.unit_id, context.period_codes[b.period_id]): _figures(b)
-        for b in BookingFigures.objects.filter(unit_id__in=id_filter, period_id__in=list(context.period_codes))
+        for b in BookingFigures.objects.filter(
+            unit_id__in=id_filter, period_id__in=list(context.period_codes)
+        )
     }
     offerings = defaultdict(list)
-    for o in Offering.objects.filter(unit_id__in=id_filter).only("unit_id", "kind", "code", "variant", "is_open"):
+    for o in Offering.objects.filter(unit_id__in=id_filter).only(
+        "unit_id", "kind", "code", "variant", "is_open"
+    ):
         offerings[o.unit_id].append(t.OfferingFact(o.kind, o.code, o.variant, o.is_open))
     local_admins, permission_admins = defaultdict(dict), defaultdict(set)
     roles = list(AdminRole.objects.filter(unit_id__in=id_filter).values_list("unit_id", "person_id", "role"))
     local_persons = {p for _, p, role in roles if role == AdminRole.Role.LOKAL_ADMINISTRATOR}
-    breadth = dict(
-        AdminRole.objects.filter(role=AdminRole.Role.LOKAL_ADMINISTRATOR, person_id__in=list(local_persons))
-        .values("person_id").annotate(units=Count("unit_id", distinct=True)).values_list("person_id", "units")
-    ) if local_persons else {}
+    breadth = (
+        dict(
+            AdminRole.objects.filter(
+                role=AdminRole.Role.LOKAL_ADMINISTRATOR, person_id__in=list(local_persons)
+            )
+            .values("person_id")
+            .annotate(units=Count("unit_id", distinct=True))
+            .values_list("person_id", "units")
+        )
+        if local_persons
+        else {}
+    )
     for unit_id, person, role in roles:
         if role == AdminRole.Role.LOKAL_ADMINISTRATOR:
             local_admins[unit_id][person] = breadth[person]
@@ -115,7 +148,9 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
     exemptions = defaultdict(list)
     for e in Exemption.objects.filter(
         unit_id__in=id_filter, valid_from__lte=context.as_of, valid_until__gte=context.as_of
-    ).values_list("unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"):
+    ).values_list(
+        "unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"
+    ):
         exemptions[e[0]].append(t.ExemptionFact(*e[1:]))
     targets = defaultdict(dict)
     if context.current_period:
@@ -123,22 +158,32 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
             "vardomrade_id", "requirement__code", "target_share"
         ):
             targets[area][code] = share
-    counts = response_counts(ids if unit_ids is not None else None, context.evaluation_month,
-                             end_of_day(context.as_of))
+    counts = response_counts(
+        ids if unit_ids is not None else None, context.evaluation_month, end_of_day(context.as_of)
+    )
     current = context.current_period.code if context.current_period else None
     previous = context.previous_period.code if context.previous_period else None
     return [
         t.UnitFacts(
-            unit_id=u.id, hsa_id=u.hsa_id, unit_type=u.unit_type, booking_system=u.booking_system,
-            has_contact_card=u.has_contact_card, same_day_contact=u.same_day_contact,
-            current_period=context.current_period, previous_period=context.previous_period,
-            booking_current=booking.get((u.id, current)), booking_previous=booking.get((u.id, previous)),
-            offerings=tuple(offerings[u.id]), local_admins=local_admins[u.id],
+            unit_id=u.id,
+            hsa_id=u.hsa_id,
+            unit_type=u.unit_type,
+            booking_system=u.booking_system,
+            has_contact_card=u.has_contact_card,
+            same_day_contact=u.same_day_contact,
+            current_period=context.current_period,
+            previous_period=context.previous_period,
+            booking_current=booking.get((u.id, current)),
+            booking_previous=booking.get((u.id, previous)),
+            offerings=tuple(offerings[u.id]),
+            local_admins=local_admins[u.id],
             permission_admins=frozenset(permission_admins[u.id]),
             response=counts.get(u.id) or t.ResponseCounts(context.evaluation_month),
-            exemptions=tuple(exemptions[u.id]), targets=targets[u.vardomrade_id],
-            name=u.name, forvaltning=u.forvaltning.name, vardomrade=u.vardomrade.name,
+            exemptions=tuple(exemptions[u.id]),
+            targets=targets[u.vardomrade_id],
+            name=u.name,
+            forvaltning=u.forvaltning.name,
+            vardomrade=u.vardomrade.name,
         )
         for u in units
     ]
-

@@ -68,9 +68,9 @@ class UnitResult(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT)
     current_period = models.CharField("aktuell period", max_length=20, blank=True)
     evaluation_month = models.CharField("utvärderingsmånad", max_length=7)
-    booking_level = models.PositiveSmallIntegerField("nivå", null=True)
+    booking_level = models.PositiveSmallIntegerField("nivå", null=True, blank=True)
     booking_level_with_exemptions = models.BooleanField("nivå med avsteg", default=False)
-    response_time = models.JSONField("svarstid", null=True)
+    response_time = models.JSONField("svarstid", null=True, blank=True)
     computed_at = models.DateTimeField("beräknat", auto_now=True)
 
     class Meta:
@@ -80,6 +80,9 @@ class UnitResult(models.Model):
             models.UniqueConstraint(fields=["as_of", "unit", "decision"], name="unit_result_unique"),
         ]
         indexes = [models.Index(fields=["decision", "as_of"])]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.as_of} nivå {self.booking_level}"
 
 
 class RequirementResult(models.Model):
@@ -95,7 +98,7 @@ class RequirementResult(models.Model):
     unit_result = models.ForeignKey(UnitResult, on_delete=models.CASCADE, related_name="requirements")
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT)
     status = models.CharField("status", max_length=16, choices=Status.choices)
-    value = models.FloatField("mätvärde", null=True)
+    value = models.FloatField("mätvärde", null=True, blank=True)
     reason = models.TextField("förklaring")
     exemption_code = models.CharField("avsteg", max_length=40, blank=True)
     exemption_unneeded = models.BooleanField("avsteg behövs inte", default=False)
@@ -106,3 +109,6 @@ class RequirementResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit_result", "requirement"], name="requirement_result_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.requirement_id}: {self.status}"

@@ -35,7 +35,9 @@ def recompute(*, as_of: datetime.date | None = None, unit_ids=None) -> Evaluatio
     as_of = as_of or today()
     result = evaluate(as_of, unit_ids)
     store_results(
-        as_of=as_of, decision=result.context.decision, evaluations=result.units,
+        as_of=as_of,
+        decision=result.context.decision,
+        evaluations=result.units,
         current_period=result.context.current_period.code if result.context.current_period else None,
         month=result.context.evaluation_month,
     )

@@ -16,10 +16,15 @@ def response_time_dict(counts) -> dict | None:
     if counts is None:
         return None
     return {
-        "month": counts.month, "assessed": counts.assessed, "in_time": counts.in_time,
-        "late_notified": counts.late_notified, "late": counts.late, "overdue": counts.overdue,
+        "month": counts.month,
+        "assessed": counts.assessed,
+        "in_time": counts.in_time,
+        "late_notified": counts.late_notified,
+        "late": counts.late,
+        "overdue": counts.overdue,
         "pending": counts.pending,
-        "share_in_time": _round(counts.share_in_time), "share_within_2h": _round(counts.share_within_2h),
+        "share_in_time": _round(counts.share_in_time),
+        "share_within_2h": _round(counts.share_within_2h),
     }
 
 
@@ -28,8 +33,14 @@ def _round(share: float | None) -> float | None:
 
 
 @transaction.atomic
-def store_results(*, as_of: datetime.date, decision: Decision, evaluations: list[UnitEvaluation],
-                  current_period: str | None, month: str) -> int:
+def store_results(
+    *,
+    as_of: datetime.date,
+    decision: Decision,
+    evaluations: list[UnitEvaluation],
+    current_period: str | None,
+    month: str,
+) -> int:
     """Replace the stored results of these units for this date and decision. Returns rows written."""
     unit_ids = [e.facts.unit_id for e in evaluations]
     UnitResult.objects.filter(as_of=as_of, decision=decision, unit_id__in=unit_ids).delete()
@@ -37,8 +48,12 @@ def store_results(*, as_of: datetime.date, decision: Decision, evaluations: list
     unit_rows = UnitResult.objects.bulk_create(
         [
             UnitResult(
-                as_of=as_of, unit_id=e.facts.unit_id, decision=decision, current_period=current_period or "",
-                evaluation_month=month, booking_level=e.booking_level,
+                as_of=as_of,
+                unit_id=e.facts.unit_id,
+                decision=decision,
+                current_period=current_period or "",
+                evaluation_month=month,
+                booking_level=e.booking_level,
                 booking_level_with_exemptions=e.booking_level_with_exemptions,
                 response_time=response_time_dict(e.response_time),
             )
@@ -48,8 +63,13 @@ def store_results(*, as_of: datetime.date, decision: Decision, evaluations: list
     )
     requirement_rows = [
         RequirementResult(
-            unit_result=row, requirement_id=requirement_ids[code], status=r.status, value=r.value, reason=r.reason,
-            exemption_code=r.exemption_id or "", exemption_unneeded=r.exemption_unneeded,
+            unit_result=row,
+            requirement_id=requirement_ids[code],
+            status=r.status,
+            value=r.value,
+            reason=r.reason,
+            exemption_code=r.exemption_id or "",
+            exemption_unneeded=r.exemption_unneeded,
         )
         for row, e in zip(unit_rows, evaluations, strict=True)
         for code, r in e.requirements.items()

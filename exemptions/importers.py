@@ -32,9 +32,12 @@ class ExemptionsImporter(Importer):
     def clean(self, values):
         values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
         values["requirement_id"] = self.lookup(
-            self.requirements, values["requirement_code"], "requirement_code", "kravet")
+            self.requirements, values["requirement_code"], "requirement_code", "kravet"
+        )
         if values["valid_until"] < values["valid_from"]:
-            raise RowProblem("valid_until", f"{values['valid_until']} är före valid_from {values['valid_from']}")
+            raise RowProblem(
+                "valid_until", f"{values['valid_until']} är före valid_from {values['valid_from']}"
+            )
         if values["status"] == Exemption.Status.REVOKED and values["ended_on"] is None:
             raise RowProblem("ended_on", "krävs för status revoked (dagen avsteget avslutades)")
         if values["status"] != Exemption.Status.REVOKED and values["ended_on"] is not None:
@@ -42,15 +45,31 @@ class ExemptionsImporter(Importer):
         return values
 
     def write(self, rows):
-        fields = ("exemption_id", "unit_id", "requirement_id", "reason", "valid_from", "valid_until", "status",
-                  "ended_on", "justification")
+        fields = (
+            "exemption_id",
+            "unit_id",
+            "requirement_id",
+            "reason",
+            "valid_from",
+            "valid_until",
+            "status",
+            "ended_on",
+            "justification",
+        )
         records = [{**{f: r.values[f] for f in fields}, "imported": True} for r in rows]
         existing = existing_by(Exemption, "exemption_id", [r["exemption_id"] for r in records])
         old_units = {e.exemption_id: e.unit_id for e in existing}
         result = upsert(Exemption, records, ("exemption_id",), existing)
         for exemption in [*result.created, *result.updated]:
-            audit(action="exemption_imported", object_type="exemption", object_id=exemption.exemption_id,
-                  detail={"status": exemption.status, "valid_from": str(exemption.valid_from),
-                          "valid_until": str(exemption.valid_until)})
+            audit(
+                action="exemption_imported",
+                object_type="exemption",
+                object_id=exemption.exemption_id,
+                detail={
+                    "status": exemption.status,
+                    "valid_from": str(exemption.valid_from),
+                    "valid_until": str(exemption.valid_until),
+                },
+            )
         touched = result.unit_ids() | {old_units[e.exemption_id] for e in result.updated}
         return WriteResult(result.counts, unit_ids=touched)

@@ -43,7 +43,11 @@ class Exemption(models.Model):
     ended_on = models.DateField("avslutat", null=True, blank=True)
     justification = models.TextField("motivering", blank=True)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name="föreslaget av",
     )
     imported = models.BooleanField("importerat", default=False, help_text="Beslutat utanför portalen.")
@@ -56,9 +60,12 @@ class Exemption(models.Model):
         verbose_name_plural = "avsteg"
         ordering = ["exemption_id"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="exemption_until_after_from"),
             models.CheckConstraint(
-                condition=Q(status="revoked", ended_on__isnull=False) | (~Q(status="revoked") & Q(ended_on__isnull=True)),
+                condition=Q(valid_until__gte=F("valid_from")), name="exemption_until_after_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="revoked", ended_on__isnull=False)
+                | (~Q(status="revoked") & Q(ended_on__isnull=True)),
                 name="exemption_ended_on_iff_revoked",
             ),
         ]
@@ -77,7 +84,9 @@ class ExemptionApproval(models.Model):
 
     exemption = models.ForeignKey(Exemption, on_delete=models.CASCADE, related_name="approvals")
     body = models.CharField("instans", max_length=20, choices=Body.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="beslutat av")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="beslutat av"
+    )
     approved = models.BooleanField("godkänt")
     decided_at = models.DateTimeField("beslutat", auto_now_add=True)
     comment = models.TextField("kommentar", blank=True)
@@ -86,6 +95,9 @@ class ExemptionApproval(models.Model):
         verbose_name = "beslut om avsteg"
         verbose_name_plural = "beslut om avsteg"
         constraints = [models.UniqueConstraint(fields=["exemption", "body"], name="one_decision_per_body")]
+
+    def __str__(self):
+        return f"{self.get_body_display()}: {'godkänt' if self.approved else 'avslaget'}"
 
 
 class FollowUp(models.Model):
@@ -100,3 +112,6 @@ class FollowUp(models.Model):
         verbose_name = "uppföljning"
         verbose_name_plural = "uppföljningar"
         ordering = ["due_on"]
+
+    def __str__(self):
+        return f"Uppföljning {self.due_on}"

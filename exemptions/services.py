@@ -22,8 +22,14 @@ def expire_exemptions(*, today: datetime.date) -> list[str]:
     )
     expired = []
     for pk, code, _unit in due:
-        if Exemption.objects.filter(pk=pk, status=Exemption.Status.APPROVED).update(status=Exemption.Status.EXPIRED):
-            audit(action="exemption_expired", object_type="exemption", object_id=code,
-                  detail={"valid_until_before": str(today)})
+        if Exemption.objects.filter(pk=pk, status=Exemption.Status.APPROVED).update(
+            status=Exemption.Status.EXPIRED
+        ):
+            audit(
+                action="exemption_expired",
+                object_type="exemption",
+                object_id=code,
+                detail={"valid_until_before": str(today)},
+            )
             expired.append(code)
     return expired

@@ -3,8 +3,15 @@
 from .models import AuditEntry
 
 
-def audit(*, action: str, object_type: str, object_id: str = "", actor=None, actor_label: str = "",
-          detail: dict | None = None) -> AuditEntry:
+def audit(
+    *,
+    action: str,
+    object_type: str,
+    object_id: str = "",
+    actor=None,
+    actor_label: str = "",
+    detail: dict | None = None,
+) -> AuditEntry:
     return AuditEntry.objects.create(
         action=action,
         object_type=object_type,

@@ -11,7 +11,13 @@ from compliance.calendar import WorkingCalendar
 from compliance.models import Case, ClosedDay, RequirementResult, UnitResult
 from exemptions.models import Exemption, ExemptionApproval, FollowUp
 from servicelevel.models import (
-    AuditEntry, BaseOfferingProfile, CatalogueService, CatalogueTemplate, Decision, Requirement, SchedulePeriod,
+    AuditEntry,
+    BaseOfferingProfile,
+    CatalogueService,
+    CatalogueTemplate,
+    Decision,
+    Requirement,
+    SchedulePeriod,
 )
 from units.models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
 
@@ -34,6 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("test-password-123")
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):
@@ -146,9 +153,15 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     variant = "regional"
     is_open = True
     catalogue_service = factory.LazyAttribute(
-        lambda o: service(o.code) if o.variant == "regional" and o.kind == "tjanst" else None)
+        lambda o: service(o.code) if o.variant == "regional" and o.kind == "tjanst" else None
+    )
     catalogue_template = factory.LazyAttribute(
-        lambda o: CatalogueTemplate.objects.get(code=o.code) if o.variant == "regional" and o.kind == "mall" else None)
+        lambda o: (
+            CatalogueTemplate.objects.get(code=o.code)
+            if o.variant == "regional" and o.kind == "mall"
+            else None
+        )
+    )
 
 
 class BookingFiguresFactory(factory.django.DjangoModelFactory):
@@ -192,7 +205,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(CareUnitFactory)
     received_at = datetime.datetime(2026, 10, 7, 8, 0, tzinfo=datetime.UTC)
     deadline = factory.LazyAttribute(
-        lambda c: WorkingCalendar().deadline(c.received_at, same_day_contact=c.unit.same_day_contact))
+        lambda c: WorkingCalendar().deadline(c.received_at, same_day_contact=c.unit.same_day_contact)
+    )
     deadline_same_day = factory.SelfAttribute("unit.same_day_contact")
 
 

@@ -31,11 +31,23 @@ def manage(*args) -> Ran:
     return Ran(code, out.getvalue(), err.getvalue())
 
 
-UNITS_HEADER = ("hsa_id;name;forvaltning;vardomrade;unit_kind;unit_type;booking_system;has_contact_card;"
-                "same_day_contact;provider;active\n")
+UNITS_HEADER = (
+    "hsa_id;name;forvaltning;vardomrade;unit_kind;unit_type;booking_system;has_contact_card;"
+    "same_day_contact;provider;active\n"
+)
 
 
-def unit_line(hsa="SE2321000255-A1B2", name="Vårdcentralen Exempel", fvg="Primärvård Skåne",
-              vo="Primärvård Sydväst", kind="VUE", utype="mottagning", system="PMO", card="ja", same_day="nej",
-              provider="", active="ja") -> str:
+def unit_line(
+    hsa="SE2321000255-A1B2",
+    name="Vårdcentralen Exempel",
+    fvg="Primärvård Skåne",
+    vo="Primärvård Sydväst",
+    kind="VUE",
+    utype="mottagning",
+    system="PMO",
+    card="ja",
+    same_day="nej",
+    provider="",
+    active="ja",
+) -> str:
     return f"{hsa};{name};{fvg};{vo};{kind};{utype};{system};{card};{same_day};{provider};{active}\n"

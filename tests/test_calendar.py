@@ -17,17 +17,60 @@ D = dt.date
 # Every non-working weekday-or-weekend holiday and eve of the law, by hand (påsk 2025-04-20, 2026-04-05,
 # 2027-03-28; midsommarafton the Friday 19–25 June; alla helgons dag the Saturday 31 Oct–6 Nov).
 LAW_DAYS = {
-    D(2024, 12, 24), D(2024, 12, 25), D(2024, 12, 26), D(2024, 12, 31),
-    D(2025, 1, 1), D(2025, 1, 6), D(2025, 4, 18), D(2025, 4, 20), D(2025, 4, 21), D(2025, 5, 1), D(2025, 5, 29),
-    D(2025, 6, 6), D(2025, 6, 8), D(2025, 6, 20), D(2025, 6, 21), D(2025, 11, 1), D(2025, 12, 24),
-    D(2025, 12, 25), D(2025, 12, 26), D(2025, 12, 31),
-    D(2026, 1, 1), D(2026, 1, 6), D(2026, 4, 3), D(2026, 4, 5), D(2026, 4, 6), D(2026, 5, 1), D(2026, 5, 14),
-    D(2026, 5, 24), D(2026, 6, 6), D(2026, 6, 19), D(2026, 6, 20), D(2026, 10, 31), D(2026, 12, 24),
-    D(2026, 12, 25), D(2026, 12, 26), D(2026, 12, 31),
-    D(2027, 1, 1), D(2027, 1, 6), D(2027, 3, 26), D(2027, 3, 28), D(2027, 3, 29), D(2027, 5, 1), D(2027, 5, 6),
-    D(2027, 5, 16), D(2027, 6, 6), D(2027, 6, 25), D(2027, 6, 26), D(2027, 11, 6), D(2027, 12, 24),
-    D(2027, 12, 25), D(2027, 12, 26), D(2027, 12, 31),
-    D(2028, 1, 1), D(2028, 1, 6),
+    D(2024, 12, 24),
+    D(2024, 12, 25),
+    D(2024, 12, 26),
+    D(2024, 12, 31),
+    D(2025, 1, 1),
+    D(2025, 1, 6),
+    D(2025, 4, 18),
+    D(2025, 4, 20),
+    D(2025, 4, 21),
+    D(2025, 5, 1),
+    D(2025, 5, 29),
+    D(2025, 6, 6),
+    D(2025, 6, 8),
+    D(2025, 6, 20),
+    D(2025, 6, 21),
+    D(2025, 11, 1),
+    D(2025, 12, 24),
+    D(2025, 12, 25),
+    D(2025, 12, 26),
+    D(2025, 12, 31),
+    D(2026, 1, 1),
+    D(2026, 1, 6),
+    D(2026, 4, 3),
+    D(2026, 4, 5),
+    D(2026, 4, 6),
+    D(2026, 5, 1),
+    D(2026, 5, 14),
+    D(2026, 5, 24),
+    D(2026, 6, 6),
+    D(2026, 6, 19),
+    D(2026, 6, 20),
+    D(2026, 10, 31),
+    D(2026, 12, 24),
+    D(2026, 12, 25),
+    D(2026, 12, 26),
+    D(2026, 12, 31),
+    D(2027, 1, 1),
+    D(2027, 1, 6),
+    D(2027, 3, 26),
+    D(2027, 3, 28),
+    D(2027, 3, 29),
+    D(2027, 5, 1),
+    D(2027, 5, 6),
+    D(2027, 5, 16),
+    D(2027, 6, 6),
+    D(2027, 6, 25),
+    D(2027, 6, 26),
+    D(2027, 11, 6),
+    D(2027, 12, 24),
+    D(2027, 12, 25),
+    D(2027, 12, 26),
+    D(2027, 12, 31),
+    D(2028, 1, 1),
+    D(2028, 1, 6),
 }
 CAL = WorkingCalendar()
 
@@ -71,7 +114,9 @@ def test_the_calendar_knows_exactly_the_law_days_2025_2027():
         assert CAL.is_working_day(day) == oracle_working(day), day
 
 
-@pytest.mark.parametrize("day", [D(2026, 6, 19), D(2026, 12, 24), D(2026, 12, 31), D(2025, 6, 20), D(2027, 12, 24)])
+@pytest.mark.parametrize(
+    "day", [D(2026, 6, 19), D(2026, 12, 24), D(2026, 12, 31), D(2025, 6, 20), D(2027, 12, 24)]
+)
 def test_the_eves_are_not_working_days(day):
     assert not CAL.is_working_day(day)
 
@@ -118,7 +163,11 @@ SAME_DAY = [
     (local(2026, 11, 16, 10), local(2026, 11, 17, 10), "Monday 10:00 → Tuesday 10:00"),
     (local(2026, 11, 20, 15), local(2026, 11, 23, 15), "Friday 15:00 → Monday 15:00"),
     (local(2026, 11, 21, 11), local(2026, 11, 24), "Saturday 11:00 → Tuesday 00:00"),
-    (local(2026, 4, 2, 15), local(2026, 4, 7, 15), "Thursday before Good Friday → Tuesday after Easter Monday"),
+    (
+        local(2026, 4, 2, 15),
+        local(2026, 4, 7, 15),
+        "Thursday before Good Friday → Tuesday after Easter Monday",
+    ),
     (local(2026, 6, 19, 15), local(2026, 6, 23), "worked example: midsommarafton → clock starts Mon 00:00"),
     (local(2026, 3, 27, 15), local(2026, 3, 30, 15), "across DST start: wall clock 15:00 (+02:00)"),
     (local(2026, 10, 23, 15), local(2026, 10, 26, 15), "across DST end: wall clock 15:00 (+01:00)"),
@@ -161,34 +210,78 @@ ALL_DEADLINES = [(r, d) for r, d, _ in STANDARD + SAME_DAY]
 def test_outcome_around_each_deadline(received, deadline):
     second = dt.timedelta(seconds=1)
     far = deadline + dt.timedelta(days=30)
-    assert outcome(deadline=deadline, first_response_at=deadline - second, delay_notified_at=None, now=far) == "in_time"
-    assert outcome(deadline=deadline, first_response_at=deadline, delay_notified_at=None, now=far) == "in_time"
-    assert outcome(deadline=deadline, first_response_at=deadline + second, delay_notified_at=None, now=far) == "late"
-    assert outcome(deadline=deadline, first_response_at=deadline + second, delay_notified_at=deadline,
-                   now=far) == "late_notified"
-    assert outcome(deadline=deadline, first_response_at=deadline + second, delay_notified_at=deadline + second,
-                   now=far) == "late"
-    assert outcome(deadline=deadline, first_response_at=None, delay_notified_at=None, now=deadline) == "pending"
-    assert outcome(deadline=deadline, first_response_at=None, delay_notified_at=None, now=deadline - second) == "pending"
-    assert outcome(deadline=deadline, first_response_at=None, delay_notified_at=None, now=deadline + second) == "overdue"
+    assert (
+        outcome(deadline=deadline, first_response_at=deadline - second, delay_notified_at=None, now=far)
+        == "in_time"
+    )
+    assert (
+        outcome(deadline=deadline, first_response_at=deadline, delay_notified_at=None, now=far) == "in_time"
+    )
+    assert (
+        outcome(deadline=deadline, first_response_at=deadline + second, delay_notified_at=None, now=far)
+        == "late"
+    )
+    assert (
+        outcome(deadline=deadline, first_response_at=deadline + second, delay_notified_at=deadline, now=far)
+        == "late_notified"
+    )
+    assert (
+        outcome(
+            deadline=deadline,
+            first_response_at=deadline + second,
+            delay_notified_at=deadline + second,
+            now=far,
+        )
+        == "late"
+    )
+    assert (
+        outcome(deadline=deadline, first_response_at=None, delay_notified_at=None, now=deadline) == "pending"
+    )
+    assert (
+        outcome(deadline=deadline, first_response_at=None, delay_notified_at=None, now=deadline - second)
+        == "pending"
+    )
+    assert (
+        outcome(deadline=deadline, first_response_at=None, delay_notified_at=None, now=deadline + second)
+        == "overdue"
+    )
 
 
 def test_responses_and_notices_after_now_are_not_yet_given():
     deadline = local(2026, 10, 9)
     now = local(2026, 10, 8)  # end of 2026-10-07
-    assert outcome(deadline=deadline, first_response_at=local(2026, 10, 8, 0, 0, 1), delay_notified_at=None,
-                   now=now) == "pending"
+    assert (
+        outcome(
+            deadline=deadline, first_response_at=local(2026, 10, 8, 0, 0, 1), delay_notified_at=None, now=now
+        )
+        == "pending"
+    )
     late_now = local(2026, 10, 12)
-    assert outcome(deadline=deadline, first_response_at=local(2026, 10, 12, 0, 0, 1),
-                   delay_notified_at=local(2026, 10, 8), now=late_now) == "overdue"
-    assert outcome(deadline=deadline, first_response_at=local(2026, 10, 12), delay_notified_at=local(2026, 10, 8),
-                   now=late_now) == "late_notified"
+    assert (
+        outcome(
+            deadline=deadline,
+            first_response_at=local(2026, 10, 12, 0, 0, 1),
+            delay_notified_at=local(2026, 10, 8),
+            now=late_now,
+        )
+        == "overdue"
+    )
+    assert (
+        outcome(
+            deadline=deadline,
+            first_response_at=local(2026, 10, 12),
+            delay_notified_at=local(2026, 10, 8),
+            now=late_now,
+        )
+        == "late_notified"
+    )
 
 
 # Properties ------------------------------------------------------------------------------------------------
 
-moments = st.datetimes(min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 20),
-                       timezones=st.just(dt.UTC))
+moments = st.datetimes(
+    min_value=dt.datetime(2025, 1, 1), max_value=dt.datetime(2027, 12, 20), timezones=st.just(dt.UTC)
+)
 extra_days = st.sets(st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 12, 31)), max_size=20)
 
 
@@ -225,7 +318,10 @@ def test_a_two_working_day_deadline_has_exactly_two_working_days_after_the_recei
     calendar = WorkingCalendar(closed)
     deadline = calendar.standard_deadline(received).astimezone(TZ)
     assert deadline.time() == dt.time()
-    first, last = received.astimezone(TZ).date() + dt.timedelta(days=1), deadline.date() - dt.timedelta(days=1)
+    first, last = (
+        received.astimezone(TZ).date() + dt.timedelta(days=1),
+        deadline.date() - dt.timedelta(days=1),
+    )
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
     assert sum(calendar.is_working_day(d) for d in days) == 2
     assert calendar.is_working_day(last)

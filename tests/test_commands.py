@@ -22,30 +22,35 @@ AS_OF = datetime.date(2026, 11, 15)
 A, B, C = "SE2321000255-EXA", "SE2321000255-EXB", "SE2321000255-EXC"
 FILES = {
     "units": "hsa_id;name;forvaltning;vardomrade;unit_kind;unit_type;booking_system;has_contact_card;"
-             "same_day_contact;provider;active\n"
-             f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;ja\n"
-             f"{B};Exempelmottagningen B;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;ja\n"
-             f"{C};Vårdcentralen Exempel;Primärvård Skåne;Primärvård Exempel;VUE;mottagning;PMO;ja;ja;;ja\n",
+    "same_day_contact;provider;active\n"
+    f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;ja\n"
+    f"{B};Exempelmottagningen B;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;ja\n"
+    f"{C};Vårdcentralen Exempel;Primärvård Skåne;Primärvård Exempel;VUE;mottagning;PMO;ja;ja;;ja\n",
     "periods": "code,name,start_date,end_date\n2026-T2,Vår,2026-05-04,2026-08-30\n2026-T3,Höst,2026-08-31,2026-12-31\n",
-    "offerings": "unit_hsa_id,kind,code,variant,open\n" + "".join(
-        f"{u},tjanst,{c},regional,ja\n" for u in (A, B, C)
-        for c in ["KONTAKT", "FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING"])
-        + "".join(f"{u},mall,MALL-MEDDELANDE,regional,\n" for u in (A, B, C)),
+    "offerings": "unit_hsa_id,kind,code,variant,open\n"
+    + "".join(
+        f"{u},tjanst,{c},regional,ja\n"
+        for u in (A, B, C)
+        for c in ["KONTAKT", "FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING"]
+    )
+    + "".join(f"{u},mall,MALL-MEDDELANDE,regional,\n" for u in (A, B, C)),
     "booking": "unit_hsa_id;period;booked_total;booked_visible;booked_cancellable;booked_reschedulable;slots_total;"
-               "slots_open_invitation;slots_citizen_bookable;lookahead_weeks\n" + "".join(
-        f"{u};2026-T2;400;400;400;100;480;0;40;9\n{u};2026-T3;400;400;400;120;500;0;50;9\n" for u in (A, B)),
+    "slots_open_invitation;slots_citizen_bookable;lookahead_weeks\n"
+    + "".join(
+        f"{u};2026-T2;400;400;400;100;480;0;40;9\n{u};2026-T3;400;400;400;120;500;0;50;9\n" for u in (A, B)
+    ),
     "cases": "case_id,unit_hsa_id,service_code,received_at,first_response_at,delay_notified_at\n"
-             f"X1,{C},KONTAKT,2026-06-19T15:00:00+02:00,2026-06-22T09:00:00+02:00,\n"
-             f"X2,{A},KONTAKT,2026-04-02 10:00,,\n"
-             f"X3,{A},KONTAKT,2026-10-07T08:00:00+02:00,2026-10-07T09:30:00+02:00,\n"
-             f"X4,{A},KONTAKT,2026-10-30T12:00:00+01:00,2026-11-16T08:00:00+01:00,2026-11-02T08:00:00+01:00\n",
-    "admin_roles": "person_id,unit_hsa_id,role\n" + "".join(
-        f"P-{u},{u},behorighetsadministrator\n" for u in (A, B, C)),
+    f"X1,{C},KONTAKT,2026-06-19T15:00:00+02:00,2026-06-22T09:00:00+02:00,\n"
+    f"X2,{A},KONTAKT,2026-04-02 10:00,,\n"
+    f"X3,{A},KONTAKT,2026-10-07T08:00:00+02:00,2026-10-07T09:30:00+02:00,\n"
+    f"X4,{A},KONTAKT,2026-10-30T12:00:00+01:00,2026-11-16T08:00:00+01:00,2026-11-02T08:00:00+01:00\n",
+    "admin_roles": "person_id,unit_hsa_id,role\n"
+    + "".join(f"P-{u},{u},behorighetsadministrator\n" for u in (A, B, C)),
     "exemptions": "exemption_id,unit_hsa_id,requirement_code,reason,valid_from,valid_until,status,ended_on,"
-                  "justification\n"
-                  f"AV-1,{B},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved,,PASiS stödjer inte\n"
-                  f"AV-2,{B},TB3-OPPEN-KALLELSE-ANDEL,teknisk,2026-06-01,2026-12-31,approved,,PASiS stödjer inte\n"
-                  f"AV-3,{A},TB1-VISA,teknisk,2026-06-01,2026-12-31,approved,,\n",
+    "justification\n"
+    f"AV-1,{B},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved,,PASiS stödjer inte\n"
+    f"AV-2,{B},TB3-OPPEN-KALLELSE-ANDEL,teknisk,2026-06-01,2026-12-31,approved,,PASiS stödjer inte\n"
+    f"AV-3,{A},TB1-VISA,teknisk,2026-06-01,2026-12-31,approved,,\n",
     "targets": "vardomrade,period,requirement_code,target_share\nVO Exempel,2026-T3,TB2-OMBOKA-ANDEL,0.2\n",
 }
 
@@ -77,31 +82,61 @@ def export_json(as_of="2026-11-15"):
 def test_worked_examples_through_the_commands(region):
     doc = export_json()
     assert (doc["as_of"], doc["decision"], doc["current_period"], doc["evaluation_month"]) == (
-        "2026-11-15", "2026-0000277", "2026-T3", "2026-10")
+        "2026-11-15",
+        "2026-0000277",
+        "2026-T3",
+        "2026-10",
+    )
     units = {u["hsa_id"]: u for u in doc["units"]}
     assert list(units) == [A, B, C]
     a, b = units[A], units[B]
     assert (a["booking_level"], a["booking_level_with_exemptions"]) == (2, False)
-    assert a["requirements"]["TB3-OPPEN-KALLELSE"] == {"status": "not_met", "exemption_id": None,
-                                                       "exemption_unneeded": False}
+    assert a["requirements"]["TB3-OPPEN-KALLELSE"] == {
+        "status": "not_met",
+        "exemption_id": None,
+        "exemption_unneeded": False,
+    }
     assert (b["booking_level"], b["booking_level_with_exemptions"]) == (3, True)
-    assert b["requirements"]["TB3-OPPEN-KALLELSE"] == {"status": "exempt", "exemption_id": "AV-1",
-                                                       "exemption_unneeded": False}
+    assert b["requirements"]["TB3-OPPEN-KALLELSE"] == {
+        "status": "exempt",
+        "exemption_id": "AV-1",
+        "exemption_unneeded": False,
+    }
     # A met requirement stays met under an exemption, which is then marked unneeded.
-    assert a["requirements"]["TB1-VISA"] == {"status": "met", "exemption_id": "AV-3", "exemption_unneeded": True}
+    assert a["requirements"]["TB1-VISA"] == {
+        "status": "met",
+        "exemption_id": "AV-3",
+        "exemption_unneeded": True,
+    }
 
 
 def test_response_time_block(region):
     units = {u["hsa_id"]: u for u in export_json()["units"]}
     # X3 in time within 2 h; X4 received 30 Oct, answered 16 Nov (after as-of 15 Nov → not yet) → overdue.
     assert units[A]["response_time"] == {
-        "month": "2026-10", "assessed": 2, "in_time": 1, "late_notified": 0, "late": 0, "overdue": 1,
-        "pending": 0, "share_in_time": 0.5, "share_within_2h": 1.0}
+        "month": "2026-10",
+        "assessed": 2,
+        "in_time": 1,
+        "late_notified": 0,
+        "late": 0,
+        "overdue": 1,
+        "pending": 0,
+        "share_in_time": 0.5,
+        "share_within_2h": 1.0,
+    }
     assert units[A]["requirements"]["SV1-SVARSTID"]["status"] == "not_met"
     # A unit with a contact card and no cases that month: zero counts, null shares.
     assert units[B]["response_time"] == {
-        "month": "2026-10", "assessed": 0, "in_time": 0, "late_notified": 0, "late": 0, "overdue": 0,
-        "pending": 0, "share_in_time": None, "share_within_2h": None}
+        "month": "2026-10",
+        "assessed": 0,
+        "in_time": 0,
+        "late_notified": 0,
+        "late": 0,
+        "overdue": 0,
+        "pending": 0,
+        "share_in_time": None,
+        "share_within_2h": None,
+    }
     assert units[B]["requirements"]["SV1-SVARSTID"]["status"] == "no_data"
     # Seen from 20 Nov, X4's answer of 16 Nov was given, late, after a notice in time.
     later = {u["hsa_id"]: u for u in export_json("2026-11-20")["units"]}
@@ -113,9 +148,15 @@ def test_export_cases_worked_examples(region):
     rows = list(csv.DictReader(io.StringIO(ran.out)))
     assert [r["case_id"] for r in rows] == ["X1", "X2", "X3", "X4"]
     by = {r["case_id"]: r for r in rows}
-    assert by["X1"] == {"case_id": "X1", "unit_hsa_id": C, "received_at": "2026-06-19T15:00:00+02:00",
-                        "first_response_at": "2026-06-22T09:00:00+02:00", "delay_notified_at": "",
-                        "deadline": "2026-06-23T00:00:00+02:00", "outcome": "in_time"}
+    assert by["X1"] == {
+        "case_id": "X1",
+        "unit_hsa_id": C,
+        "received_at": "2026-06-19T15:00:00+02:00",
+        "first_response_at": "2026-06-22T09:00:00+02:00",
+        "delay_notified_at": "",
+        "deadline": "2026-06-23T00:00:00+02:00",
+        "outcome": "in_time",
+    }
     assert by["X2"]["deadline"] == "2026-04-09T00:00:00+02:00" and by["X2"]["outcome"] == "overdue"
     assert by["X4"]["deadline"] == "2026-11-04T00:00:00+01:00"
     assert by["X4"]["first_response_at"] == "2026-11-16T08:00:00+01:00"
@@ -136,15 +177,22 @@ def test_export_compliance_csv(region, tmp_path):
     assert len(rows) == 48
     assert list(rows[0]) == ["hsa_id", "requirement_code", "status", "exemption_id", "booking_level"]
     row = next(r for r in rows if r["hsa_id"] == B and r["requirement_code"] == "TB3-OPPEN-KALLELSE")
-    assert row == {"hsa_id": B, "requirement_code": "TB3-OPPEN-KALLELSE", "status": "exempt", "exemption_id": "AV-1",
-                   "booking_level": "3"}
+    assert row == {
+        "hsa_id": B,
+        "requirement_code": "TB3-OPPEN-KALLELSE",
+        "status": "exempt",
+        "exemption_id": "AV-1",
+        "booking_level": "3",
+    }
     c_row = next(r for r in rows if r["hsa_id"] == C)
     assert c_row["booking_level"] == ""  # no figures for the current period → null
 
 
 def test_inactive_units_are_not_exported(region, write_file):
-    text = (FILES["units"].splitlines()[0]
-            + f"\n{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;nej\n")
+    text = (
+        FILES["units"].splitlines()[0]
+        + f"\n{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;nej\n"
+    )
     assert manage("import_data", "units", write_file(text)).code == 0
     assert [u["hsa_id"] for u in export_json()["units"]] == [B, C]
 
@@ -155,8 +203,11 @@ def test_export_never_shows_results_older_than_the_data(region, write_file):
     assert manage("import_data", "booking", write_file(booking)).code == 0
     units = {u["hsa_id"]: u for u in export_json()["units"]}
     # Stored results said met; the new figures make TB1-VISA not met, which AV-3 covers.
-    assert units[A]["requirements"]["TB1-VISA"] == {"status": "exempt", "exemption_id": "AV-3",
-                                                    "exemption_unneeded": False}
+    assert units[A]["requirements"]["TB1-VISA"] == {
+        "status": "exempt",
+        "exemption_id": "AV-3",
+        "exemption_unneeded": False,
+    }
     assert (units[A]["booking_level"], units[A]["booking_level_with_exemptions"]) == (2, True)
 
 
@@ -197,16 +248,19 @@ def test_a_unit_without_contact_card_has_null_response_time(region, write_file):
     f.CareUnitFactory(hsa_id="SE2321000255-NOCARD", has_contact_card=False)
     units = {u["hsa_id"]: u for u in export_json()["units"]}
     assert units["SE2321000255-NOCARD"]["response_time"] is None
-    assert set(r["status"] for r in units["SE2321000255-NOCARD"]["requirements"].values()) == {"not_applicable"}
+    assert set(r["status"] for r in units["SE2321000255-NOCARD"]["requirements"].values()) == {
+        "not_applicable"
+    }
     assert all(r["exemption_id"] is None for r in units["SE2321000255-NOCARD"]["requirements"].values())
 
 
 def test_changing_same_day_contact_recomputes_the_deadlines(region, write_file, imported):
     x3 = Case.objects.get(case_id="X3")
     assert x3.deadline.isoformat() == "2026-10-09T22:00:00+00:00"  # Wed 7 Oct → end of Fri 9 Oct
-    units = FILES["units"].replace(f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;"
-                                   "PASiS;ja;nej", f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;"
-                                   "VUE;mottagning;PASiS;ja;ja")
+    units = FILES["units"].replace(
+        f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej",
+        f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;ja",
+    )
     assert imported("units", write_file(units)).code == 0
     x3.refresh_from_db()
     assert x3.deadline.isoformat() == "2026-10-08T06:00:00+00:00"  # 24 h: Thu 8 Oct 08:00 local

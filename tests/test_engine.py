@@ -13,8 +13,10 @@ from servicelevel import rulebook_2026_0000277 as data
 
 RULEBOOK = t.Rulebook(
     decision=data.DECISION["number"],
-    requirements=tuple(t.RequirementRule(code, group, level, name, trend, params)
-                       for code, group, level, name, _section, trend, params in data.REQUIREMENTS),
+    requirements=tuple(
+        t.RequirementRule(code, group, level, name, trend, params)
+        for code, group, level, name, _section, trend, params in data.REQUIREMENTS
+    ),
     profiles={k: frozenset(v) for k, v in data.PROFILES.items()},
     digital_contact_codes=frozenset(code for code, _name, contact in data.SERVICES if contact),
 )
@@ -32,17 +34,31 @@ def offering(code, kind="tjanst", variant="regional", is_open=True):
     return t.OfferingFact(kind, code, variant, is_open)
 
 
-FULL_OFFERING = (offering("KONTAKT"), offering("FORNYA-RECEPT"), offering("AV-OMBOKA"), offering("BESTALL-TID"),
-                 offering("RADGIVNING"), offering("MALL-MEDDELANDE", kind="mall"))
+FULL_OFFERING = (
+    offering("KONTAKT"),
+    offering("FORNYA-RECEPT"),
+    offering("AV-OMBOKA"),
+    offering("BESTALL-TID"),
+    offering("RADGIVNING"),
+    offering("MALL-MEDDELANDE", kind="mall"),
+)
 
 
 def unit(**overrides) -> t.UnitFacts:
     """The spec's worked example 1: mottagning, PASiS, nivå 2."""
     base = t.UnitFacts(
-        unit_id=1, hsa_id="SE2321000255-A1B2", unit_type="mottagning", booking_system="PASiS",
-        has_contact_card=True, same_day_contact=False, current_period=T3, previous_period=T2,
-        booking_current=figures(), booking_previous=figures(resched=100, slots=480, citizen=40),
-        offerings=FULL_OFFERING, permission_admins=frozenset({"P1"}),
+        unit_id=1,
+        hsa_id="SE2321000255-A1B2",
+        unit_type="mottagning",
+        booking_system="PASiS",
+        has_contact_card=True,
+        same_day_contact=False,
+        current_period=T3,
+        previous_period=T2,
+        booking_current=figures(),
+        booking_previous=figures(resched=100, slots=480, citizen=40),
+        offerings=FULL_OFFERING,
+        permission_admins=frozenset({"P1"}),
         response=t.ResponseCounts("2026-10", in_time=19, late=1),
     )
     return replace(base, **overrides)
@@ -56,7 +72,9 @@ def statuses(evaluation, codes=None):
     return {c: r.status for c, r in evaluation.requirements.items() if codes is None or c in codes}
 
 
-def exemption(code, eid="AV-1", status="approved", start=dt.date(2026, 6, 1), end=dt.date(2026, 12, 31), ended=None):
+def exemption(
+    code, eid="AV-1", status="approved", start=dt.date(2026, 6, 1), end=dt.date(2026, 12, 31), ended=None
+):
     return t.ExemptionFact(eid, code, status, start, end, ended)
 
 
@@ -66,9 +84,15 @@ def exemption(code, eid="AV-1", status="approved", start=dt.date(2026, 6, 1), en
 def test_worked_example_1_niva_2_without_open_invitation():
     e = judge()
     assert statuses(e, TB) == {
-        "TB1-VISA": "met", "TB1-AVBOKA": "met", "TB2-OMBOKA": "met", "TB2-OMBOKA-ANDEL": "met",
-        "TB2-FRAMFORHALLNING": "met", "TB3-OPPEN-KALLELSE": "not_met", "TB3-OPPEN-KALLELSE-ANDEL": "not_met",
-        "TB3-INVANARBOKNING": "met", "TB3-INVANARBOKNING-ANDEL": "met",
+        "TB1-VISA": "met",
+        "TB1-AVBOKA": "met",
+        "TB2-OMBOKA": "met",
+        "TB2-OMBOKA-ANDEL": "met",
+        "TB2-FRAMFORHALLNING": "met",
+        "TB3-OPPEN-KALLELSE": "not_met",
+        "TB3-OPPEN-KALLELSE-ANDEL": "not_met",
+        "TB3-INVANARBOKNING": "met",
+        "TB3-INVANARBOKNING-ANDEL": "met",
     }
     assert (e.booking_level, e.booking_level_with_exemptions) == (2, False)
 
@@ -123,7 +147,10 @@ def test_tb1_needs_every_booked_time(code, field):
 
 def test_tb1_reason_shows_the_numbers():
     e = judge(booking_current=figures(booked=300, visible=280, cancel=300, resched=90))
-    assert e.requirements["TB1-VISA"].reason == "280 av 300 bokade tider (93,3 %) syns på 1177.se — alla ska synas"
+    assert (
+        e.requirements["TB1-VISA"].reason
+        == "280 av 300 bokade tider (93,3 %) syns på 1177.se — alla ska synas"
+    )
     assert e.requirements["TB1-VISA"].value == pytest.approx(280 / 300)
 
 
@@ -140,7 +167,9 @@ def test_tb2_omboka_needs_at_least_one_reschedulable():
     assert judge(booking_current=figures(resched=0)).requirements["TB2-OMBOKA"].status == "not_met"
 
 
-@pytest.mark.parametrize("weeks, status", [("8", "met"), ("8.00", "met"), ("7.99", "not_met"), ("12.5", "met")])
+@pytest.mark.parametrize(
+    "weeks, status", [("8", "met"), ("8.00", "met"), ("7.99", "not_met"), ("12.5", "met")]
+)
 def test_tb2_lookahead_eight_weeks(weeks, status):
     assert judge(booking_current=figures(weeks=weeks)).requirements["TB2-FRAMFORHALLNING"].status == status
 
@@ -160,27 +189,35 @@ def test_slots_total_zero_makes_the_slot_shares_no_data():
 # Trend requirements --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("now, before, status", [
-    ((121, 400), (120, 400), "met"),        # s > p
-    ((120, 400), (120, 400), "not_met"),    # equal is not an increase
-    ((119, 400), (120, 400), "not_met"),
-    ((400, 400), (400, 400), "met"),        # s == 1 needs no increase
-    ((1, 3), (333, 1000), "met"),           # exact: 1/3 > 0.333
-    ((333, 1000), (1, 3), "not_met"),
-])
+@pytest.mark.parametrize(
+    "now, before, status",
+    [
+        ((121, 400), (120, 400), "met"),  # s > p
+        ((120, 400), (120, 400), "not_met"),  # equal is not an increase
+        ((119, 400), (120, 400), "not_met"),
+        ((400, 400), (400, 400), "met"),  # s == 1 needs no increase
+        ((1, 3), (333, 1000), "met"),  # exact: 1/3 > 0.333
+        ((333, 1000), (1, 3), "not_met"),
+    ],
+)
 def test_trend_met_when_share_is_one_or_increased(now, before, status):
-    e = judge(booking_current=figures(resched=now[0], booked=now[1], visible=now[1], cancel=now[1]),
-              booking_previous=figures(resched=before[0], booked=before[1], visible=before[1], cancel=before[1]))
+    e = judge(
+        booking_current=figures(resched=now[0], booked=now[1], visible=now[1], cancel=now[1]),
+        booking_previous=figures(resched=before[0], booked=before[1], visible=before[1], cancel=before[1]),
+    )
     assert e.requirements["TB2-OMBOKA-ANDEL"].status == status
 
 
 def test_trend_must_also_reach_the_action_plan_target():
     # 120/400 = 0.30 > 100/400 = 0.25
-    assert judge(targets={"TB2-OMBOKA-ANDEL": Decimal("0.30")}).requirements["TB2-OMBOKA-ANDEL"].status == "met"
+    assert (
+        judge(targets={"TB2-OMBOKA-ANDEL": Decimal("0.30")}).requirements["TB2-OMBOKA-ANDEL"].status == "met"
+    )
     e = judge(targets={"TB2-OMBOKA-ANDEL": Decimal("0.3001")})
     assert e.requirements["TB2-OMBOKA-ANDEL"].status == "not_met"
-    assert "målet i handlingsplanen är 30 % och nås inte" in e.requirements["TB2-OMBOKA-ANDEL"].reason.replace(
-        "30,0 %", "30 %")
+    assert "målet i handlingsplanen är 30 % och nås inte" in e.requirements[
+        "TB2-OMBOKA-ANDEL"
+    ].reason.replace("30,0 %", "30 %")
 
 
 def test_trend_with_target_but_no_increase_is_not_met():
@@ -193,11 +230,14 @@ def test_trend_share_one_reaches_any_target():
     assert e.requirements["TB2-OMBOKA-ANDEL"].status == "met"
 
 
-@pytest.mark.parametrize("overrides", [
-    {"previous_period": None, "booking_previous": None},
-    {"booking_previous": None},
-    {"booking_previous": figures(booked=0, visible=0, cancel=0, resched=0, slots=0, open_=0, citizen=0)},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"previous_period": None, "booking_previous": None},
+        {"booking_previous": None},
+        {"booking_previous": figures(booked=0, visible=0, cancel=0, resched=0, slots=0, open_=0, citizen=0)},
+    ],
+)
 def test_trend_cannot_be_judged_without_a_comparable_previous_period(overrides):
     e = judge(**overrides)
     for code in ("TB2-OMBOKA-ANDEL", "TB3-OPPEN-KALLELSE-ANDEL", "TB3-INVANARBOKNING-ANDEL"):
@@ -232,8 +272,10 @@ def test_level_0_is_never_with_exemptions():
 
 
 def test_an_exempted_no_data_tb1_gives_a_level():
-    e = judge(booking_current=figures(booked=0, visible=0, cancel=0, resched=0),
-              exemptions=(exemption("TB1-VISA"), exemption("TB1-AVBOKA", "AV-2")))
+    e = judge(
+        booking_current=figures(booked=0, visible=0, cancel=0, resched=0),
+        exemptions=(exemption("TB1-VISA"), exemption("TB1-AVBOKA", "AV-2")),
+    )
     assert e.requirements["TB1-VISA"].status == "exempt"
     assert (e.booking_level, e.booking_level_with_exemptions) == (1, True)
 
@@ -252,32 +294,51 @@ def test_an_exemption_turns_no_data_into_exempt():
 
 
 def test_the_smallest_active_exemption_id_is_named():
-    r = judge(exemptions=(exemption("TB3-OPPEN-KALLELSE", "AV-9"), exemption("TB3-OPPEN-KALLELSE", "AV-10"),
-                          exemption("TB3-OPPEN-KALLELSE", "AV-3", status="rejected"))).requirements["TB3-OPPEN-KALLELSE"]
+    r = judge(
+        exemptions=(
+            exemption("TB3-OPPEN-KALLELSE", "AV-9"),
+            exemption("TB3-OPPEN-KALLELSE", "AV-10"),
+            exemption("TB3-OPPEN-KALLELSE", "AV-3", status="rejected"),
+        )
+    ).requirements["TB3-OPPEN-KALLELSE"]
     assert r.exemption_id == "AV-10"  # smallest as text
 
 
-@pytest.mark.parametrize("kwargs, as_of, active", [
-    ({}, dt.date(2026, 6, 1), True),                                    # starts on the as-of date
-    ({}, dt.date(2026, 5, 31), False),
-    ({"end": dt.date(2026, 11, 15)}, dt.date(2026, 11, 15), True),       # ends on the as-of date
-    ({"end": dt.date(2026, 11, 14)}, dt.date(2026, 11, 15), False),
-    ({"status": "expired", "end": dt.date(2026, 11, 30)}, dt.date(2026, 11, 15), True),  # past results stay
-    ({"status": "revoked", "ended": dt.date(2026, 11, 16)}, dt.date(2026, 11, 15), True),
-    ({"status": "revoked", "ended": dt.date(2026, 11, 15)}, dt.date(2026, 11, 15), False),  # ended on as-of
-    ({"status": "draft"}, dt.date(2026, 11, 15), False),
-    ({"status": "submitted"}, dt.date(2026, 11, 15), False),
-    ({"status": "rejected"}, dt.date(2026, 11, 15), False),
-])
+@pytest.mark.parametrize(
+    "kwargs, as_of, active",
+    [
+        ({}, dt.date(2026, 6, 1), True),  # starts on the as-of date
+        ({}, dt.date(2026, 5, 31), False),
+        ({"end": dt.date(2026, 11, 15)}, dt.date(2026, 11, 15), True),  # ends on the as-of date
+        ({"end": dt.date(2026, 11, 14)}, dt.date(2026, 11, 15), False),
+        (
+            {"status": "expired", "end": dt.date(2026, 11, 30)},
+            dt.date(2026, 11, 15),
+            True,
+        ),  # past results stay
+        ({"status": "revoked", "ended": dt.date(2026, 11, 16)}, dt.date(2026, 11, 15), True),
+        (
+            {"status": "revoked", "ended": dt.date(2026, 11, 15)},
+            dt.date(2026, 11, 15),
+            False,
+        ),  # ended on as-of
+        ({"status": "draft"}, dt.date(2026, 11, 15), False),
+        ({"status": "submitted"}, dt.date(2026, 11, 15), False),
+        ({"status": "rejected"}, dt.date(2026, 11, 15), False),
+    ],
+)
 def test_exemption_activity(kwargs, as_of, active):
-    r = judge(as_of=as_of, exemptions=(exemption("TB3-OPPEN-KALLELSE", **kwargs),)).requirements["TB3-OPPEN-KALLELSE"]
+    r = judge(as_of=as_of, exemptions=(exemption("TB3-OPPEN-KALLELSE", **kwargs),)).requirements[
+        "TB3-OPPEN-KALLELSE"
+    ]
     assert (r.status == "exempt") is active
     assert (r.exemption_id == "AV-1") is active
 
 
 def test_an_exemption_does_not_change_not_applicable():
-    r = judge(previous_period=None, booking_previous=None,
-              exemptions=(exemption("TB2-OMBOKA-ANDEL"),)).requirements["TB2-OMBOKA-ANDEL"]
+    r = judge(
+        previous_period=None, booking_previous=None, exemptions=(exemption("TB2-OMBOKA-ANDEL"),)
+    ).requirements["TB2-OMBOKA-ANDEL"]
     assert (r.status, r.exemption_id) == ("not_applicable", None)
 
 
@@ -285,8 +346,10 @@ def test_an_exemption_does_not_change_not_applicable():
 
 
 def ah(*offerings, unit_type="mottagning"):
-    return statuses(judge(offerings=offerings, unit_type=unit_type),
-                    ["AH0-DIGITAL-KONTAKT", "AH1-REGIONALA-TJANSTER", "AH2-REGIONALA-MALLAR", "AH3-BASUTBUD"])
+    return statuses(
+        judge(offerings=offerings, unit_type=unit_type),
+        ["AH0-DIGITAL-KONTAKT", "AH1-REGIONALA-TJANSTER", "AH2-REGIONALA-MALLAR", "AH3-BASUTBUD"],
+    )
 
 
 def test_full_offering_meets_every_ah():
@@ -294,8 +357,12 @@ def test_full_offering_meets_every_ah():
 
 
 def test_no_offering_rows_is_not_met_except_an_empty_profile():
-    assert ah() == {"AH0-DIGITAL-KONTAKT": "not_met", "AH1-REGIONALA-TJANSTER": "not_met",
-                    "AH2-REGIONALA-MALLAR": "not_met", "AH3-BASUTBUD": "not_met"}
+    assert ah() == {
+        "AH0-DIGITAL-KONTAKT": "not_met",
+        "AH1-REGIONALA-TJANSTER": "not_met",
+        "AH2-REGIONALA-MALLAR": "not_met",
+        "AH3-BASUTBUD": "not_met",
+    }
     assert ah(unit_type="avdelning")["AH3-BASUTBUD"] == "met"
 
 
@@ -314,8 +381,12 @@ def test_ah1_every_service_regional_and_open():
 
 def test_ah2_every_template_regional():
     assert ah(offering("MALL-FORMULAR", kind="mall"))["AH2-REGIONALA-MALLAR"] == "met"
-    assert ah(offering("MALL-FORMULAR", kind="mall"),
-              offering("Vår mall", kind="mall", variant="lokal"))["AH2-REGIONALA-MALLAR"] == "not_met"
+    assert (
+        ah(offering("MALL-FORMULAR", kind="mall"), offering("Vår mall", kind="mall", variant="lokal"))[
+            "AH2-REGIONALA-MALLAR"
+        ]
+        == "not_met"
+    )
 
 
 def test_ah3_every_profile_service_offered_regional_and_open():
@@ -331,17 +402,26 @@ def test_ah3_every_profile_service_offered_regional_and_open():
 # Svarstid ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("as_of, month", [
-    (dt.date(2026, 11, 15), "2026-10"), (dt.date(2026, 10, 31), "2026-10"), (dt.date(2026, 11, 1), "2026-10"),
-    (dt.date(2026, 11, 30), "2026-11"), (dt.date(2027, 1, 1), "2026-12"), (dt.date(2026, 12, 31), "2026-12"),
-    (dt.date(2028, 2, 29), "2028-02"), (dt.date(2028, 2, 28), "2028-01"),
-])
+@pytest.mark.parametrize(
+    "as_of, month",
+    [
+        (dt.date(2026, 11, 15), "2026-10"),
+        (dt.date(2026, 10, 31), "2026-10"),
+        (dt.date(2026, 11, 1), "2026-10"),
+        (dt.date(2026, 11, 30), "2026-11"),
+        (dt.date(2027, 1, 1), "2026-12"),
+        (dt.date(2026, 12, 31), "2026-12"),
+        (dt.date(2028, 2, 29), "2028-02"),
+        (dt.date(2028, 2, 28), "2028-01"),
+    ],
+)
 def test_evaluation_month_is_the_latest_month_ended_by_the_as_of_date(as_of, month):
     assert evaluation_month(as_of) == month
 
 
-@pytest.mark.parametrize("in_time, late, status", [(19, 1, "met"), (95, 5, "met"), (94, 6, "not_met"),
-                                                    (0, 1, "not_met")])
+@pytest.mark.parametrize(
+    "in_time, late, status", [(19, 1, "met"), (95, 5, "met"), (94, 6, "not_met"), (0, 1, "not_met")]
+)
 def test_sv1_threshold(in_time, late, status):
     r = judge(response=t.ResponseCounts("2026-10", in_time=in_time, late=late)).requirements["SV1-SVARSTID"]
     assert r.status == status
@@ -361,18 +441,26 @@ def test_sv1_without_assessed_cases_is_no_data():
 
 
 def test_sv1_threshold_is_a_setting():
-    rules = tuple(replace(r, parameters={"threshold": 0.9}) if r.code == "SV1-SVARSTID" else r
-                  for r in RULEBOOK.requirements)
+    rules = tuple(
+        replace(r, parameters={"threshold": 0.9}) if r.code == "SV1-SVARSTID" else r
+        for r in RULEBOOK.requirements
+    )
     facts = unit(response=t.ResponseCounts("2026-10", in_time=9, late=1))
-    assert evaluate_unit(facts, replace(RULEBOOK, requirements=rules), AS_OF).requirements["SV1-SVARSTID"].status == "met"
+    assert (
+        evaluate_unit(facts, replace(RULEBOOK, requirements=rules), AS_OF).requirements["SV1-SVARSTID"].status
+        == "met"
+    )
     assert judge(facts).requirements["SV1-SVARSTID"].status == "not_met"
 
 
 def test_sv1_reason():
-    r = judge(response=t.ResponseCounts("2026-10", in_time=110, late_notified=4, late=3, overdue=3)).requirements[
-        "SV1-SVARSTID"]
-    assert r.reason == ("110 av 120 bedömda ärenden (91,7 %) besvarades i tid i oktober 2026 (4 sena med besked i "
-                        "tid, 3 sena utan besked, 3 obesvarade efter fristen) — minst 95 % krävs")
+    r = judge(
+        response=t.ResponseCounts("2026-10", in_time=110, late_notified=4, late=3, overdue=3)
+    ).requirements["SV1-SVARSTID"]
+    assert r.reason == (
+        "110 av 120 bedömda ärenden (91,7 %) besvarades i tid i oktober 2026 (4 sena med besked i "
+        "tid, 3 sena utan besked, 3 obesvarade efter fristen) — minst 95 % krävs"
+    )
 
 
 def test_shares():
@@ -385,14 +473,23 @@ def test_shares():
 # Roles ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("admins, status", [({}, "met"), ({"A": 2}, "met"), ({"A": 5, "B": 2}, "met"),
-                                            ({"A": 1}, "not_met"), ({"A": 3, "B": 1}, "not_met")])
+@pytest.mark.parametrize(
+    "admins, status",
+    [
+        ({}, "met"),
+        ({"A": 2}, "met"),
+        ({"A": 5, "B": 2}, "met"),
+        ({"A": 1}, "not_met"),
+        ({"A": 3, "B": 1}, "not_met"),
+    ],
+)
 def test_ar1_local_administrators_need_a_wider_mandate(admins, status):
     assert judge(local_admins=admins).requirements["AR1-LOKAL-ADMIN"].status == status
 
 
-@pytest.mark.parametrize("persons, status", [(set(), "not_met"), ({"A"}, "met"), ({"A", "B"}, "met"),
-                                             ({"A", "B", "C"}, "not_met")])
+@pytest.mark.parametrize(
+    "persons, status", [(set(), "not_met"), ({"A"}, "met"), ({"A", "B"}, "met"), ({"A", "B", "C"}, "not_met")]
+)
 def test_ar2_one_or_two_permission_administrators(persons, status):
     assert judge(permission_admins=frozenset(persons)).requirements["AR2-BEHORIGHETSADMIN"].status == status
 

@@ -27,13 +27,19 @@ def test_it_imports_a_semicolon_file_and_prints_the_summary(write_file):
 
 
 def test_it_reads_a_comma_file_with_bom_and_columns_in_any_order(write_file):
-    text = ("\ufeffname,hsa_id,vardomrade,forvaltning,unit_type,unit_kind,booking_system,same_day_contact,"
-            "has_contact_card\nMottagning X,SE2321000255-X1,VO X,Psykiatri,avdelning,TUE,ingen,0,1\n")
+    text = (
+        "\ufeffname,hsa_id,vardomrade,forvaltning,unit_type,unit_kind,booking_system,same_day_contact,"
+        "has_contact_card\nMottagning X,SE2321000255-X1,VO X,Psykiatri,avdelning,TUE,ingen,0,1\n"
+    )
     ran = manage("import_data", "units", write_file(text))
     assert ran.code == 0, ran.err
     unit = CareUnit.objects.get(hsa_id="SE2321000255-X1")
-    assert (unit.name, unit.unit_type, unit.unit_kind, unit.booking_system) == ("Mottagning X", "avdelning", "TUE",
-                                                                               "ingen")
+    assert (unit.name, unit.unit_type, unit.unit_kind, unit.booking_system) == (
+        "Mottagning X",
+        "avdelning",
+        "TUE",
+        "ingen",
+    )
     assert unit.active is True and unit.provider is None  # optional columns take their defaults
 
 
@@ -72,9 +78,12 @@ def test_xlsx_errors_name_the_spreadsheet_row(tmp_path):
 
 
 def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(write_file):
-    text = (UNITS_HEADER + unit_line()
-            + unit_line(hsa="SE2321000255-A1B3", card="kanske")
-            + unit_line(hsa="SE2321000255-A1B4", kind="XYZ", system="Cosmic"))
+    text = (
+        UNITS_HEADER
+        + unit_line()
+        + unit_line(hsa="SE2321000255-A1B3", card="kanske")
+        + unit_line(hsa="SE2321000255-A1B4", kind="XYZ", system="Cosmic")
+    )
     path = write_file(text)
     ran = manage("import_data", "units", path)
     assert ran.code == 1
@@ -88,8 +97,12 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(write_fi
 
 
 def test_line_numbers_follow_physical_lines_with_quoted_newlines_and_blank_lines(write_file):
-    text = (UNITS_HEADER + 'SE2321000255-A1B2;"Namn över\ntvå rader";F;V;VUE;mottagning;PMO;ja;nej;;\n'
-            + "\n" + unit_line(hsa="bad"))
+    text = (
+        UNITS_HEADER
+        + 'SE2321000255-A1B2;"Namn över\ntvå rader";F;V;VUE;mottagning;PMO;ja;nej;;\n'
+        + "\n"
+        + unit_line(hsa="bad")
+    )
     path = write_file(text)
     ran = manage("import_data", "units", path)
     assert ran.code == 1
@@ -101,8 +114,15 @@ def test_missing_required_and_unknown_columns_are_header_errors(write_file):
     ran = manage("import_data", "units", path)
     assert ran.code == 1
     assert f"{path}:1: colour: okänd kolumn" in ran.err
-    for column in ("forvaltning", "vardomrade", "unit_kind", "unit_type", "booking_system", "has_contact_card",
-                   "same_day_contact"):
+    for column in (
+        "forvaltning",
+        "vardomrade",
+        "unit_kind",
+        "unit_type",
+        "booking_system",
+        "has_contact_card",
+        "same_day_contact",
+    ):
         assert f"{path}:1: {column}: obligatorisk kolumn saknas" in ran.errors
     assert not CareUnit.objects.exists()
 
@@ -131,7 +151,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(write_fil
 
 
 def test_a_changed_row_counts_as_updated(write_file):
-    manage("import_data", "units", write_file(UNITS_HEADER + unit_line() + unit_line(hsa="SE2321000255-A1B3")))
+    manage(
+        "import_data", "units", write_file(UNITS_HEADER + unit_line() + unit_line(hsa="SE2321000255-A1B3"))
+    )
     ran = manage("import_data", "units", write_file(UNITS_HEADER + unit_line(name="Nytt namn")))
     assert ran.out.strip() == "units: 0 created, 1 updated, 0 unchanged"
     assert CareUnit.objects.get(hsa_id="SE2321000255-A1B2").name == "Nytt namn"
@@ -167,7 +189,12 @@ def test_an_empty_or_missing_file_is_rejected_cleanly(write_file, tmp_path):
 def test_wrong_usage_exits_2(write_file):
     """Run as a person would, in a process of its own: argparse's usage errors exit 2."""
     path = write_file(UNITS_HEADER)
-    ran = subprocess.run([sys.executable, "manage.py", "import_data", "planets", str(path)],
-                         cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60)
+    ran = subprocess.run(
+        [sys.executable, "manage.py", "import_data", "planets", str(path)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ran.returncode == 2
     assert "invalid choice: 'planets'" in ran.stderr

@@ -36,20 +36,24 @@ def units():
 
 @pytest.fixture
 def period():
-    return f.SchedulePeriodFactory(code="2026-T3", start_date=datetime.date(2026, 8, 31),
-                                   end_date=datetime.date(2026, 12, 31))
+    return f.SchedulePeriodFactory(
+        code="2026-T3", start_date=datetime.date(2026, 8, 31), end_date=datetime.date(2026, 12, 31)
+    )
 
 
 # units ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("hsa_id, problem", [
-    ("SE232100025-A1B2", "ogiltigt HSA-id"),         # 9-digit organisation number
-    ("SE2321000255A1B2", "ogiltigt HSA-id"),          # dash missing
-    ("SE2321000255-", "ogiltigt HSA-id"),             # nothing after the dash
-    ("SE2321000255-Å1", "ogiltigt HSA-id"),           # letters A–Z only
-    ("SE2321000255-" + "A" * 19, "ska vara 14–31 tecken, är 32"),
-])
+@pytest.mark.parametrize(
+    "hsa_id, problem",
+    [
+        ("SE232100025-A1B2", "ogiltigt HSA-id"),  # 9-digit organisation number
+        ("SE2321000255A1B2", "ogiltigt HSA-id"),  # dash missing
+        ("SE2321000255-", "ogiltigt HSA-id"),  # nothing after the dash
+        ("SE2321000255-Å1", "ogiltigt HSA-id"),  # letters A–Z only
+        ("SE2321000255-" + "A" * 19, "ska vara 14–31 tecken, är 32"),
+    ],
+)
 def test_units_hsa_id_is_validated(write_file, hsa_id, problem):
     errors = rejected(write_file, "units", UNITS_HEADER + unit_line(hsa=hsa_id))
     assert len(errors) == 1 and errors[0].startswith("2: hsa_id: ") and problem in errors[0]
@@ -65,30 +69,48 @@ def test_units_hsa_id_of_14_and_31_characters_is_valid(write_file, hsa_id):
     assert manage("import_data", "units", write_file(UNITS_HEADER + unit_line(hsa=hsa_id))).code == 0
 
 
-@pytest.mark.parametrize("column, kwargs, message", [
-    ("unit_type", {"utype": "klinik"}, "ogiltigt värde 'klinik': tillåtna är mottagning, avdelning, annan"),
-    ("same_day_contact", {"same_day": "kanske"}, "ogiltigt sant/falskt-värde 'kanske'"),
-    ("active", {"active": "x"}, "ogiltigt sant/falskt-värde 'x'"),
-    ("name", {"name": ""}, "värde saknas"),
-    ("forvaltning", {"fvg": ""}, "värde saknas"),
-])
+@pytest.mark.parametrize(
+    "column, kwargs, message",
+    [
+        (
+            "unit_type",
+            {"utype": "klinik"},
+            "ogiltigt värde 'klinik': tillåtna är mottagning, avdelning, annan",
+        ),
+        ("same_day_contact", {"same_day": "kanske"}, "ogiltigt sant/falskt-värde 'kanske'"),
+        ("active", {"active": "x"}, "ogiltigt sant/falskt-värde 'x'"),
+        ("name", {"name": ""}, "värde saknas"),
+        ("forvaltning", {"fvg": ""}, "värde saknas"),
+    ],
+)
 def test_units_cell_rules(write_file, column, kwargs, message):
     errors = rejected(write_file, "units", UNITS_HEADER + unit_line() + unit_line(hsa=B, **kwargs))
     assert len(errors) == 1 and errors[0].startswith(f"3: {column}: {message}")
 
 
 def test_units_accept_any_case_for_words(write_file):
-    text = UNITS_HEADER + unit_line(kind="vue", utype="Mottagning", system="pasis", card="JA", same_day="True")
+    text = UNITS_HEADER + unit_line(
+        kind="vue", utype="Mottagning", system="pasis", card="JA", same_day="True"
+    )
     assert manage("import_data", "units", write_file(text)).code == 0
     unit = CareUnit.objects.get()
     assert (unit.unit_kind, unit.unit_type, unit.booking_system, unit.same_day_contact) == (
-        "VUE", "mottagning", "PASiS", True)
+        "VUE",
+        "mottagning",
+        "PASiS",
+        True,
+    )
 
 
 def test_units_vardomrade_cannot_move_between_forvaltningar(write_file):
-    text = UNITS_HEADER + unit_line(fvg="Skånevård Sund", vo="VO X") + unit_line(hsa=B, fvg="Psykiatri", vo="VO X")
+    text = (
+        UNITS_HEADER
+        + unit_line(fvg="Skånevård Sund", vo="VO X")
+        + unit_line(hsa=B, fvg="Psykiatri", vo="VO X")
+    )
     assert rejected(write_file, "units", text) == [
-        "3: vardomrade: vårdområdet 'VO X' hör till förvaltningen 'Skånevård Sund'"]
+        "3: vardomrade: vårdområdet 'VO X' hör till förvaltningen 'Skånevård Sund'"
+    ]
 
 
 def test_units_create_providers_by_name(write_file):
@@ -110,7 +132,8 @@ def test_periods_upsert(write_file):
 
 def test_periods_end_before_start_is_an_error(write_file):
     assert rejected(write_file, "periods", PERIODS + "P1,,2026-05-04,2026-05-03\n") == [
-        "2: end_date: slutdatum 2026-05-03 är före startdatum 2026-05-04"]
+        "2: end_date: slutdatum 2026-05-03 är före startdatum 2026-05-04"
+    ]
 
 
 def test_periods_may_end_on_the_day_they_start(write_file):
@@ -118,7 +141,9 @@ def test_periods_may_end_on_the_day_they_start(write_file):
 
 
 def test_periods_may_not_overlap_in_the_file(write_file):
-    errors = rejected(write_file, "periods", PERIODS + "P1,,2026-05-04,2026-08-30\nP2,,2026-08-30,2026-12-31\n")
+    errors = rejected(
+        write_file, "periods", PERIODS + "P1,,2026-05-04,2026-08-30\nP2,,2026-08-30,2026-12-31\n"
+    )
     assert errors == ["3: start_date: perioden överlappar P1 (2026-05-04–2026-08-30) tidigare i filen"]
 
 
@@ -135,7 +160,8 @@ def test_periods_a_stored_period_may_be_moved(write_file, period):
 @pytest.mark.parametrize("value", ["2026-13-01", "31/12/2026", "2026-02-30"])
 def test_periods_dates_are_yyyy_mm_dd(write_file, value):
     assert rejected(write_file, "periods", PERIODS + f"P1,,{value},2026-12-31\n") == [
-        f"2: start_date: ogiltigt datum '{value}': använd ÅÅÅÅ-MM-DD"]
+        f"2: start_date: ogiltigt datum '{value}': använd ÅÅÅÅ-MM-DD"
+    ]
 
 
 # offerings -----------------------------------------------------------------------------------------------
@@ -146,18 +172,27 @@ OFFERINGS = "unit_hsa_id,kind,code,variant,open\n"
 def test_offerings_replace_per_unit(write_file, units):
     f.OfferingFactory(unit=units[0], code="PROVSVAR")
     f.OfferingFactory(unit=units[1], code="INTYG")  # B is not in the file: left as it is
-    text = OFFERINGS + f"{A},tjanst,KONTAKT,regional,ja\n{A},tjanst,Min egen tjänst,lokal,nej\n{A},mall,MALL-MEDDELANDE,regional,\n"
+    text = (
+        OFFERINGS
+        + f"{A},tjanst,KONTAKT,regional,ja\n{A},tjanst,Min egen tjänst,lokal,nej\n{A},mall,MALL-MEDDELANDE,regional,\n"
+    )
     ran = manage("import_data", "offerings", write_file(text))
     assert ran.out.strip() == "offerings: 3 created, 0 updated, 0 unchanged, 1 deleted"
     assert sorted(Offering.objects.filter(unit=units[0]).values_list("code", "variant", "is_open")) == [
-        ("KONTAKT", "regional", True), ("MALL-MEDDELANDE", "regional", True), ("Min egen tjänst", "lokal", False)]
+        ("KONTAKT", "regional", True),
+        ("MALL-MEDDELANDE", "regional", True),
+        ("Min egen tjänst", "lokal", False),
+    ]
     assert list(Offering.objects.filter(unit=units[1]).values_list("code", flat=True)) == ["INTYG"]
     again = manage("import_data", "offerings", write_file(text))
     assert again.out.strip() == "offerings: 0 created, 0 updated, 3 unchanged, 0 deleted"
 
 
 def test_offerings_regional_codes_must_be_in_the_catalogue(write_file, units):
-    text = OFFERINGS + f"{A},tjanst,KONTAKT,regional,ja\n{A},tjanst,NOPE,regional,ja\n{A},mall,KONTAKT,regional,\n"
+    text = (
+        OFFERINGS
+        + f"{A},tjanst,KONTAKT,regional,ja\n{A},tjanst,NOPE,regional,ja\n{A},mall,KONTAKT,regional,\n"
+    )
     assert rejected(write_file, "offerings", text) == [
         "3: code: den regionala tjänsten 'NOPE' finns inte",
         "4: code: den regionala mallen 'KONTAKT' finns inte",
@@ -165,7 +200,11 @@ def test_offerings_regional_codes_must_be_in_the_catalogue(write_file, units):
 
 
 def test_offerings_unknown_unit_kind_and_variant(write_file, units):
-    text = OFFERINGS + "SE2321000255-ZZZZ,tjanst,KONTAKT,regional,ja\n" + f"{A},tjänst,X,regional,\n{A},mall,X,privat,\n"
+    text = (
+        OFFERINGS
+        + "SE2321000255-ZZZZ,tjanst,KONTAKT,regional,ja\n"
+        + f"{A},tjänst,X,regional,\n{A},mall,X,privat,\n"
+    )
     assert rejected(write_file, "offerings", text) == [
         "2: unit_hsa_id: enheten 'SE2321000255-ZZZZ' finns inte",
         "3: kind: ogiltigt värde 'tjänst': tillåtna är tjanst, mall",
@@ -174,18 +213,34 @@ def test_offerings_unknown_unit_kind_and_variant(write_file, units):
 
 
 def test_offerings_open_defaults_to_true(write_file, units):
-    manage("import_data", "offerings", write_file("unit_hsa_id,kind,code,variant\n" + f"{A},tjanst,KONTAKT,regional\n"))
+    manage(
+        "import_data",
+        "offerings",
+        write_file("unit_hsa_id,kind,code,variant\n" + f"{A},tjanst,KONTAKT,regional\n"),
+    )
     assert Offering.objects.get().is_open is True
 
 
 # booking -------------------------------------------------------------------------------------------------
 
-BOOKING = ("unit_hsa_id;period;booked_total;booked_visible;booked_cancellable;booked_reschedulable;slots_total;"
-           "slots_open_invitation;slots_citizen_bookable;lookahead_weeks\n")
+BOOKING = (
+    "unit_hsa_id;period;booked_total;booked_visible;booked_cancellable;booked_reschedulable;slots_total;"
+    "slots_open_invitation;slots_citizen_bookable;lookahead_weeks\n"
+)
 
 
-def booking_line(unit=A, period="2026-T3", total=400, visible=400, cancel=400, resched=120, slots=500, open_=0,
-                 citizen=50, weeks="9"):
+def booking_line(
+    unit=A,
+    period="2026-T3",
+    total=400,
+    visible=400,
+    cancel=400,
+    resched=120,
+    slots=500,
+    open_=0,
+    citizen=50,
+    weeks="9",
+):
     return f"{unit};{period};{total};{visible};{cancel};{resched};{slots};{open_};{citizen};{weeks}\n"
 
 
@@ -198,19 +253,26 @@ def test_booking_upsert_with_decimal_comma(write_file, units, period):
     assert ran.out.strip() == "booking: 0 created, 1 updated, 0 unchanged"
 
 
-@pytest.mark.parametrize("kwargs, column, message", [
-    ({"visible": 401}, "booked_visible", "401 är fler än booked_total (400)"),
-    ({"cancel": 500}, "booked_cancellable", "500 är fler än booked_total (400)"),
-    ({"resched": 401}, "booked_reschedulable", "401 är fler än booked_total (400)"),
-    ({"open_": 501}, "slots_open_invitation", "501 är fler än slots_total (500)"),
-    ({"citizen": 600}, "slots_citizen_bookable", "600 är fler än slots_total (500)"),
-    ({"total": -1}, "booked_total", "ska vara ett heltal ≥ 0, inte '-1'"),
-    ({"slots": "12,5"}, "slots_total", "ska vara ett heltal ≥ 0, inte '12,5'"),
-    ({"weeks": "-1"}, "lookahead_weeks", "ska vara ett tal ≥ 0, inte '-1'"),
-    ({"weeks": "nio"}, "lookahead_weeks", "ska vara ett tal (decimalpunkt eller decimalkomma), inte 'nio'"),
-    ({"unit": "SE2321000255-NONE"}, "unit_hsa_id", "enheten 'SE2321000255-NONE' finns inte"),
-    ({"period": "2031-T1"}, "period", "perioden '2031-T1' finns inte"),
-])
+@pytest.mark.parametrize(
+    "kwargs, column, message",
+    [
+        ({"visible": 401}, "booked_visible", "401 är fler än booked_total (400)"),
+        ({"cancel": 500}, "booked_cancellable", "500 är fler än booked_total (400)"),
+        ({"resched": 401}, "booked_reschedulable", "401 är fler än booked_total (400)"),
+        ({"open_": 501}, "slots_open_invitation", "501 är fler än slots_total (500)"),
+        ({"citizen": 600}, "slots_citizen_bookable", "600 är fler än slots_total (500)"),
+        ({"total": -1}, "booked_total", "ska vara ett heltal ≥ 0, inte '-1'"),
+        ({"slots": "12,5"}, "slots_total", "ska vara ett heltal ≥ 0, inte '12,5'"),
+        ({"weeks": "-1"}, "lookahead_weeks", "ska vara ett tal ≥ 0, inte '-1'"),
+        (
+            {"weeks": "nio"},
+            "lookahead_weeks",
+            "ska vara ett tal (decimalpunkt eller decimalkomma), inte 'nio'",
+        ),
+        ({"unit": "SE2321000255-NONE"}, "unit_hsa_id", "enheten 'SE2321000255-NONE' finns inte"),
+        ({"period": "2031-T1"}, "period", "perioden '2031-T1' finns inte"),
+    ],
+)
 def test_booking_rules(write_file, units, period, kwargs, column, message):
     errors = rejected(write_file, "booking", BOOKING + booking_line(unit=B) + booking_line(**kwargs))
     assert errors == [f"3: {column}: {message}"]
@@ -218,7 +280,8 @@ def test_booking_rules(write_file, units, period, kwargs, column, message):
 
 def test_booking_duplicate_unit_and_period(write_file, units, period):
     assert rejected(write_file, "booking", BOOKING + booking_line() + booking_line()) == [
-        "3: period: nyckeln SE2321000255-A1B2/2026-T3 finns redan på rad 2"]
+        "3: period: nyckeln SE2321000255-A1B2/2026-T3 finns redan på rad 2"
+    ]
 
 
 # cases ---------------------------------------------------------------------------------------------------
@@ -227,8 +290,14 @@ CASES = "case_id,unit_hsa_id,service_code,received_at,first_response_at,delay_no
 
 
 def test_cases_store_the_deadline_and_local_times(write_file, units):
-    text = CASES + f"X1,{A},KONTAKT,2026-04-02 10:00,,\nX2,{A},,2026-10-07T08:00:00+02:00,2026-10-07T09:30:00Z,\n"
-    assert manage("import_data", "cases", write_file(text)).out.strip() == "cases: 2 created, 0 updated, 0 unchanged"
+    text = (
+        CASES
+        + f"X1,{A},KONTAKT,2026-04-02 10:00,,\nX2,{A},,2026-10-07T08:00:00+02:00,2026-10-07T09:30:00Z,\n"
+    )
+    assert (
+        manage("import_data", "cases", write_file(text)).out.strip()
+        == "cases: 2 created, 0 updated, 0 unchanged"
+    )
     x1 = Case.objects.get(case_id="X1")
     assert x1.received_at.isoformat() == "2026-04-02T08:00:00+00:00"
     assert x1.deadline.isoformat() == "2026-04-08T22:00:00+00:00"  # 2026-04-09 00:00 local
@@ -237,38 +306,55 @@ def test_cases_store_the_deadline_and_local_times(write_file, units):
 
 def test_cases_a_later_file_may_add_the_response(write_file, units):
     manage("import_data", "cases", write_file(CASES + f"X1,{A},KONTAKT,2026-10-07T08:00:00+02:00,,\n"))
-    ran = manage("import_data", "cases", write_file(
-        CASES + f"X1,{A},KONTAKT,2026-10-07T08:00:00+02:00,2026-10-08T08:00:00+02:00,\n"))
+    ran = manage(
+        "import_data",
+        "cases",
+        write_file(CASES + f"X1,{A},KONTAKT,2026-10-07T08:00:00+02:00,2026-10-08T08:00:00+02:00,\n"),
+    )
     assert ran.out.strip() == "cases: 0 created, 1 updated, 0 unchanged"
     assert Case.objects.get().first_response_at is not None
 
 
-@pytest.mark.parametrize("line, expected", [
-    (f"X9,{A},KONTAKT,2026-10-07T08:00,2026-10-07T07:59,", "first_response_at: 2026-10-07T07:59:00+02:00 är före "
-                                                          "received_at 2026-10-07T08:00:00+02:00"),
-    (f"X9,{A},KONTAKT,2026-10-07T08:00,,2026-10-06T08:00", "delay_notified_at: 2026-10-06T08:00:00+02:00 är före "
-                                                          "received_at 2026-10-07T08:00:00+02:00"),
-    (f"X9,{A},KONTAKT,2026-10-07,,", "received_at: ogiltig tidpunkt '2026-10-07': klockslag saknas"),
-    (f"X9,{A},KONTAKT,igår,,", "received_at: ogiltig tidpunkt 'igår': använd ISO 8601"),
-    (f"X9,{A},KONTAKT,,,", "received_at: värde saknas"),
-    (f",{A},KONTAKT,2026-10-07T08:00,,", "case_id: värde saknas"),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        (
+            f"X9,{A},KONTAKT,2026-10-07T08:00,2026-10-07T07:59,",
+            "first_response_at: 2026-10-07T07:59:00+02:00 är före received_at 2026-10-07T08:00:00+02:00",
+        ),
+        (
+            f"X9,{A},KONTAKT,2026-10-07T08:00,,2026-10-06T08:00",
+            "delay_notified_at: 2026-10-06T08:00:00+02:00 är före received_at 2026-10-07T08:00:00+02:00",
+        ),
+        (f"X9,{A},KONTAKT,2026-10-07,,", "received_at: ogiltig tidpunkt '2026-10-07': klockslag saknas"),
+        (f"X9,{A},KONTAKT,igår,,", "received_at: ogiltig tidpunkt 'igår': använd ISO 8601"),
+        (f"X9,{A},KONTAKT,,,", "received_at: värde saknas"),
+        (f",{A},KONTAKT,2026-10-07T08:00,,", "case_id: värde saknas"),
+    ],
+)
 def test_cases_rules(write_file, units, line, expected):
     errors = rejected(write_file, "cases", CASES + f"X1,{A},KONTAKT,2026-10-07T08:00,,\n" + line + "\n")
     assert len(errors) == 1 and errors[0].startswith(f"3: {expected}"), errors
 
 
-@pytest.mark.parametrize("value", ["19121212-1212", "121212-1212", "191212121212", "1212121212", "121272+1212",
-                                   "ärende 19121212-1212"])
+@pytest.mark.parametrize(
+    "value",
+    ["19121212-1212", "121212-1212", "191212121212", "1212121212", "121272+1212", "ärende 19121212-1212"],
+)
 def test_cases_refuse_personal_identity_numbers_in_any_column(write_file, units, value):
     for column in ("case_id", "service_code"):
         row = {"case_id": "X1", "service_code": "KONTAKT", column: value}
-        errors = rejected(write_file, "cases", CASES + f"{row['case_id']},{A},{row['service_code']},2026-10-07T08:00,,\n")
-        assert errors == [f"2: {column}: ser ut som ett personnummer — portalen tar inte emot personuppgifter om "
-                          "patienter"]
+        errors = rejected(
+            write_file, "cases", CASES + f"{row['case_id']},{A},{row['service_code']},2026-10-07T08:00,,\n"
+        )
+        assert errors == [
+            f"2: {column}: ser ut som ett personnummer — portalen tar inte emot personuppgifter om patienter"
+        ]
 
 
-@pytest.mark.parametrize("value", ["ARENDE-2026-000123", "X-123456", "1234567", "C0012345678901", "20261399-1234"])
+@pytest.mark.parametrize(
+    "value", ["ARENDE-2026-000123", "X-123456", "1234567", "C0012345678901", "20261399-1234"]
+)
 def test_cases_accept_ids_that_are_not_personal_identity_numbers(write_file, units, value):
     ran = manage("import_data", "cases", write_file(CASES + f"{value},{A},KONTAKT,2026-10-07T08:00,,\n"))
     assert ran.code == 0, ran.err
@@ -287,7 +373,8 @@ def test_admin_roles_replace_per_unit(write_file, units):
     assert ran.out.strip() == "admin_roles: 2 created, 0 updated, 0 unchanged, 1 deleted"
     assert sorted(AdminRole.objects.values_list("person_id", flat=True)) == ["KEEP", "P1", "P2"]
     assert manage("import_data", "admin_roles", write_file(text)).out.strip() == (
-        "admin_roles: 0 created, 0 updated, 2 unchanged, 0 deleted")
+        "admin_roles: 0 created, 0 updated, 2 unchanged, 0 deleted"
+    )
 
 
 def test_admin_roles_rules(write_file, units):
@@ -301,37 +388,59 @@ def test_admin_roles_rules(write_file, units):
 
 # exemptions ----------------------------------------------------------------------------------------------
 
-EXEMPTIONS = "exemption_id,unit_hsa_id,requirement_code,reason,valid_from,valid_until,status,ended_on,justification\n"
+EXEMPTIONS = (
+    "exemption_id,unit_hsa_id,requirement_code,reason,valid_from,valid_until,status,ended_on,justification\n"
+)
 
 
 def test_exemptions_upsert_and_audit_as_imported(write_file, units):
-    text = EXEMPTIONS + f"AV-1,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved,,PASiS stödjer inte\n"
+    text = (
+        EXEMPTIONS
+        + f"AV-1,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved,,PASiS stödjer inte\n"
+    )
     assert manage("import_data", "exemptions", write_file(text)).out.strip() == (
-        "exemptions: 1 created, 0 updated, 0 unchanged")
+        "exemptions: 1 created, 0 updated, 0 unchanged"
+    )
     exemption = Exemption.objects.get()
     assert exemption.imported and exemption.requirement.code == "TB3-OPPEN-KALLELSE"
     assert AuditEntry.objects.filter(action="exemption_imported", object_id="AV-1").count() == 1
     assert manage("import_data", "exemptions", write_file(text)).out.strip() == (
-        "exemptions: 0 created, 0 updated, 1 unchanged")
+        "exemptions: 0 created, 0 updated, 1 unchanged"
+    )
     assert AuditEntry.objects.filter(action="exemption_imported").count() == 1
 
 
-@pytest.mark.parametrize("row, expected", [
-    ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-05-31,approved,", "valid_until: 2026-05-31 är före valid_from 2026-06-01"),
-    ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,,approved,", "valid_until: värde saknas"),
-    ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,revoked,", "ended_on: krävs för status revoked"),
-    ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved,2026-07-01", "ended_on: ska vara tomt utom för status revoked"),
-    ("TB9-FINNS-INTE,teknisk,2026-06-01,2026-12-31,approved,", "requirement_code: kravet 'TB9-FINNS-INTE' finns inte"),
-    ("TB3-OPPEN-KALLELSE,ekonomi,2026-06-01,2026-12-31,approved,", "reason: ogiltigt värde 'ekonomi'"),
-    ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,pending,", "status: ogiltigt värde 'pending'"),
-])
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        (
+            "TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-05-31,approved,",
+            "valid_until: 2026-05-31 är före valid_from 2026-06-01",
+        ),
+        ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,,approved,", "valid_until: värde saknas"),
+        ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,revoked,", "ended_on: krävs för status revoked"),
+        (
+            "TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved,2026-07-01",
+            "ended_on: ska vara tomt utom för status revoked",
+        ),
+        (
+            "TB9-FINNS-INTE,teknisk,2026-06-01,2026-12-31,approved,",
+            "requirement_code: kravet 'TB9-FINNS-INTE' finns inte",
+        ),
+        ("TB3-OPPEN-KALLELSE,ekonomi,2026-06-01,2026-12-31,approved,", "reason: ogiltigt värde 'ekonomi'"),
+        ("TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,pending,", "status: ogiltigt värde 'pending'"),
+    ],
+)
 def test_exemptions_rules(write_file, units, row, expected):
     errors = rejected(write_file, "exemptions", EXEMPTIONS + f"AV-1,{A},{row},\n")
     assert len(errors) == 1 and errors[0].startswith(f"2: {expected}"), errors
 
 
 def test_exemptions_revoked_with_ended_on(write_file, units):
-    text = EXEMPTIONS + f"AV-1,{A},TB3-OPPEN-KALLELSE,patientsakerhet,2026-06-01,2026-12-31,revoked,2026-09-01,\n"
+    text = (
+        EXEMPTIONS
+        + f"AV-1,{A},TB3-OPPEN-KALLELSE,patientsakerhet,2026-06-01,2026-12-31,revoked,2026-09-01,\n"
+    )
     assert manage("import_data", "exemptions", write_file(text)).code == 0
     assert Exemption.objects.get().ended_on == datetime.date(2026, 9, 1)
 
@@ -343,19 +452,28 @@ TARGETS = "vardomrade,period,requirement_code,target_share\n"
 
 def test_targets_upsert_with_decimal_comma(write_file, units, period):
     text = TARGETS + '"VO Exempel",2026-T3,TB2-OMBOKA-ANDEL,"0,25"\n'
-    assert manage("import_data", "targets", write_file(text)).out.strip() == "targets: 1 created, 0 updated, 0 unchanged"
+    assert (
+        manage("import_data", "targets", write_file(text)).out.strip()
+        == "targets: 1 created, 0 updated, 0 unchanged"
+    )
     assert Target.objects.get().target_share == Decimal("0.25")
-    assert manage("import_data", "targets", write_file(text)).out.strip() == "targets: 0 created, 0 updated, 1 unchanged"
+    assert (
+        manage("import_data", "targets", write_file(text)).out.strip()
+        == "targets: 0 created, 0 updated, 1 unchanged"
+    )
 
 
-@pytest.mark.parametrize("row, expected", [
-    ("VO Okänt,2026-T3,TB2-OMBOKA-ANDEL,0.2", "vardomrade: vårdområdet 'VO Okänt' finns inte"),
-    ("VO Exempel,2031-T1,TB2-OMBOKA-ANDEL,0.2", "period: perioden '2031-T1' finns inte"),
-    ("VO Exempel,2026-T3,TB2-OMBOKA,0.2", "requirement_code: 'TB2-OMBOKA' är inget andelskrav (*-ANDEL)"),
-    ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,1.2", "target_share: ska vara mellan 0 och 1, inte 1.2"),
-    ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,-0.1", "target_share: ska vara mellan 0 och 1, inte -0.1"),
-    ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,mycket", "target_share: ska vara ett tal"),
-])
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ("VO Okänt,2026-T3,TB2-OMBOKA-ANDEL,0.2", "vardomrade: vårdområdet 'VO Okänt' finns inte"),
+        ("VO Exempel,2031-T1,TB2-OMBOKA-ANDEL,0.2", "period: perioden '2031-T1' finns inte"),
+        ("VO Exempel,2026-T3,TB2-OMBOKA,0.2", "requirement_code: 'TB2-OMBOKA' är inget andelskrav (*-ANDEL)"),
+        ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,1.2", "target_share: ska vara mellan 0 och 1, inte 1.2"),
+        ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,-0.1", "target_share: ska vara mellan 0 och 1, inte -0.1"),
+        ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,mycket", "target_share: ska vara ett tal"),
+    ],
+)
 def test_targets_rules(write_file, units, period, row, expected):
     errors = rejected(write_file, "targets", TARGETS + row + "\n")
     assert len(errors) == 1 and errors[0].startswith(f"2: {expected}"), errors

@@ -10,5 +10,9 @@ class UnitsConfig(AppConfig):
 
         from . import importers
 
-        registry.register(importers.UnitsImporter, importers.OfferingsImporter, importers.BookingImporter,
-                          importers.AdminRolesImporter)
+        registry.register(
+            importers.UnitsImporter,
+            importers.OfferingsImporter,
+            importers.BookingImporter,
+            importers.AdminRolesImporter,
+        )

@@ -3,7 +3,14 @@
 from decimal import Decimal
 
 from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
-from servicelevel.importing.fields import FieldError, choice, parse_bool, parse_count, parse_decimal, parse_text
+from servicelevel.importing.fields import (
+    FieldError,
+    choice,
+    parse_bool,
+    parse_count,
+    parse_decimal,
+    parse_text,
+)
 from servicelevel.importing.write import existing_by, replace_per_unit, upsert
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
 
@@ -46,7 +53,9 @@ class UnitsImporter(Importer):
     def clean(self, values):
         owner = self.vardomrade_owner.setdefault(values["vardomrade"], values["forvaltning"])
         if owner != values["forvaltning"]:
-            raise RowProblem("vardomrade", f"vårdområdet {values['vardomrade']!r} hör till förvaltningen {owner!r}")
+            raise RowProblem(
+                "vardomrade", f"vårdområdet {values['vardomrade']!r} hör till förvaltningen {owner!r}"
+            )
         return values
 
     def write(self, rows):
@@ -62,11 +71,17 @@ class UnitsImporter(Importer):
             providers[name] = Provider.objects.create(name=name).id
         records = [
             {
-                "hsa_id": v["hsa_id"], "name": v["name"],
-                "forvaltning_id": forvaltningar[v["forvaltning"]].id, "vardomrade_id": vardomraden[v["vardomrade"]].id,
-                "unit_kind": v["unit_kind"], "unit_type": v["unit_type"], "booking_system": v["booking_system"],
-                "has_contact_card": v["has_contact_card"], "same_day_contact": v["same_day_contact"],
-                "provider_id": providers.get(v["provider"]) if v["provider"] else None, "active": v["active"],
+                "hsa_id": v["hsa_id"],
+                "name": v["name"],
+                "forvaltning_id": forvaltningar[v["forvaltning"]].id,
+                "vardomrade_id": vardomraden[v["vardomrade"]].id,
+                "unit_kind": v["unit_kind"],
+                "unit_type": v["unit_type"],
+                "booking_system": v["booking_system"],
+                "has_contact_card": v["has_contact_card"],
+                "same_day_contact": v["same_day_contact"],
+                "provider_id": providers.get(v["provider"]) if v["provider"] else None,
+                "active": v["active"],
             }
             for v in (r.values for r in rows)
         ]
@@ -103,19 +118,27 @@ class OfferingsImporter(Importer):
         if values["variant"] == Offering.Variant.REGIONAL:
             if values["kind"] == Offering.Kind.TJANST:
                 values["catalogue_service_id"] = self.lookup(
-                    self.services, values["code"], "code", "den regionala tjänsten")
+                    self.services, values["code"], "code", "den regionala tjänsten"
+                )
             else:
                 values["catalogue_template_id"] = self.lookup(
-                    self.templates, values["code"], "code", "den regionala mallen")
+                    self.templates, values["code"], "code", "den regionala mallen"
+                )
         if values["kind"] == Offering.Kind.MALL:
             values["open"] = True  # 'open' applies to services only
         return values
 
     def write(self, rows):
         records = [
-            {"unit_id": v["unit_id"], "kind": v["kind"], "code": v["code"], "variant": v["variant"],
-             "is_open": v["open"], "catalogue_service_id": v["catalogue_service_id"],
-             "catalogue_template_id": v["catalogue_template_id"]}
+            {
+                "unit_id": v["unit_id"],
+                "kind": v["kind"],
+                "code": v["code"],
+                "variant": v["variant"],
+                "is_open": v["open"],
+                "catalogue_service_id": v["catalogue_service_id"],
+                "catalogue_template_id": v["catalogue_template_id"],
+            }
             for v in (r.values for r in rows)
         ]
         result = replace_per_unit(Offering, records, ("unit_id", "kind", "code"))
@@ -166,7 +189,11 @@ class BookingImporter(Importer):
     def write(self, rows):
         fields = ("booked_total", *BOOKED_PARTS, "slots_total", *SLOT_PARTS, "lookahead_weeks")
         records = [
-            {"unit_id": r.values["unit_id"], "period_id": r.values["period_id"], **{f: r.values[f] for f in fields}}
+            {
+                "unit_id": r.values["unit_id"],
+                "period_id": r.values["period_id"],
+                **{f: r.values[f] for f in fields},
+            }
             for r in rows
         ]
         existing = existing_by(BookingFigures, "unit_id", {r["unit_id"] for r in records})
@@ -191,8 +218,10 @@ class AdminRolesImporter(Importer):
         return values
 
     def write(self, rows):
-        records = [{"unit_id": r.values["unit_id"], "person_id": r.values["person_id"], "role": r.values["role"]}
-                   for r in rows]
+        records = [
+            {"unit_id": r.values["unit_id"], "person_id": r.values["person_id"], "role": r.values["role"]}
+            for r in rows
+        ]
         result = replace_per_unit(AdminRole, records, ("unit_id", "person_id", "role"))
         # AR1 looks at how many units a local administrator holds the role at: a change at one unit can
         # change the result at every other unit where the same person holds it.

@@ -70,7 +70,11 @@ class CareUnit(models.Model):
     forvaltning = models.ForeignKey(Forvaltning, on_delete=models.PROTECT, verbose_name="förvaltning")
     vardomrade = models.ForeignKey(Vardomrade, on_delete=models.PROTECT, verbose_name="vårdområde")
     provider = models.ForeignKey(
-        Provider, null=True, blank=True, on_delete=models.PROTECT, verbose_name="vårdgivare",
+        Provider,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="vårdgivare",
         help_text="Tom = regiondriven enhet.",
     )
     unit_kind = models.CharField("enhetsslag", max_length=3, choices=Kind.choices)
@@ -139,10 +143,18 @@ class Offering(models.Model):
             # A regional row points at its catalogue entry of the right kind; a local row at none.
             models.CheckConstraint(
                 condition=(
-                    Q(variant="regional", kind="tjanst", catalogue_service__isnull=False,
-                      catalogue_template__isnull=True)
-                    | Q(variant="regional", kind="mall", catalogue_template__isnull=False,
-                        catalogue_service__isnull=True)
+                    Q(
+                        variant="regional",
+                        kind="tjanst",
+                        catalogue_service__isnull=False,
+                        catalogue_template__isnull=True,
+                    )
+                    | Q(
+                        variant="regional",
+                        kind="mall",
+                        catalogue_template__isnull=False,
+                        catalogue_service__isnull=True,
+                    )
                     | Q(variant="lokal", catalogue_service__isnull=True, catalogue_template__isnull=True)
                 ),
                 name="offering_catalogue_link_matches_variant",
@@ -184,7 +196,9 @@ class BookingFigures(models.Model):
                 & Q(slots_citizen_bookable__lte=F("slots_total")),
                 name="booking_slot_parts_within_total",
             ),
-            models.CheckConstraint(condition=Q(lookahead_weeks__gte=0), name="booking_lookahead_not_negative"),
+            models.CheckConstraint(
+                condition=Q(lookahead_weeks__gte=0), name="booking_lookahead_not_negative"
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,11 @@ from .types import EXEMPT, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, BookingFigures
 TRENDS = {
     "TB2-OMBOKA-ANDEL": ("booked_reschedulable", "booked_total", "ombokningsbara tider"),
     "TB3-OPPEN-KALLELSE-ANDEL": ("slots_open_invitation", "slots_total", "tider via öppen kallelse"),
-    "TB3-INVANARBOKNING-ANDEL": ("slots_citizen_bookable", "slots_total", "tider som invånaren själv kan boka"),
+    "TB3-INVANARBOKNING-ANDEL": (
+        "slots_citizen_bookable",
+        "slots_total",
+        "tider som invånaren själv kan boka",
+    ),
 }
 WHOLE_WORDS = {"booked_total": "inga bokade tider", "slots_total": "inga bokningsbara tider"}
 OK_FOR_LEVEL = frozenset({MET, EXEMPT, NOT_APPLICABLE})
@@ -21,21 +25,31 @@ def judge_booking(facts: UnitFacts, codes: list[str]) -> dict[str, Judgement]:
     """TB statuses for a unit the TB requirements apply to (applicability is decided by the caller)."""
     period = facts.current_period
     if period is None:
-        return {c: Judgement(NO_DATA, "Ingen tidbokningsschemaperiod har börjat per detta datum") for c in codes}
+        return {
+            c: Judgement(NO_DATA, "Ingen tidbokningsschemaperiod har börjat per detta datum") for c in codes
+        }
     figures = facts.booking_current
     if figures is None:
         return {c: Judgement(NO_DATA, f"Bokningsuppgifter saknas för perioden {period.code}") for c in codes}
     judges = {
-        "TB1-VISA": lambda: _all_booked(figures, "booked_visible", "syns på 1177.se", "alla ska synas", period.code),
+        "TB1-VISA": lambda: _all_booked(
+            figures, "booked_visible", "syns på 1177.se", "alla ska synas", period.code
+        ),
         "TB1-AVBOKA": lambda: _all_booked(
-            figures, "booked_cancellable", "går att avboka på 1177.se", "alla ska gå att avboka", period.code),
+            figures, "booked_cancellable", "går att avboka på 1177.se", "alla ska gå att avboka", period.code
+        ),
         "TB2-OMBOKA": lambda: _at_least_one(
-            figures.booked_reschedulable, f"av {figures.booked_total} bokade tider går att omboka på 1177.se"),
+            figures.booked_reschedulable, f"av {figures.booked_total} bokade tider går att omboka på 1177.se"
+        ),
         "TB2-FRAMFORHALLNING": lambda: _lookahead(figures),
         "TB3-OPPEN-KALLELSE": lambda: _at_least_one(
-            figures.slots_open_invitation, f"av {figures.slots_total} bokningsbara tider erbjuds via öppen kallelse"),
+            figures.slots_open_invitation,
+            f"av {figures.slots_total} bokningsbara tider erbjuds via öppen kallelse",
+        ),
         "TB3-INVANARBOKNING": lambda: _at_least_one(
-            figures.slots_citizen_bookable, f"av {figures.slots_total} bokningsbara tider kan invånaren själv boka"),
+            figures.slots_citizen_bookable,
+            f"av {figures.slots_total} bokningsbara tider kan invånaren själv boka",
+        ),
     }
     for code in TRENDS:
         judges[code] = lambda code=code: _trend(facts, code)
@@ -47,7 +61,9 @@ def _all_booked(figures: BookingFigures, part_field: str, what: str, goal: str, 
     if total == 0:
         return Judgement(NO_DATA, f"Inga bokade tider rapporterade för perioden {period}")
     status = MET if part == total else NOT_MET
-    return Judgement(status, f"{part} av {total} bokade tider ({pct(part, total)}) {what} — {goal}", part / total)
+    return Judgement(
+        status, f"{part} av {total} bokade tider ({pct(part, total)}) {what} — {goal}", part / total
+    )
 
 
 def _at_least_one(part: int, what: str) -> Judgement:
@@ -75,31 +91,44 @@ def _trend(facts: UnitFacts, code: str) -> Judgement:
     current = facts.booking_current
     s = _share(current, part_field, whole_field)
     if s is None:
-        return Judgement(NO_DATA, f"Andelen {noun} kan inte räknas: {WHOLE_WORDS[whole_field]} perioden "
-                                  f"{facts.current_period.code}")
-    now_text = f"Andelen {noun} är {pct(s)} ({getattr(current, part_field)} av {getattr(current, whole_field)})"
+        return Judgement(
+            NO_DATA,
+            f"Andelen {noun} kan inte räknas: {WHOLE_WORDS[whole_field]} perioden "
+            f"{facts.current_period.code}",
+        )
+    now_text = (
+        f"Andelen {noun} är {pct(s)} ({getattr(current, part_field)} av {getattr(current, whole_field)})"
+    )
     previous = facts.previous_period
     if previous is None:
         return Judgement(NOT_APPLICABLE, f"{now_text}; ingen tidigare period att jämföra med", float(s))
     p = _share(facts.booking_previous, part_field, whole_field)
     if p is None:
         missing = "uppgifter saknas" if facts.booking_previous is None else WHOLE_WORDS[whole_field]
-        return Judgement(NOT_APPLICABLE, f"{now_text}; perioden {previous.code} går inte att jämföra ({missing})",
-                         float(s))
+        return Judgement(
+            NOT_APPLICABLE, f"{now_text}; perioden {previous.code} går inte att jämföra ({missing})", float(s)
+        )
     prev_figures = facts.booking_previous
-    text = (f"{now_text} mot {pct(p)} ({getattr(prev_figures, part_field)} av {getattr(prev_figures, whole_field)}) "
-            f"perioden {previous.code}")
+    text = (
+        f"{now_text} mot {pct(p)} "
+        f"({getattr(prev_figures, part_field)} av {getattr(prev_figures, whole_field)}) "
+        f"perioden {previous.code}"
+    )
     increased = s == 1 or s > p
     text += " — har ökat" if s > p else (" — alla tider" if s == 1 else " — ska öka")
     target = facts.targets.get(code)
     reaches_target = True
     if target is not None:
         reaches_target = s >= Fraction(target)
-        text += f"; målet i handlingsplanen är {pct(Fraction(target))}" + ("" if reaches_target else " och nås inte")
+        text += f"; målet i handlingsplanen är {pct(Fraction(target))}" + (
+            "" if reaches_target else " och nås inte"
+        )
     return Judgement(MET if increased and reaches_target else NOT_MET, text, float(s))
 
 
-def booking_level(statuses: dict[str, str], levels: dict[str, int], *, applicable: bool) -> tuple[int | None, bool]:
+def booking_level(
+    statuses: dict[str, str], levels: dict[str, int], *, applicable: bool
+) -> tuple[int | None, bool]:
     """(level, with_exemptions) from the final statuses (after exemptions).
 
     null when the TB requirements do not apply or TB1-VISA / TB1-AVBOKA is no_data; else the highest L in

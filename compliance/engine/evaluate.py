@@ -11,9 +11,18 @@ from .offerings import judge_offerings
 from .response_time import evaluation_month, judge_response_time
 from .roles import judge_roles
 from .types import (
-    EXEMPT, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, ExemptionFact, Judgement, RequirementOutcome, ResponseCounts,
+    EXEMPT,
+    MET,
+    NO_DATA,
+    NOT_APPLICABLE,
+    NOT_MET,
+    ExemptionFact,
+    Judgement,
+    RequirementOutcome,
+    ResponseCounts,
     Rulebook,
-    UnitEvaluation, UnitFacts,
+    UnitEvaluation,
+    UnitFacts,
 )
 
 __all__ = ["evaluate_unit", "evaluation_month"]
@@ -67,8 +76,9 @@ def _active_exemptions(exemptions: tuple[ExemptionFact, ...], day: datetime.date
     """Per requirement, the active exemption with the smallest id."""
     chosen: dict[str, ExemptionFact] = {}
     for e in exemptions:
-        if is_active(status=e.status, valid_from=e.valid_from, valid_until=e.valid_until, ended_on=e.ended_on,
-                     day=day):
+        if is_active(
+            status=e.status, valid_from=e.valid_from, valid_until=e.valid_until, ended_on=e.ended_on, day=day
+        ):
             current = chosen.get(e.requirement_code)
             if current is None or e.exemption_id < current.exemption_id:
                 chosen[e.requirement_code] = e
@@ -83,7 +93,9 @@ def _apply_exemption(code: str, judgement: Judgement, exemption: ExemptionFact |
     outcome.exemption_id = exemption.exemption_id
     if judgement.status in (NOT_MET, NO_DATA):
         outcome.status = EXEMPT
-        outcome.reason = f"{judgement.reason}. Avsteg {exemption.exemption_id} gäller t.o.m. {exemption.valid_until}"
+        outcome.reason = (
+            f"{judgement.reason}. Avsteg {exemption.exemption_id} gäller t.o.m. {exemption.valid_until}"
+        )
     elif judgement.status == MET:
         outcome.exemption_unneeded = True
         outcome.reason = f"{judgement.reason}. Avsteg {exemption.exemption_id} behövs inte längre"

@@ -13,7 +13,9 @@ def judge_offerings(facts: UnitFacts, rulebook: Rulebook) -> dict[str, Judgement
         "AH0-DIGITAL-KONTAKT": _digital_contact(services, rulebook.digital_contact_codes),
         "AH1-REGIONALA-TJANSTER": _regional_services(services),
         "AH2-REGIONALA-MALLAR": _regional_templates(templates),
-        "AH3-BASUTBUD": _base_offering(services, rulebook.profiles.get(facts.unit_type, frozenset()), facts.unit_type),
+        "AH3-BASUTBUD": _base_offering(
+            services, rulebook.profiles.get(facts.unit_type, frozenset()), facts.unit_type
+        ),
     }
 
 
@@ -26,8 +28,9 @@ def _digital_contact(services: list[OfferingFact], contact_codes: frozenset[str]
     found = sorted(o.code for o in services if _regional_open(o) and o.code in contact_codes)
     if found:
         return Judgement(MET, f"Öppen tjänst för digital kontakt: {', '.join(found)}", float(len(found)))
-    return Judgement(NOT_MET, f"Ingen öppen regional tjänst för digital kontakt ({', '.join(sorted(contact_codes))})",
-                     0.0)
+    return Judgement(
+        NOT_MET, f"Ingen öppen regional tjänst för digital kontakt ({', '.join(sorted(contact_codes))})", 0.0
+    )
 
 
 def _regional_services(services: list[OfferingFact]) -> Judgement:
@@ -43,8 +46,12 @@ def _regional_services(services: list[OfferingFact]) -> Judgement:
         problems.append(f"lokala: {', '.join(local)}")
     if closed:
         problems.append(f"stängda: {', '.join(closed)}")
-    return Judgement(NOT_MET, f"{ok} av {len(services)} tjänster är regionala och öppna ({'; '.join(problems)})"
-                     " — alla ska vara det", ok / len(services))
+    return Judgement(
+        NOT_MET,
+        f"{ok} av {len(services)} tjänster är regionala och öppna ({'; '.join(problems)})"
+        " — alla ska vara det",
+        ok / len(services),
+    )
 
 
 def _regional_templates(templates: list[OfferingFact]) -> Judgement:
@@ -54,8 +61,12 @@ def _regional_templates(templates: list[OfferingFact]) -> Judgement:
     regional = len(templates) - len(local)
     if not local:
         return Judgement(MET, f"{count(len(templates), 'mall', 'mallar')}, alla regionala", 1.0)
-    return Judgement(NOT_MET, f"{regional} av {len(templates)} mallar är regionala (lokala: {', '.join(local)})"
-                     " — alla ska vara det", regional / len(templates))
+    return Judgement(
+        NOT_MET,
+        f"{regional} av {len(templates)} mallar är regionala (lokala: {', '.join(local)})"
+        " — alla ska vara det",
+        regional / len(templates),
+    )
 
 
 def _base_offering(services: list[OfferingFact], profile: frozenset[str], unit_type: str) -> Judgement:
@@ -65,7 +76,14 @@ def _base_offering(services: list[OfferingFact], profile: frozenset[str], unit_t
     missing = sorted(profile - offered)
     have = len(profile) - len(missing)
     if not missing:
-        return Judgement(MET, f"Hela basutbudet för {unit_type} finns, regionalt och öppet: "
-                         f"{', '.join(sorted(profile))}", 1.0)
-    return Judgement(NOT_MET, f"{have} av {len(profile)} tjänster i basutbudet för {unit_type} finns regionalt och "
-                     f"öppet; saknas: {', '.join(missing)}", have / len(profile))
+        return Judgement(
+            MET,
+            f"Hela basutbudet för {unit_type} finns, regionalt och öppet: {', '.join(sorted(profile))}",
+            1.0,
+        )
+    return Judgement(
+        NOT_MET,
+        f"{have} av {len(profile)} tjänster i basutbudet för {unit_type} finns regionalt och "
+        f"öppet; saknas: {', '.join(missing)}",
+        have / len(profile),
+    )

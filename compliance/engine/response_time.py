@@ -12,8 +12,13 @@ from .types import MET, NO_DATA, NOT_MET, Judgement, ResponseCounts
 TWO_HOURS = datetime.timedelta(hours=2)
 
 
-def outcome(*, deadline: datetime.datetime, first_response_at: datetime.datetime | None,
-            delay_notified_at: datetime.datetime | None, now: datetime.datetime) -> str:
+def outcome(
+    *,
+    deadline: datetime.datetime,
+    first_response_at: datetime.datetime | None,
+    delay_notified_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> str:
     """The case's outcome at `now`. Responses and notices stamped after `now` had not happened yet."""
     response = first_response_at if first_response_at is not None and first_response_at <= now else None
     notice = delay_notified_at if delay_notified_at is not None and delay_notified_at <= now else None
@@ -26,10 +31,13 @@ def outcome(*, deadline: datetime.datetime, first_response_at: datetime.datetime
     return "overdue" if now > deadline else "pending"
 
 
-def add_case(counts: ResponseCounts, *, received_at, deadline, first_response_at, delay_notified_at, now) -> str:
+def add_case(
+    counts: ResponseCounts, *, received_at, deadline, first_response_at, delay_notified_at, now
+) -> str:
     """Count one case into `counts`; returns its outcome."""
-    result = outcome(deadline=deadline, first_response_at=first_response_at,
-                     delay_notified_at=delay_notified_at, now=now)
+    result = outcome(
+        deadline=deadline, first_response_at=first_response_at, delay_notified_at=delay_notified_at, now=now
+    )
     setattr(counts, result, getattr(counts, result) + 1)
     if result in ("in_time", "late_notified", "late") and first_response_at - received_at <= TWO_HOURS:
         counts.within_2h += 1
@@ -69,7 +77,8 @@ def judge_response_time(counts: ResponseCounts, threshold: float | Decimal | str
     detail = f" ({', '.join(extra)})" if extra else ""
     return Judgement(
         status,
-        f"{counts.in_time} av {counts.assessed} bedömda ärenden ({pct(share)}) besvarades i tid i {month}{detail}"
+        f"{counts.in_time} av {counts.assessed} bedömda ärenden ({pct(share)}) "
+        f"besvarades i tid i {month}{detail}"
         f" — minst {pct(limit)} krävs",
         float(share),
     )

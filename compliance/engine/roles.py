@@ -18,14 +18,24 @@ def _local_admins(facts: UnitFacts) -> Judgement:
     narrow = sorted(p for p, units in holders.items() if units < 2)
     n = len(holders)
     if not narrow:
-        return Judgement(MET, f"{count(n, 'lokal administratör', 'lokala administratörer')}, "
-                         "alla med uppdrag på flera enheter", float(n))
-    return Judgement(NOT_MET, f"{len(narrow)} av {n} lokala administratörer har rollen bara på denna enhet "
-                     "— rollen ska bara användas med övergripande uppdrag", float(n))
+        return Judgement(
+            MET,
+            f"{count(n, 'lokal administratör', 'lokala administratörer')}, alla med uppdrag på flera enheter",
+            float(n),
+        )
+    return Judgement(
+        NOT_MET,
+        f"{len(narrow)} av {n} lokala administratörer har rollen bara på denna enhet "
+        "— rollen ska bara användas med övergripande uppdrag",
+        float(n),
+    )
 
 
 def _permission_admins(facts: UnitFacts) -> Judgement:
     n = len(facts.permission_admins)
     status = MET if 1 <= n <= 2 else NOT_MET
-    return Judgement(status, f"{count(n, 'behörighetsadministratör', 'behörighetsadministratörer')} "
-                     "— en till två ska finnas", float(n))
+    return Judgement(
+        status,
+        f"{count(n, 'behörighetsadministratör', 'behörighetsadministratörer')} — en till två ska finnas",
+        float(n),
+    )

@@ -8,7 +8,10 @@ from decimal import Decimal
 
 MET, NOT_MET, EXEMPT, NOT_APPLICABLE, NO_DATA = "met", "not_met", "exempt", "not_applicable", "no_data"
 STATUS_LABELS = {
-    MET: "Uppfyllt", NOT_MET: "Ej uppfyllt", EXEMPT: "Avsteg", NOT_APPLICABLE: "Ej tillämpligt",
+    MET: "Uppfyllt",
+    NOT_MET: "Ej uppfyllt",
+    EXEMPT: "Avsteg",
+    NOT_APPLICABLE: "Ej tillämpligt",
     NO_DATA: "Uppgift saknas",
 }
 OUTCOMES = ("in_time", "late_notified", "late", "overdue", "pending")

@@ -72,7 +72,9 @@ def parse_datetime(text: str) -> datetime.datetime:
     try:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise FieldError(f"ogiltig tidpunkt {text!r}: använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00") from None
+        raise FieldError(
+            f"ogiltig tidpunkt {text!r}: använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00"
+        ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local_zone())
     return moment

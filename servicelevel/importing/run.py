@@ -72,7 +72,11 @@ def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError]]
         key = tuple(values[k] for k in importer.key)
         if key in seen_keys:
             errors.append(
-                RowError(line, importer.key[-1], f"nyckeln {'/'.join(map(str, key))} finns redan på rad {seen_keys[key]}")
+                RowError(
+                    line,
+                    importer.key[-1],
+                    f"nyckeln {'/'.join(map(str, key))} finns redan på rad {seen_keys[key]}",
+                )
             )
             continue
         seen_keys[key] = line
@@ -102,17 +106,26 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
             if dry_run:
                 transaction.set_rollback(True)
             else:
-                audit(action="import", object_type=kind, object_id=Path(filename).name, actor=actor,
-                      detail={"rows": len(rows), "summary": str(result.counts)})
+                audit(
+                    action="import",
+                    object_type=kind,
+                    object_id=Path(filename).name,
+                    actor=actor,
+                    detail={"rows": len(rows), "summary": str(result.counts)},
+                )
                 changed = result.unit_ids is None or bool(result.unit_ids) or bool(result.same_day_changed)
                 if changed:
                     transaction.on_commit(
                         lambda: facts_changed.send(
-                            sender=type(importer), kind=kind, unit_ids=result.unit_ids,
+                            sender=type(importer),
+                            kind=kind,
+                            unit_ids=result.unit_ids,
                             same_day_changed=result.same_day_changed,
                         )
                     )
     except IntegrityError as exc:
         # The validation above is meant to catch everything; this is the database's last word.
-        raise ImportRejected(filename, [RowError(0, "-", f"databasen avvisade filen: {exc}".strip())]) from None
+        raise ImportRejected(
+            filename, [RowError(0, "-", f"databasen avvisade filen: {exc}".strip())]
+        ) from None
     return ImportReport(kind=kind, counts=result.counts, rows=len(rows), dry_run=dry_run)

@@ -31,8 +31,12 @@ def _key(obj_or_dict, key_fields):
     return tuple(getattr(obj_or_dict, f) for f in key_fields)
 
 
-def upsert(model: type[models.Model], records: list[dict], key_fields: tuple[str, ...],
-           existing: Iterable[models.Model]) -> Upserted:
+def upsert(
+    model: type[models.Model],
+    records: list[dict],
+    key_fields: tuple[str, ...],
+    existing: Iterable[models.Model],
+) -> Upserted:
     """Create what is new, update what differs, count what is the same. `records` hold model field
     values (ids for foreign keys, e.g. `unit_id`); `existing` is the rows the records may match."""
     by_key = {_key(o, key_fields): o for o in existing}
@@ -80,5 +84,5 @@ def existing_by(model: type[models.Model], field_name: str, values: Iterable, ch
     values = list(values)
     rows: list = []
     for start in range(0, len(values), chunk):
-        rows.extend(model.objects.filter(**{f"{field_name}__in": values[start:start + chunk]}))
+        rows.extend(model.objects.filter(**{f"{field_name}__in": values[start : start + chunk]}))
     return rows

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 
 from compliance.exports import case_rows, write_csv
 
-from ._common import output as open_output, parse_as_of, parse_month, unit_ids_for
+from ._common import output as open_output
+from ._common import parse_as_of, parse_month, unit_ids_for
 
 
 class Command(BaseCommand):

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand
 from compliance.exports import compliance_document, compliance_rows, write_csv
 from compliance.services import evaluate
 
-from ._common import output as open_output, parse_as_of
+from ._common import output as open_output
+from ._common import parse_as_of
 
 
 class Command(BaseCommand):

@@ -17,5 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, as_of, unit, **options):
         day = parse_as_of(as_of)
         result = recompute(as_of=day, unit_ids=unit_ids_for(unit))
-        self.stdout.write(f"recompute_compliance: {len(result.units)} enheter per {day} "
-                          f"(beslut {result.context.decision.number})")
+        self.stdout.write(
+            f"recompute_compliance: {len(result.units)} enheter per {day} "
+            f"(beslut {result.context.decision.number})"
+        )

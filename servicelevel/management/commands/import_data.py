@@ -13,7 +13,7 @@ from servicelevel.importing.run import ImportRejected, run_import
 
 
 class Command(BaseCommand):
-    help = "Importera en CSV- eller XLSX-fil av ett slag (units, periods, offerings, booking, cases, admin_roles, exemptions, targets)."
+    help = "Importera en CSV- eller XLSX-fil av ett slag: " + ", ".join(registry.KINDS) + "."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=registry.KINDS)

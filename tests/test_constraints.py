@@ -1,0 +1,122 @@
+"""What the rules forbid, the database refuses too (issue 2, point 3), and every factory builds."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(factory, **kwargs):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factory(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"booked_visible": 401},
+        {"booked_cancellable": 401},
+        {"booked_reschedulable": 401},
+        {"slots_open_invitation": 501},
+        {"slots_citizen_bookable": 501},
+        {"lookahead_weeks": -1},
+    ],
+)
+def test_booking_parts_above_their_whole_are_refused(kwargs):
+    refused(f.BookingFiguresFactory, **kwargs)
+
+
+@pytest.mark.parametrize("share", [-0.01, 1.01])
+def test_target_shares_outside_0_1_are_refused(share):
+    refused(f.TargetFactory, target_share=share)
+
+
+def test_exemption_valid_until_before_valid_from_is_refused():
+    refused(f.ExemptionFactory, valid_from=datetime.date(2026, 6, 2), valid_until=datetime.date(2026, 6, 1))
+
+
+def test_exemption_ended_on_only_for_revoked():
+    refused(f.ExemptionFactory, status="revoked", ended_on=None)
+    refused(f.ExemptionFactory, status="approved", ended_on=datetime.date(2026, 7, 1))
+    f.ExemptionFactory(status="revoked", ended_on=datetime.date(2026, 7, 1))
+
+
+def test_period_end_before_start_is_refused():
+    refused(f.SchedulePeriodFactory, start_date=datetime.date(2026, 5, 2), end_date=datetime.date(2026, 5, 1))
+
+
+def test_overlapping_periods_are_refused_where_the_database_can_check_it(django_db_blocked=None):
+    from django.db import connection
+
+    f.SchedulePeriodFactory(
+        code="A", start_date=datetime.date(2026, 5, 1), end_date=datetime.date(2026, 8, 30)
+    )
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no exclusion constraints; the periods importer checks overlaps there")
+    refused(
+        f.SchedulePeriodFactory,
+        code="B",
+        start_date=datetime.date(2026, 8, 30),
+        end_date=datetime.date(2026, 9, 1),
+    )
+
+
+def test_case_response_before_receipt_is_refused():
+    received = datetime.datetime(2026, 10, 7, 8, tzinfo=datetime.UTC)
+    refused(f.CaseFactory, received_at=received, first_response_at=received - datetime.timedelta(seconds=1))
+    refused(f.CaseFactory, received_at=received, delay_notified_at=received - datetime.timedelta(seconds=1))
+
+
+def test_duplicate_natural_keys_are_refused():
+    unit = f.CareUnitFactory()
+    refused(f.CareUnitFactory, hsa_id=unit.hsa_id)
+    f.OfferingFactory(unit=unit, code="KONTAKT")
+    refused(f.OfferingFactory, unit=unit, code="KONTAKT")
+    figures = f.BookingFiguresFactory(unit=unit)
+    refused(f.BookingFiguresFactory, unit=unit, period=figures.period)
+    f.AdminRoleFactory(unit=unit, person_id="P1")
+    refused(f.AdminRoleFactory, unit=unit, person_id="P1")
+
+
+def test_a_regional_offering_must_point_at_its_catalogue_entry():
+    refused(f.OfferingFactory, variant="regional", catalogue_service=None)
+    refused(f.OfferingFactory, variant="lokal", code="Egen", catalogue_service=f.service("KONTAKT"))
+
+
+ALL_FACTORIES = [
+    f.UserFactory,
+    f.DecisionFactory,
+    f.RequirementFactory,
+    f.CatalogueServiceFactory,
+    f.CatalogueTemplateFactory,
+    f.BaseOfferingProfileFactory,
+    f.SchedulePeriodFactory,
+    f.AuditEntryFactory,
+    f.ForvaltningFactory,
+    f.VardomradeFactory,
+    f.ProviderFactory,
+    f.CareUnitFactory,
+    f.OfferingFactory,
+    f.BookingFiguresFactory,
+    f.AdminRoleFactory,
+    f.ClosedDayFactory,
+    f.CaseFactory,
+    f.ExemptionFactory,
+    f.ExemptionApprovalFactory,
+    f.FollowUpFactory,
+    f.TargetFactory,
+    f.ActivityFactory,
+    f.UnitResultFactory,
+    f.RequirementResultFactory,
+]
+
+
+@pytest.mark.parametrize("factory", ALL_FACTORIES, ids=lambda x: x.__name__)
+def test_every_factory_builds_a_valid_row(factory):
+    obj = factory()
+    obj.full_clean()
+    assert type(obj).objects.filter(pk=obj.pk).exists()
