@@ -125,4 +125,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
+    # In-process tasks would otherwise log a line per task in the development server's console.
+    "loggers": {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}},
 }

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from .closed_days import add_closed_day, remove_closed_day
+from .models import Case, ClosedDay, RequirementResult, UnitResult
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    """A region's extra closed day; saving or deleting one recomputes the deadlines around it."""
+
+    list_display = ("date", "name")
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        if change and "date" in form.changed_data:
+            remove_closed_day(closed=ClosedDay.objects.get(pk=obj.pk), actor=request.user)
+            obj.pk = None
+        saved = add_closed_day(date=obj.date, name=obj.name, actor=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        remove_closed_day(closed=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            remove_closed_day(closed=obj, actor=request.user)
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("case_id", "unit", "service_code", "received_at", "first_response_at", "deadline")
+    search_fields = ("case_id", "unit__hsa_id")
+    list_select_related = ("unit",)
+    readonly_fields = ("deadline", "deadline_same_day")
+    raw_id_fields = ("unit",)
+    show_full_result_count = False  # a million rows: skip the COUNT(*) of the whole table
+
+    def has_add_permission(self, request):
+        return False  # cases come from 1177 statistics files (import_data cases)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RequirementResultInline(admin.TabularInline):
+    model = RequirementResult
+    extra = 0
+    fields = ("requirement", "status", "value", "reason", "exemption_code", "exemption_unneeded")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(UnitResult)
+class UnitResultAdmin(admin.ModelAdmin):
+    list_display = ("as_of", "unit", "decision", "current_period", "evaluation_month", "booking_level",
+                    "booking_level_with_exemptions")
+    list_filter = ("as_of", "decision", "booking_level")
+    search_fields = ("unit__hsa_id", "unit__name")
+    list_select_related = ("unit", "decision")
+    inlines = [RequirementResultInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

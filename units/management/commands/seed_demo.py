@@ -1,0 +1,93 @@
+"""python manage.py seed_demo [--units N] [--cases N] [--seed S] [--if-empty]
+
+Writes a demo region as CSV files and imports them through the ordinary importers, then computes today's
+results. In development (DJANGO_DEBUG on) it also creates one demo user per role and prints the logins.
+"""
+
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from compliance.services import recompute
+from servicelevel.importing.run import ImportRejected, run_import
+from units.demo_region import DemoRegion
+from units.models import CareUnit, Provider
+from units.permissions import Roles, ensure_groups, grant_units
+
+ORDER = ["units", "periods", "offerings", "booking", "admin_roles", "targets", "exemptions", "cases"]
+DEMO_PASSWORD = "demo-2026"
+DEMO_USERS = [
+    # username, role, staff (may use the admin), full name
+    ("koncernstab", Roles.KONCERNSTAB, True, "Karin Koncernstab"),
+    ("styrning", Roles.HS_STYRNING, True, "Sven Styrning"),
+    ("ledning", Roles.LEDNING, False, "Lena Ledning"),
+    ("enhetschef", Roles.VERKSAMHETSCHEF, False, "Erik Enhetschef"),
+    ("vardgivare", Roles.VARDGIVARE, False, "Vera Vårdgivare"),
+]
+
+
+class Command(BaseCommand):
+    help = "Skapa en demoregion (Skåne-lik) genom de vanliga importerna."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=120)
+        parser.add_argument("--cases", type=int, default=20000)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-empty", action="store_true", help="Gör ingenting om det redan finns enheter.")
+        parser.add_argument("--today", help="Dagens datum för demon (ÅÅÅÅ-MM-DD), standard i dag.")
+
+    def handle(self, *args, units, cases, seed, if_empty, today, **options):
+        if if_empty and CareUnit.objects.exists():
+            self.stdout.write("seed_demo: databasen har redan enheter; inget ändrat.")
+            self._print_logins()
+            return
+        day = dt.date.fromisoformat(today) if today else timezone.localdate()
+        started = time.monotonic()
+        region = DemoRegion(units=units, cases=cases, seed=seed, today=day)
+        with tempfile.TemporaryDirectory(prefix="demo-region-") as folder:
+            paths = region.write_all(Path(folder))
+            for kind in ORDER:
+                try:
+                    report = run_import(kind, paths[kind])
+                except ImportRejected as rejected:
+                    raise CommandError("\n".join(rejected.lines()[:20])) from None
+                self.stdout.write(f"  {report.summary()}")
+        recompute(as_of=day)
+        self.stdout.write(f"seed_demo: {units} enheter och {cases} ärenden klara på "
+                          f"{time.monotonic() - started:.0f} s.")
+        self._demo_users()
+
+    def _demo_users(self):
+        if not settings.DEBUG:
+            self.stdout.write("Demoanvändare skapas bara i utvecklingsläge (DJANGO_DEBUG=1).")
+            return
+        groups = ensure_groups()
+        User = get_user_model()
+        for username, role, staff, full_name in DEMO_USERS:
+            user, created = User.objects.get_or_create(username=username)
+            first, last = full_name.split(" ", 1)
+            user.first_name, user.last_name, user.is_staff = first, last, staff
+            user.is_superuser = username == "koncernstab"  # maintains the catalogue in the admin until the portal's pages exist
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.groups.set([groups[role]])
+        manager = User.objects.get(username="enhetschef")
+        area_units = CareUnit.objects.filter(vardomrade__name="Primärvård Malmö", provider__isnull=True)
+        grant_units(manager, area_units)
+        provider = Provider.objects.order_by("name").first()
+        if provider:
+            grant_units(User.objects.get(username="vardgivare"), CareUnit.objects.filter(provider=provider))
+        self._print_logins()
+
+    def _print_logins(self):
+        if not settings.DEBUG:
+            return
+        self.stdout.write("\nDemoinloggningar (endast utveckling), lösenord för alla: " + DEMO_PASSWORD)
+        for username, role, _staff, _name in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {role}")
