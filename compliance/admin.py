@@ -52,8 +52,15 @@ class RequirementResultInline(admin.TabularInline):
 
 @admin.register(UnitResult)
 class UnitResultAdmin(admin.ModelAdmin):
-    list_display = ("as_of", "unit", "decision", "current_period", "evaluation_month", "booking_level",
-                    "booking_level_with_exemptions")
+    list_display = (
+        "as_of",
+        "unit",
+        "decision",
+        "current_period",
+        "evaluation_month",
+        "booking_level",
+        "booking_level_with_exemptions",
+    )
     list_filter = ("as_of", "decision", "booking_level")
     search_fields = ("unit__hsa_id", "unit__name")
     list_select_related = ("unit", "decision")

@@ -22,7 +22,16 @@ class ApprovalInline(admin.TabularInline):
 class ExemptionAdmin(admin.ModelAdmin):
     """Read-mostly until the portal's workflow exists: states change through services that audit them."""
 
-    list_display = ("exemption_id", "unit", "requirement", "reason", "valid_from", "valid_until", "status", "ended_on")
+    list_display = (
+        "exemption_id",
+        "unit",
+        "requirement",
+        "reason",
+        "valid_from",
+        "valid_until",
+        "status",
+        "ended_on",
+    )
     list_filter = ("status", "reason", "requirement")
     search_fields = ("exemption_id", "unit__hsa_id", "unit__name")
     list_select_related = ("unit", "requirement")

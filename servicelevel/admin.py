@@ -2,7 +2,13 @@ from django.contrib import admin
 
 from .admin_mixins import FactsChangedAdminMixin
 from .models import (
-    AuditEntry, BaseOfferingProfile, CatalogueService, CatalogueTemplate, Decision, Requirement, SchedulePeriod,
+    AuditEntry,
+    BaseOfferingProfile,
+    CatalogueService,
+    CatalogueTemplate,
+    Decision,
+    Requirement,
+    SchedulePeriod,
 )
 
 

@@ -7,7 +7,9 @@ from .signals import facts_changed
 
 def notify_facts_changed(*, unit_ids, same_day_changed=()):
     transaction.on_commit(
-        lambda: facts_changed.send(sender=None, kind="edit", unit_ids=unit_ids, same_day_changed=set(same_day_changed))
+        lambda: facts_changed.send(
+            sender=None, kind="edit", unit_ids=unit_ids, same_day_changed=set(same_day_changed)
+        )
     )
 
 

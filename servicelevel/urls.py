@@ -10,4 +10,5 @@ admin.site.index_title = "Regelverk och uppgifter"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -36,9 +36,25 @@ class AdminRoleInline(admin.TabularInline):
 
 @admin.register(CareUnit)
 class CareUnitAdmin(GuardedModelAdmin):
-    list_display = ("hsa_id", "name", "forvaltning", "vardomrade", "unit_type", "booking_system", "has_contact_card",
-                    "same_day_contact", "active")
-    list_filter = ("forvaltning", "unit_type", "booking_system", "has_contact_card", "same_day_contact", "active")
+    list_display = (
+        "hsa_id",
+        "name",
+        "forvaltning",
+        "vardomrade",
+        "unit_type",
+        "booking_system",
+        "has_contact_card",
+        "same_day_contact",
+        "active",
+    )
+    list_filter = (
+        "forvaltning",
+        "unit_type",
+        "booking_system",
+        "has_contact_card",
+        "same_day_contact",
+        "active",
+    )
     search_fields = ("hsa_id", "name")
     list_select_related = ("forvaltning", "vardomrade")
     inlines = [OfferingInline, AdminRoleInline]
@@ -64,8 +80,18 @@ class OfferingAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
 
 @admin.register(BookingFigures)
 class BookingFiguresAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
-    list_display = ("unit", "period", "booked_total", "booked_visible", "booked_cancellable", "booked_reschedulable",
-                    "slots_total", "slots_open_invitation", "slots_citizen_bookable", "lookahead_weeks")
+    list_display = (
+        "unit",
+        "period",
+        "booked_total",
+        "booked_visible",
+        "booked_cancellable",
+        "booked_reschedulable",
+        "slots_total",
+        "slots_open_invitation",
+        "slots_citizen_bookable",
+        "lookahead_weeks",
+    )
     list_filter = ("period",)
     search_fields = ("unit__hsa_id", "unit__name")
     list_select_related = ("unit", "period")
@@ -82,4 +108,6 @@ class AdminRoleAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
 
     def changed_units(self, obj):
         # AR1 counts a local administrator's units region-wide: every unit of the person may change.
-        return set(AdminRole.objects.filter(person_id=obj.person_id).values_list("unit_id", flat=True)) | {obj.unit_id}
+        return set(AdminRole.objects.filter(person_id=obj.person_id).values_list("unit_id", flat=True)) | {
+            obj.unit_id
+        }

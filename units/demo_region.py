@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+from itertools import zip_longest
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,40 +21,119 @@ TZ = ZoneInfo("Europe/Stockholm")
 # förvaltning → its vårdområden (about 40 in all)
 REGION = {
     "Skånes universitetssjukhus": [
-        "VO Akut och internmedicin", "VO Hjärt- och lungmedicin", "VO Kirurgi och gynekologi", "VO Barn och ungdom",
-        "VO Neurologi och rehabilitering", "VO Hematologi, onkologi och strålningsfysik", "VO Ortopedi",
-        "VO Urologi och njurmedicin", "VO Ögon, öron och hud", "VO Infektion och hud",
+        "VO Akut och internmedicin",
+        "VO Hjärt- och lungmedicin",
+        "VO Kirurgi och gynekologi",
+        "VO Barn och ungdom",
+        "VO Neurologi och rehabilitering",
+        "VO Hematologi, onkologi och strålningsfysik",
+        "VO Ortopedi",
+        "VO Urologi och njurmedicin",
+        "VO Ögon, öron och hud",
+        "VO Infektion och hud",
     ],
     "Skånevård Kryh": [
-        "VO Centralsjukhuset Kristianstad medicin", "VO Centralsjukhuset Kristianstad kirurgi",
-        "VO Hässleholms sjukhus", "VO Ystads lasarett", "VO Trelleborgs lasarett",
+        "VO Centralsjukhuset Kristianstad medicin",
+        "VO Centralsjukhuset Kristianstad kirurgi",
+        "VO Hässleholms sjukhus",
+        "VO Ystads lasarett",
+        "VO Trelleborgs lasarett",
     ],
     "Skånevård Sund": [
-        "VO Helsingborgs lasarett medicin", "VO Helsingborgs lasarett kirurgi", "VO Ängelholms sjukhus",
-        "VO Landskrona lasarett", "VO Barn och kvinna Sund",
+        "VO Helsingborgs lasarett medicin",
+        "VO Helsingborgs lasarett kirurgi",
+        "VO Ängelholms sjukhus",
+        "VO Landskrona lasarett",
+        "VO Barn och kvinna Sund",
     ],
     "Primärvård Skåne": [
-        "Primärvård Malmö", "Primärvård Sydväst", "Primärvård Mellersta", "Primärvård Nordväst",
-        "Primärvård Nordost", "Primärvård Sydost",
+        "Primärvård Malmö",
+        "Primärvård Sydväst",
+        "Primärvård Mellersta",
+        "Primärvård Nordväst",
+        "Primärvård Nordost",
+        "Primärvård Sydost",
     ],
     "Psykiatri, habilitering och hjälpmedel": [
-        "VO Vuxenpsykiatri Malmö", "VO Vuxenpsykiatri Lund", "VO Vuxenpsykiatri Helsingborg", "VO Barn- och ungdomspsykiatri",
-        "VO Rättspsykiatri", "VO Habilitering och hjälpmedel",
+        "VO Vuxenpsykiatri Malmö",
+        "VO Vuxenpsykiatri Lund",
+        "VO Vuxenpsykiatri Helsingborg",
+        "VO Barn- och ungdomspsykiatri",
+        "VO Rättspsykiatri",
+        "VO Habilitering och hjälpmedel",
     ],
     "Medicinsk service": ["VO Labmedicin", "VO Bild och funktion", "VO Klinisk mikrobiologi"],
     "Privata vårdgivare (Hälsoval)": [
-        "Hälsoval Malmö", "Hälsoval Nordväst", "Hälsoval Mellersta", "Hälsoval Östra",
+        "Hälsoval Malmö",
+        "Hälsoval Nordväst",
+        "Hälsoval Mellersta",
+        "Hälsoval Östra",
     ],
 }
-PLACES = ["Malmö", "Lund", "Helsingborg", "Kristianstad", "Landskrona", "Trelleborg", "Ystad", "Ängelholm",
-          "Hässleholm", "Eslöv", "Höör", "Hörby", "Simrishamn", "Tomelilla", "Sjöbo", "Skurup", "Vellinge",
-          "Staffanstorp", "Kävlinge", "Lomma", "Svedala", "Höganäs", "Båstad", "Klippan", "Åstorp", "Bjuv",
-          "Osby", "Östra Göinge", "Perstorp", "Örkelljunga", "Svalöv", "Burlöv", "Bromölla"]
-SPECIALTIES = ["Kardiologi", "Lungmedicin", "Endokrinologi", "Gynekologi", "Kirurgi", "Urologi", "Ortopedi",
-               "Neurologi", "Reumatologi", "Hud", "Ögon", "Öron-näsa-hals", "Onkologi", "Barnmedicin", "Smärta",
-               "Mag-tarm", "Njurmedicin", "Infektion", "Geriatrik", "Rehabilitering"]
-PROVIDERS = ["Capio Vårdcentral AB", "Praktikertjänst AB", "Kry Health Care AB", "Hälsocentralen Norden AB",
-             "Din Vårdcentral i Skåne AB"]
+PLACES = [
+    "Malmö",
+    "Lund",
+    "Helsingborg",
+    "Kristianstad",
+    "Landskrona",
+    "Trelleborg",
+    "Ystad",
+    "Ängelholm",
+    "Hässleholm",
+    "Eslöv",
+    "Höör",
+    "Hörby",
+    "Simrishamn",
+    "Tomelilla",
+    "Sjöbo",
+    "Skurup",
+    "Vellinge",
+    "Staffanstorp",
+    "Kävlinge",
+    "Lomma",
+    "Svedala",
+    "Höganäs",
+    "Båstad",
+    "Klippan",
+    "Åstorp",
+    "Bjuv",
+    "Osby",
+    "Östra Göinge",
+    "Perstorp",
+    "Örkelljunga",
+    "Svalöv",
+    "Burlöv",
+    "Bromölla",
+]
+SPECIALTIES = [
+    "Kardiologi",
+    "Lungmedicin",
+    "Endokrinologi",
+    "Gynekologi",
+    "Kirurgi",
+    "Urologi",
+    "Ortopedi",
+    "Neurologi",
+    "Reumatologi",
+    "Hud",
+    "Ögon",
+    "Öron-näsa-hals",
+    "Onkologi",
+    "Barnmedicin",
+    "Smärta",
+    "Mag-tarm",
+    "Njurmedicin",
+    "Infektion",
+    "Geriatrik",
+    "Rehabilitering",
+]
+PROVIDERS = [
+    "Capio Vårdcentral AB",
+    "Praktikertjänst AB",
+    "Kry Health Care AB",
+    "Hälsocentralen Norden AB",
+    "Din Vårdcentral i Skåne AB",
+]
 PROFILE = ["FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING"]
 EXTRA_SERVICES = ["PROVSVAR", "INTYG", "EGENREMISS", "REMISSTATUS", "FORMULAR", "TOLK", "LEVNADSVANOR"]
 TEMPLATES = ["MALL-MEDDELANDE", "MALL-FORMULAR", "MALL-INFOR-BESOK", "MALL-UPPFOLJNING"]
@@ -96,7 +176,12 @@ class DemoRegion:
 
     def _units(self) -> list[DemoUnit]:
         rng, units, used = self.rng, [], set()
-        areas = [(f, v) for f, vs in REGION.items() for v in vs]
+        # Round-robin over the förvaltningar, so even a small demo has units in every one.
+        areas = [
+            (f, v)
+            for row in zip_longest(*([(f, v) for v in vs] for f, vs in REGION.items()))
+            for f, v in filter(None, row)
+        ]
         for i in range(self.n_units):
             fvg, area = areas[i % len(areas)] if i < len(areas) else rng.choice(areas)
             place = rng.choice(PLACES)
@@ -116,27 +201,52 @@ class DemoRegion:
                 name = f"Psykiatrisk {'mottagning' if unit_type == 'mottagning' else 'avdelning'} {place}"
             else:
                 unit_type = rng.choice(["mottagning"] * 3 + ["avdelning"])
-                system, same_day = ("PASiS" if unit_type == "mottagning" else rng.choice(["ingen", "PASiS"])), False
+                system, same_day = (
+                    ("PASiS" if unit_type == "mottagning" else rng.choice(["ingen", "PASiS"])),
+                    False,
+                )
                 specialty = rng.choice(SPECIALTIES)
-                name = (f"{specialty}mottagningen {place}" if unit_type == "mottagning"
-                        else f"Avdelning {rng.randint(1, 99)} {specialty.lower()} {place}")
+                name = (
+                    f"{specialty}mottagningen {place}"
+                    if unit_type == "mottagning"
+                    else f"Avdelning {rng.randint(1, 99)} {specialty.lower()} {place}"
+                )
             while True:
-                org = "5565" + "".join(rng.choice("0123456789") for _ in range(6)) if provider else "2321000255"
+                org = (
+                    "5565" + "".join(rng.choice("0123456789") for _ in range(6)) if provider else "2321000255"
+                )
                 hsa = f"SE{org}-{''.join(rng.choice('ABCDEFGHJKLMNPRSTUVWXYZ0123456789') for _ in range(5))}"
                 if hsa not in used:
                     used.add(hsa)
                     break
-            units.append(DemoUnit(hsa, name, fvg, area, unit_type, system, rng.random() > 0.05, same_day, provider,
-                                  size=rng.lognormvariate(0, 0.8)))
+            units.append(
+                DemoUnit(
+                    hsa,
+                    name,
+                    fvg,
+                    area,
+                    unit_type,
+                    system,
+                    rng.random() > 0.05,
+                    same_day,
+                    provider,
+                    size=rng.lognormvariate(0, 0.8),
+                )
+            )
         return units
 
     # files -----------------------------------------------------------------------------------------------
 
     def write_all(self, folder: Path) -> dict[str, Path]:
         writers = {
-            "units": self._units_rows, "periods": self._periods_rows, "offerings": self._offerings_rows,
-            "booking": self._booking_rows, "admin_roles": self._roles_rows, "targets": self._targets_rows,
-            "exemptions": self._exemptions_rows, "cases": self._cases_rows,
+            "units": self._units_rows,
+            "periods": self._periods_rows,
+            "offerings": self._offerings_rows,
+            "booking": self._booking_rows,
+            "admin_roles": self._roles_rows,
+            "targets": self._targets_rows,
+            "exemptions": self._exemptions_rows,
+            "cases": self._cases_rows,
         }
         paths = {}
         for kind, rows in writers.items():
@@ -148,12 +258,34 @@ class DemoRegion:
         return paths
 
     def _units_rows(self):
-        yield ["hsa_id", "name", "forvaltning", "vardomrade", "unit_kind", "unit_type", "booking_system",
-               "has_contact_card", "same_day_contact", "provider", "active"]
+        yield [
+            "hsa_id",
+            "name",
+            "forvaltning",
+            "vardomrade",
+            "unit_kind",
+            "unit_type",
+            "booking_system",
+            "has_contact_card",
+            "same_day_contact",
+            "provider",
+            "active",
+        ]
         for u in self.units:
             kind = "TUE" if u.forvaltning == "Medicinsk service" else "VUE"
-            yield [u.hsa_id, u.name, u.forvaltning, u.vardomrade, kind, u.unit_type, u.booking_system,
-                   "ja" if u.has_contact_card else "nej", "ja" if u.same_day_contact else "nej", u.provider, "ja"]
+            yield [
+                u.hsa_id,
+                u.name,
+                u.forvaltning,
+                u.vardomrade,
+                kind,
+                u.unit_type,
+                u.booking_system,
+                "ja" if u.has_contact_card else "nej",
+                "ja" if u.same_day_contact else "nej",
+                u.provider,
+                "ja",
+            ]
 
     def _periods_rows(self):
         yield ["code", "name", "start_date", "end_date"]
@@ -173,8 +305,13 @@ class DemoRegion:
             for code in services:
                 yield [u.hsa_id, "tjanst", code, "regional", "nej" if rng.random() < 0.03 else "ja"]
             if rng.random() < 0.15:
-                yield [u.hsa_id, "tjanst", rng.choice(["Egen kontaktväg", "Lokal remissfråga", "Gammalt formulär"]),
-                       "lokal", "ja"]
+                yield [
+                    u.hsa_id,
+                    "tjanst",
+                    rng.choice(["Egen kontaktväg", "Lokal remissfråga", "Gammalt formulär"]),
+                    "lokal",
+                    "ja",
+                ]
             for code in rng.sample(TEMPLATES, rng.randint(0, 3)):
                 yield [u.hsa_id, "mall", code, "regional", ""]
             if rng.random() < 0.1:
@@ -182,8 +319,18 @@ class DemoRegion:
 
     def _booking_rows(self):
         rng = self.rng
-        yield ["unit_hsa_id", "period", "booked_total", "booked_visible", "booked_cancellable", "booked_reschedulable",
-               "slots_total", "slots_open_invitation", "slots_citizen_bookable", "lookahead_weeks"]
+        yield [
+            "unit_hsa_id",
+            "period",
+            "booked_total",
+            "booked_visible",
+            "booked_cancellable",
+            "booked_reschedulable",
+            "slots_total",
+            "slots_open_invitation",
+            "slots_citizen_bookable",
+            "lookahead_weeks",
+        ]
         for u in self.units:
             if u.booking_system == "ingen" or rng.random() < 0.04:
                 continue
@@ -199,11 +346,23 @@ class DemoRegion:
                     open_share = min(1, open_share + rng.uniform(-0.01, 0.04))
                 total = max(1, int(booked * rng.uniform(0.9, 1.1)))
                 slots = int(total * rng.uniform(1.05, 1.4))
-                visible = total - (rng.randint(1, max(1, total // 20)) if hidden and index == len(self.periods) - 1 else 0)
+                visible = total - (
+                    rng.randint(1, max(1, total // 20)) if hidden and index == len(self.periods) - 1 else 0
+                )
                 cancel = total if rng.random() > 0.08 else total - rng.randint(1, max(1, total // 10))
                 weeks = rng.choice(["4", "6", "8", "8", "9", "10", "12", "7,5", "16"])
-                yield [u.hsa_id, code, total, visible, cancel, int(total * resched_share), slots,
-                       int(slots * open_share), int(slots * citizen_share), weeks]
+                yield [
+                    u.hsa_id,
+                    code,
+                    total,
+                    visible,
+                    cancel,
+                    int(total * resched_share),
+                    slots,
+                    int(slots * open_share),
+                    int(slots * citizen_share),
+                    weeks,
+                ]
 
     def _roles_rows(self):
         rng = self.rng
@@ -220,15 +379,23 @@ class DemoRegion:
     def _targets_rows(self):
         yield ["vardomrade", "period", "requirement_code", "target_share"]
         current = self.periods[-1][0]
-        for areas in REGION.values():
-            for area in areas:
-                yield [area, current, "TB2-OMBOKA-ANDEL", "0,25"]
-                yield [area, current, "TB3-INVANARBOKNING-ANDEL", "0,10"]
+        for area in sorted({u.vardomrade for u in self.units}):
+            yield [area, current, "TB2-OMBOKA-ANDEL", "0,25"]
+            yield [area, current, "TB3-INVANARBOKNING-ANDEL", "0,10"]
 
     def _exemptions_rows(self):
         rng = self.rng
-        yield ["exemption_id", "unit_hsa_id", "requirement_code", "reason", "valid_from", "valid_until", "status",
-               "ended_on", "justification"]
+        yield [
+            "exemption_id",
+            "unit_hsa_id",
+            "requirement_code",
+            "reason",
+            "valid_from",
+            "valid_until",
+            "status",
+            "ended_on",
+            "justification",
+        ]
         pasis = [u for u in self.units if u.booking_system == "PASiS" and u.has_contact_card]
         start = self.periods[0][2]
         year = self.today.year
@@ -238,20 +405,43 @@ class DemoRegion:
             if status == "revoked":
                 ended = (self.today - dt.timedelta(days=10)).isoformat()
             for code in ("TB3-OPPEN-KALLELSE", "TB3-OPPEN-KALLELSE-ANDEL"):
-                yield [f"AV-{year}-{n:03d}{'A' if code.endswith('ANDEL') else ''}", u.hsa_id, code, "teknisk",
-                       start.isoformat(), until.isoformat(), status, ended,
-                       "PASiS stödjer ännu inte öppen kallelse för denna verksamhet"]
+                yield [
+                    f"AV-{year}-{n:03d}{'A' if code.endswith('ANDEL') else ''}",
+                    u.hsa_id,
+                    code,
+                    "teknisk",
+                    start.isoformat(),
+                    until.isoformat(),
+                    status,
+                    ended,
+                    "PASiS stödjer ännu inte öppen kallelse för denna verksamhet",
+                ]
         if self.units:
             u = self.units[0]
-            yield [f"AV-{year}-010", u.hsa_id, "TB1-AVBOKA", "patientsakerhet", start.isoformat(),
-                   dt.date(year, 12, 31).isoformat(), "approved", "",
-                   "Avbokning kräver medicinsk bedömning inför behandling"]
+            yield [
+                f"AV-{year}-010",
+                u.hsa_id,
+                "TB1-AVBOKA",
+                "patientsakerhet",
+                start.isoformat(),
+                dt.date(year, 12, 31).isoformat(),
+                "approved",
+                "",
+                "Avbokning kräver medicinsk bedömning inför behandling",
+            ]
 
     def _cases_rows(self):
         """Cases over the last four months: office hours mostly, Mondays and days after holidays busier;
         answers mostly within hours, some late (a few with a notice), a few never answered."""
         rng, calendar = self.rng, WorkingCalendar()
-        yield ["case_id", "unit_hsa_id", "service_code", "received_at", "first_response_at", "delay_notified_at"]
+        yield [
+            "case_id",
+            "unit_hsa_id",
+            "service_code",
+            "received_at",
+            "first_response_at",
+            "delay_notified_at",
+        ]
         start = (self.today.replace(day=1) - dt.timedelta(days=95)).replace(day=1)
         days = [start + dt.timedelta(days=n) for n in range((self.today - start).days + 1)]
         weights = []
@@ -272,8 +462,9 @@ class DemoRegion:
         for n in range(self.n_cases):
             day, unit = chosen_days[n], chosen_units[n]
             hour = min(23, max(0, int(rng.gauss(11, 4))))
-            received = dt.datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), rng.randint(0, 59),
-                                   tzinfo=TZ)
+            received = dt.datetime(
+                day.year, day.month, day.day, hour, rng.randint(0, 59), rng.randint(0, 59), tzinfo=TZ
+            )
             deadline = calendar.deadline(received, same_day_contact=unit.same_day_contact)
             roll, late, response, notice = rng.random(), late_rate[unit.hsa_id], None, None
             if roll < late / 5:
@@ -291,7 +482,11 @@ class DemoRegion:
                 response = None  # not answered yet
             if notice is not None and (notice < received or notice > now):
                 notice = None
-            yield [f"A{n:08d}", unit.hsa_id, rng.choice(["KONTAKT", "KONTAKT", "FORNYA-RECEPT", "RADGIVNING",
-                                                         "AV-OMBOKA", "BESTALL-TID"]),
-                   received.isoformat(timespec="seconds"), response.isoformat(timespec="seconds") if response else "",
-                   notice.isoformat(timespec="seconds") if notice else ""]
+            yield [
+                f"A{n:08d}",
+                unit.hsa_id,
+                rng.choice(["KONTAKT", "KONTAKT", "FORNYA-RECEPT", "RADGIVNING", "AV-OMBOKA", "BESTALL-TID"]),
+                received.isoformat(timespec="seconds"),
+                response.isoformat(timespec="seconds") if response else "",
+                notice.isoformat(timespec="seconds") if notice else "",
+            ]

@@ -39,7 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=120)
         parser.add_argument("--cases", type=int, default=20000)
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--if-empty", action="store_true", help="Gör ingenting om det redan finns enheter.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Gör ingenting om det redan finns enheter."
+        )
         parser.add_argument("--today", help="Dagens datum för demon (ÅÅÅÅ-MM-DD), standard i dag.")
 
     def handle(self, *args, units, cases, seed, if_empty, today, **options):
@@ -59,8 +61,9 @@ class Command(BaseCommand):
                     raise CommandError("\n".join(rejected.lines()[:20])) from None
                 self.stdout.write(f"  {report.summary()}")
         recompute(as_of=day)
-        self.stdout.write(f"seed_demo: {units} enheter och {cases} ärenden klara på "
-                          f"{time.monotonic() - started:.0f} s.")
+        self.stdout.write(
+            f"seed_demo: {units} enheter och {cases} ärenden klara på {time.monotonic() - started:.0f} s."
+        )
         self._demo_users()
 
     def _demo_users(self):
@@ -73,7 +76,9 @@ class Command(BaseCommand):
             user, created = User.objects.get_or_create(username=username)
             first, last = full_name.split(" ", 1)
             user.first_name, user.last_name, user.is_staff = first, last, staff
-            user.is_superuser = username == "koncernstab"  # maintains the catalogue in the admin until the portal's pages exist
+            user.is_superuser = (
+                username == "koncernstab"
+            )  # maintains the catalogue in the admin until the portal's pages exist
             user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([groups[role]])

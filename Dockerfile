@@ -1,0 +1,19 @@
+# Production-like image: gunicorn for the web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# WeasyPrint needs Pango; fonts for the PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
+
+RUN useradd --system --uid 1000 portal && chown -R portal /app
+USER portal
+EXPOSE 8000
+CMD ["sh", "-c", "gunicorn servicelevel.wsgi --bind 0.0.0.0:${PORT:-8000} --workers 3 --access-logfile -"]

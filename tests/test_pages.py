@@ -1,0 +1,121 @@
+"""The start page, the health check and the admin pages, in Swedish, for the demo's users."""
+
+import pytest
+from django.urls import reverse
+
+from units.models import CareUnit
+from units.permissions import Roles, ensure_groups, grant_units, visible_units
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_a_swedish_start_page_with_the_login(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Servicenivåportalen" in html and "Logga in" in html
+    assert "2026-0000277" in html  # the decision it follows up
+
+
+def test_the_start_page_shows_staff_the_way_into_the_admin(client):
+    user = f.UserFactory(is_staff=True)
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert reverse("admin:index") in html and "Logga ut" in html
+
+
+def test_healthz(client):
+    assert client.get("/healthz").content == b"ok"
+
+
+ADMIN_MODELS = [
+    "servicelevel/decision",
+    "servicelevel/requirement",
+    "servicelevel/catalogueservice",
+    "servicelevel/cataloguetemplate",
+    "servicelevel/baseofferingprofile",
+    "servicelevel/scheduleperiod",
+    "servicelevel/auditentry",
+    "units/forvaltning",
+    "units/vardomrade",
+    "units/provider",
+    "units/careunit",
+    "units/offering",
+    "units/bookingfigures",
+    "units/adminrole",
+    "compliance/closedday",
+    "compliance/case",
+    "compliance/unitresult",
+    "exemptions/exemption",
+    "actionplan/target",
+    "actionplan/activity",
+]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_every_admin_list_answers_in_swedish(admin_client, model):
+    unit = f.CareUnitFactory()
+    f.CaseFactory(unit=unit)
+    f.ExemptionFactory(unit=unit)
+    f.UnitResultFactory(unit=unit)
+    response = admin_client.get(f"/admin/{model}/")
+    assert response.status_code == 200
+    assert "Servicenivåportalen" in response.content.decode()
+
+
+def test_the_sv1_threshold_can_be_edited_in_the_admin(admin_client, django_capture_on_commit_callbacks):
+    requirement = f.requirement("SV1-SVARSTID")
+    data = {
+        "name": requirement.name,
+        "level": "",
+        "section": requirement.section,
+        "parameters": '{"threshold": 0.9}',
+        "order": requirement.order,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/servicelevel/requirement/{requirement.pk}/change/", data)
+    assert response.status_code == 302
+    requirement.refresh_from_db()
+    assert requirement.parameters == {"threshold": 0.9}
+
+
+def test_a_closed_day_added_in_the_admin_moves_deadlines(admin_client):
+    import datetime
+
+    case = f.CaseFactory(received_at=datetime.datetime(2026, 10, 7, 8, tzinfo=datetime.UTC))
+    response = admin_client.post(
+        "/admin/compliance/closedday/add/", {"date": "2026-10-08", "name": "Utbildningsdag"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.deadline.isoformat() == "2026-10-12T22:00:00+00:00"
+
+
+def test_visible_units_follow_the_roles():
+    groups = ensure_groups()
+    mine, other = f.CareUnitFactory(), f.CareUnitFactory()
+    manager = f.UserFactory()
+    manager.groups.add(groups[Roles.VERKSAMHETSCHEF])
+    grant_units(manager, CareUnit.objects.filter(pk=mine.pk))
+    assert list(visible_units(manager)) == [mine]
+    analyst = f.UserFactory()
+    analyst.groups.add(groups[Roles.KONCERNSTAB])
+    assert set(visible_units(analyst)) == {mine, other}
+    assert not visible_units(f.UserFactory()).exists()
+
+
+def test_seed_demo_builds_a_region_through_the_importers(settings):
+    from .helpers import manage
+
+    settings.DEBUG = True
+    ran = manage("seed_demo", "--units", "30", "--cases", "500", "--today", "2026-11-21")
+    assert ran.code == 0, ran.err
+    assert "cases: 500 created, 0 updated, 0 unchanged" in ran.out
+    assert CareUnit.objects.count() == 30
+    assert CareUnit.objects.values("forvaltning").distinct().count() == 7
+    assert "koncernstab" in ran.out and "demo-2026" in ran.out
+    again = manage("seed_demo", "--if-empty")
+    assert "inget ändrat" in again.out
