@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from itertools import zip_longest
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
