@@ -1,11 +1,15 @@
 """Importer for cases (ärenden): validates, guards against personal data, and stores each deadline."""
 
+from django.db import connection
+
 from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
 from servicelevel.importing.fields import parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
 from units.importers import parse_hsa_id
 from units.models import CareUnit
 
+from .bulk_cases import COLUMNS as CASE_COLUMNS
+from .bulk_cases import upsert_cases
 from .calendar import region_calendar
 from .models import Case
 from .personal_data import looks_like_personnummer
@@ -50,20 +54,24 @@ class CasesImporter(Importer):
 
     def write(self, rows):
         records = [
-            {
-                "case_id": v["case_id"],
-                "unit_id": v["unit_id"],
-                "service_code": v["service_code"],
-                "received_at": v["received_at"],
-                "first_response_at": v["first_response_at"],
-                "delay_notified_at": v["delay_notified_at"],
-                "deadline": v["deadline"],
-                "deadline_same_day": v["same_day"],
-            }
+            (
+                v["case_id"],
+                v["unit_id"],
+                v["service_code"],
+                v["received_at"],
+                v["first_response_at"],
+                v["delay_notified_at"],
+                v["deadline"],
+                v["same_day"],
+            )
             for v in (r.values for r in rows)
         ]
-        existing = existing_by(Case, "case_id", [r["case_id"] for r in records])
+        if connection.vendor == "postgresql":
+            counts, touched = upsert_cases(records)  # COPY + one INSERT … ON CONFLICT
+            return WriteResult(counts, unit_ids=touched)
+        dicts = [dict(zip(CASE_COLUMNS, record, strict=True)) for record in records]
+        existing = existing_by(Case, "case_id", [r["case_id"] for r in dicts])
         old_units = {c.case_id: c.unit_id for c in existing}
-        result = upsert(Case, records, ("case_id",), existing)
+        result = upsert(Case, dicts, ("case_id",), existing)
         touched = result.unit_ids() | {old_units[c.case_id] for c in result.updated}
         return WriteResult(result.counts, unit_ids=touched)

@@ -483,3 +483,16 @@ def test_references_to_units_earlier_in_the_file_are_not_needed_across_kinds(wri
     """A booking row for a unit that is not in the database is an error even if a units file names it."""
     errors = rejected(write_file, "booking", BOOKING + booking_line())
     assert errors == [f"2: unit_hsa_id: enheten '{A}' finns inte"]
+
+
+def test_cases_may_move_to_another_unit_and_both_are_touched(
+    write_file, units, django_capture_on_commit_callbacks
+):
+    from compliance.models import UnitResult
+
+    manage("import_data", "cases", write_file(CASES + f"X1,{A},KONTAKT,2026-10-07T08:00,,\n"))
+    with django_capture_on_commit_callbacks(execute=True):
+        ran = manage("import_data", "cases", write_file(CASES + f"X1,{B},KONTAKT,2026-10-07T08:00,,\n"))
+    assert ran.out.strip() == "cases: 0 created, 1 updated, 0 unchanged"
+    assert Case.objects.get().unit.hsa_id == B
+    assert set(UnitResult.objects.values_list("unit__hsa_id", flat=True)) == {A, B}

@@ -101,24 +101,36 @@ class Importer:
             raise RowProblem(column, f"{what} {value!r} finns inte") from None
 
 
-def parse_row(importer: Importer, present: dict[str, int], cells: list[str]) -> tuple[dict, list]:
-    """Parse one row's cells. Returns (values, [(column, message), ...])."""
-    values, problems = {}, []
-    for col in importer.columns:
-        index = present.get(col.name)
-        text = cells[index].strip() if index is not None and index < len(cells) else ""
-        refusal = importer.screen(col.name, text) if text else None
-        if refusal:
-            problems.append((col.name, refusal))
-            continue
-        if not text:
-            if col.blank or not col.required:
-                values[col.name] = col.default
-            else:
-                problems.append((col.name, "värde saknas"))
-            continue
-        try:
-            values[col.name] = col.parse(text)
-        except FieldError as exc:
-            problems.append((col.name, str(exc)))
-    return values, problems
+def row_parser(importer: Importer, present: dict[str, int]):
+    """A function parsing one row's cells into (values, [(column, message), ...]).
+
+    Built once per file: the per-row loop is the import's hot path (a million cases), so everything that
+    does not depend on the row is decided here."""
+    plan = [
+        (c.name, present.get(c.name), c.parse, c.blank or not c.required, c.default) for c in importer.columns
+    ]
+    screen = importer.screen if type(importer).screen is not Importer.screen else None
+
+    def parse(cells: list[str]) -> tuple[dict, list]:
+        values, problems = {}, []
+        width = len(cells)
+        for name, index, parser, may_be_empty, default in plan:
+            text = cells[index].strip() if index is not None and index < width else ""
+            if not text:
+                if may_be_empty:
+                    values[name] = default
+                else:
+                    problems.append((name, "värde saknas"))
+                continue
+            if screen is not None:
+                refusal = screen(name, text)
+                if refusal:
+                    problems.append((name, refusal))
+                    continue
+            try:
+                values[name] = parser(text)
+            except FieldError as exc:
+                problems.append((name, str(exc)))
+        return values, problems
+
+    return parse

@@ -4,6 +4,7 @@ them (the framework handles blanks and defaults)."""
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -60,6 +61,7 @@ def parse_date(text: str) -> datetime.date:
         raise FieldError(f"ogiltigt datum {text!r}: använd ÅÅÅÅ-MM-DD") from None
 
 
+@lru_cache(maxsize=1)
 def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 

@@ -11,7 +11,7 @@ from servicelevel.audit import audit
 from servicelevel.signals import facts_changed
 
 from . import registry
-from .base import Counts, Row, RowError, RowProblem, parse_row
+from .base import Counts, Row, RowError, RowProblem, row_parser
 from .reader import FileProblem, read_table
 
 
@@ -61,11 +61,12 @@ def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError]]
     rows: list[Row] = []
     seen_keys: dict[tuple, int] = {}
     width = len(table.header)
+    parse_row = row_parser(importer, present)
     for line, cells in table.rows:
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             errors.append(RowError(line, "-", f"raden har {len(cells)} fält men rubrikraden {width}"))
             continue
-        values, problems = parse_row(importer, present, cells)
+        values, problems = parse_row(cells)
         if problems:
             errors.extend(RowError(line, col, msg) for col, msg in problems)
             continue

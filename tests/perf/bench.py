@@ -1,0 +1,171 @@
+"""make bench: the engine and the import at region scale, on PostgreSQL (not part of `make test`).
+
+Seeds 2,000 units and 1,000,000 cases into a database of its own, then times in one run:
+  (a) `import_data cases` of a 300,000-row file, against the floor measured in the same run: psql's
+      `\\copy` of the same file into a bare table, printed as a ratio (goal ≤ 3×);
+  (b) a full `recompute_compliance` of every unit (goal ≤ 10 s);
+  (c) `export_compliance --format json`;
+and the peak memory of each command. Each step runs as its own `manage.py` process, as a person would.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/servicelevel_bench, dropped
+and created anew), BENCH_UNITS, BENCH_CASES, BENCH_IMPORT_ROWS to scale it down.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/servicelevel_bench")
+UNITS = int(os.environ.get("BENCH_UNITS", 2000))
+CASES = int(os.environ.get("BENCH_CASES", 1_000_000))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 300_000))
+TODAY = "2026-11-21"
+
+
+# Imports queue their recompute on a broker, as in production, so (a) times the import alone; the queue
+# lives in a Redis database of the bench's own, emptied at the end (no worker runs).
+BROKER = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def env() -> dict:
+    e = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    e.update(DATABASE_URL=URL, DJANGO_SECRET_KEY="bench-only", DJANGO_DEBUG="0", REDIS_URL=BROKER)
+    return e
+
+
+def flush_broker() -> None:
+    import redis
+
+    redis.Redis.from_url(BROKER).flushdb()
+
+
+def psql(*args: str, db: str | None = None) -> subprocess.CompletedProcess:
+    u = urlparse(URL)
+    cmd = [
+        "psql",
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        u.hostname or "127.0.0.1",
+        "-p",
+        str(u.port or 5432),
+        "-U",
+        u.username or "postgres",
+        "-d",
+        db or u.path.lstrip("/"),
+        *args,
+    ]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+
+
+def timed(args: list[str], label: str) -> tuple[float, float]:
+    """Run a manage.py command in its own process; return (seconds, peak MiB)."""
+    started = time.perf_counter()
+    ran = subprocess.run(
+        [PY, "tests/perf/measure.py", *args], cwd=ROOT, env=env(), capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if ran.returncode != 0:
+        sys.exit(f"{label} failed ({ran.returncode}):\n{ran.stderr[-3000:]}")
+    peak = float(re.search(r"PEAK_RSS_MIB=(\d+)", ran.stderr).group(1))
+    out = ran.stdout.strip().splitlines()
+    print(f"  {label}: {seconds:.2f} s, peak {peak:.0f} MiB{(' — ' + out[-1][:100]) if out else ''}")
+    return seconds, peak
+
+
+def write_cases_file(path: Path, rows: int) -> None:
+    """A fresh month of cases (new ids) over the seeded units, like a monthly 1177 statistics file."""
+    hsa_ids = psql("-tAc", "SELECT hsa_id FROM units_careunit WHERE has_contact_card").stdout.split()
+    rng = random.Random(7)
+    start = dt.datetime(2026, 11, 1, 7, 0)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        w = csv.writer(stream)
+        w.writerow(
+            [
+                "case_id",
+                "unit_hsa_id",
+                "service_code",
+                "received_at",
+                "first_response_at",
+                "delay_notified_at",
+            ]
+        )
+        for n in range(rows):
+            received = start + dt.timedelta(minutes=rng.randint(0, 20 * 24 * 60))
+            answered = received + dt.timedelta(minutes=rng.randint(5, 4000)) if rng.random() < 0.97 else None
+            w.writerow(
+                [
+                    f"B{n:09d}",
+                    rng.choice(hsa_ids),
+                    "KONTAKT",
+                    received.isoformat(timespec="seconds"),
+                    answered.isoformat(timespec="seconds") if answered else "",
+                    "",
+                ]
+            )
+
+
+def main() -> None:
+    db = urlparse(URL).path.lstrip("/")
+    print(
+        f"make bench — {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{psql('-tAc', 'SHOW server_version', db='postgres').stdout.strip() and 'PostgreSQL ' + psql('-tAc', 'SHOW server_version', db='postgres').stdout.strip()}"
+    )
+    psql("-c", f'DROP DATABASE IF EXISTS "{db}"', db="postgres")
+    psql("-c", f'CREATE DATABASE "{db}"', db="postgres")
+    print(f"seeding {UNITS} units and {CASES} cases (database {db})")
+    timed(["migrate", "--noinput", "-v0"], "migrate")
+    timed(["seed_demo", "--units", str(UNITS), "--cases", str(CASES), "--today", TODAY], "seed_demo")
+    psql("-c", "VACUUM ANALYZE")
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        path = Path(folder) / "cases.csv"
+        write_cases_file(path, IMPORT_ROWS)
+        size = path.stat().st_size / 2**20
+        print(f"(a) import of {IMPORT_ROWS} cases ({size:.0f} MiB)")
+        psql(
+            "-c",
+            "CREATE TABLE bench_floor (case_id text, unit_hsa_id text, service_code text, received_at text, "
+            "first_response_at text, delay_notified_at text)",
+        )
+        started = time.perf_counter()
+        psql("-c", f"\\copy bench_floor FROM '{path}' WITH (FORMAT csv, HEADER true)")
+        floor = time.perf_counter() - started
+        print(f"  floor, psql \\copy into a bare table: {floor:.2f} s")
+        psql("-c", "DROP TABLE bench_floor")
+        seconds, _ = timed(["import_data", "cases", str(path)], "import_data cases")
+        print(f"  ratio import / floor: {seconds / floor:.2f}× (goal ≤ 3×)")
+
+    print(f"(b) full recompute of {UNITS} units over {CASES + IMPORT_ROWS} cases")
+    seconds, _ = timed(["recompute_compliance", "--as-of", TODAY], "recompute_compliance")
+    print(f"  goal ≤ 10 s: {'met' if seconds <= 10 else 'NOT met'}")
+    print("(c) export")
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        timed(
+            ["export_compliance", "--as-of", TODAY, "--format", "json", "--output", f"{folder}/c.json"],
+            "export_compliance json",
+        )
+        timed(
+            ["export_cases", "--as-of", TODAY, "--month", "2026-10", "--output", f"{folder}/k.csv"],
+            "export_cases one month",
+        )
+    flush_broker()
+
+
+if __name__ == "__main__":
+    main()
