@@ -343,7 +343,7 @@ class DemoRegion:
                 resched_share = min(1, max(0, resched_share + grow))
                 citizen_share = min(1, max(0, citizen_share + rng.uniform(-0.02, 0.05)))
                 if open_share:
-                    open_share = min(1, open_share + rng.uniform(-0.01, 0.04))
+                    open_share = min(1, max(0.0, open_share + rng.uniform(-0.01, 0.04)))
                 total = max(1, int(booked * rng.uniform(0.9, 1.1)))
                 slots = int(total * rng.uniform(1.05, 1.4))
                 visible = total - (
