@@ -1,8 +1,10 @@
-"""The fast write path for cases on PostgreSQL: COPY into a temporary staging table, then one
-INSERT … ON CONFLICT that creates new cases, updates changed ones and leaves equal ones untouched.
+"""The fast write path for cases on PostgreSQL: COPY into a temporary staging table while the file is
+validated, then one INSERT … ON CONFLICT that creates new cases, updates changed ones and leaves equal
+ones untouched.
 
-About 7× faster than bulk_create/bulk_update for large files. The counts come back from the same
-statement (`xmax = 0` marks a row the INSERT created), so the summary is exact.
+About 7× faster than bulk_create/bulk_update for large files, and memory stays bounded: rows go to the
+staging table in chunks. The counts come back from the same statement (`xmax = 0` marks a row the INSERT
+created), so the summary is exact.
 """
 
 from __future__ import annotations
@@ -44,28 +46,44 @@ WITH moved AS (
 )
 SELECT created, unit_id, count(*) FROM written GROUP BY created, unit_id
 UNION ALL
-SELECT NULL, unit_id, 0 FROM moved
+SELECT DISTINCT NULL::boolean, unit_id, 0 FROM moved
 """
 
 
-def upsert_cases(records: list[tuple]) -> tuple[Counts, set[int]]:
-    """`records` are tuples in COLUMNS order. Must run inside a transaction. Returns the counts and the
-    units whose cases changed (including a unit a case moved away from)."""
-    counts, units = Counts(), set()
-    with connection.cursor() as cursor:
-        cursor.execute(STAGE)
-        with cursor.cursor.copy(f"COPY case_stage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row(record)
-        cursor.execute(UPSERT)
-        written = 0
-        for created, unit_id, n in cursor.fetchall():
-            units.add(unit_id)
-            if created is True:
-                counts.created += n
-            elif created is False:
-                counts.updated += n
-            written += n
-        cursor.execute("DROP TABLE case_stage")
-    counts.unchanged = len(records) - written
-    return counts, units
+class CaseStage:
+    """Staging for one import, inside its transaction."""
+
+    def __init__(self):
+        self.staged = 0
+        self.created_table = False
+
+    def add(self, records: list[tuple]) -> None:
+        """`records` are tuples in COLUMNS order."""
+        with connection.cursor() as cursor:
+            if not self.created_table:
+                cursor.execute(STAGE)
+                self.created_table = True
+            with cursor.cursor.copy(f"COPY case_stage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+        self.staged += len(records)
+
+    def upsert(self) -> tuple[Counts, set[int]]:
+        """Write the staged cases. Returns the counts and the units whose cases changed (including a unit a
+        case moved away from)."""
+        counts, units = Counts(), set()
+        if not self.staged:
+            return counts, units
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT)
+            written = 0
+            for created, unit_id, n in cursor.fetchall():
+                units.add(unit_id)
+                if created is True:
+                    counts.created += n
+                elif created is False:
+                    counts.updated += n
+                written += n
+            cursor.execute("DROP TABLE case_stage")
+        counts.unchanged = self.staged - written
+        return counts, units

@@ -2,14 +2,14 @@
 
 from django.db import connection
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.base import Column, Counts, Importer, RowProblem, WriteResult
 from servicelevel.importing.fields import parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
 from units.importers import parse_hsa_id
 from units.models import CareUnit
 
 from .bulk_cases import COLUMNS as CASE_COLUMNS
-from .bulk_cases import upsert_cases
+from .bulk_cases import CaseStage
 from .calendar import region_calendar
 from .models import Case
 from .personal_data import looks_like_personnummer
@@ -52,8 +52,13 @@ class CasesImporter(Importer):
         values["deadline"] = self.calendar.deadline(received, same_day_contact=values["same_day"])
         return values
 
-    def write(self, rows):
-        records = [
+    @property
+    def streaming(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    @staticmethod
+    def records(rows) -> list[tuple]:
+        return [
             (
                 v["case_id"],
                 v["unit_id"],
@@ -66,10 +71,20 @@ class CasesImporter(Importer):
             )
             for v in (r.values for r in rows)
         ]
-        if connection.vendor == "postgresql":
-            counts, touched = upsert_cases(records)  # COPY + one INSERT … ON CONFLICT
-            return WriteResult(counts, unit_ids=touched)
-        dicts = [dict(zip(CASE_COLUMNS, record, strict=True)) for record in records]
+
+    def stage(self, rows):
+        """PostgreSQL: COPY each chunk into the staging table while the rest of the file is validated."""
+        if not hasattr(self, "_stage"):
+            self._stage = CaseStage()
+        self._stage.add(self.records(rows))
+
+    def finish(self):
+        counts, touched = self._stage.upsert() if hasattr(self, "_stage") else (Counts(), set())
+        return WriteResult(counts, unit_ids=touched)
+
+    def write(self, rows):
+        """SQLite (the embedded default): the generic upsert."""
+        dicts = [dict(zip(CASE_COLUMNS, record, strict=True)) for record in self.records(rows)]
         existing = existing_by(Case, "case_id", [r["case_id"] for r in dicts])
         old_units = {c.case_id: c.unit_id for c in existing}
         result = upsert(Case, dicts, ("case_id",), existing)

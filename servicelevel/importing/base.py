@@ -76,6 +76,9 @@ class Importer:
     kind: str = ""
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
+    # A streaming importer receives clean rows in chunks (`stage`) while the file is validated, inside the
+    # import's transaction, then `finish` writes; otherwise `write` gets all rows at the end.
+    streaming: bool = False
 
     def prepare(self) -> None:
         pass
@@ -89,6 +92,12 @@ class Importer:
         return values
 
     def write(self, rows: list[Row]) -> WriteResult:
+        raise NotImplementedError
+
+    def stage(self, rows: list[Row]) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> WriteResult:
         raise NotImplementedError
 
     # Helpers shared by importers ------------------------------------------------------------------

@@ -38,7 +38,13 @@ class ImportReport:
         return f"{self.kind}: {self.counts}"
 
 
-def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError]]:
+STAGE_CHUNK = 10_000
+
+
+def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError], int]:
+    """Check every row. Returns (clean rows, errors, number of clean rows). A streaming importer gets the
+    clean rows in chunks through `stage` instead (memory stays bounded) until the first error; after an
+    error only errors are collected."""
     errors: list[RowError] = []
     names = [c.name for c in importer.columns]
     present: dict[str, int] = {}
@@ -55,9 +61,11 @@ def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError]]
         if col.required and col.name not in present:
             errors.append(RowError(1, col.name, "obligatorisk kolumn saknas"))
     if errors:
-        return [], errors
+        return [], errors, 0
 
     importer.prepare()
+    streaming = importer.streaming
+    clean = 0
     rows: list[Row] = []
     seen_keys: dict[tuple, int] = {}
     width = len(table.header)
@@ -86,8 +94,16 @@ def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError]]
         except RowProblem as problem:
             errors.append(RowError(line, problem.column, problem.message))
             continue
-        rows.append(Row(line, values))
-    return rows, errors
+        clean += 1
+        if not errors:
+            rows.append(Row(line, values))
+            if streaming and len(rows) >= STAGE_CHUNK:
+                importer.stage(rows)
+                rows = []
+    if streaming and rows and not errors:
+        importer.stage(rows)
+        rows = []
+    return ([] if errors else rows), errors, clean
 
 
 def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None) -> ImportReport:
@@ -98,12 +114,12 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
         table = read_table(path)
     except FileProblem as problem:
         raise ImportRejected(filename, [RowError(1, "-", str(problem))]) from None
-    rows, errors = validate(importer, table, filename)
-    if errors:
-        raise ImportRejected(filename, errors)
     try:
-        with transaction.atomic():
-            result = importer.write(rows)
+        with transaction.atomic():  # validation too: a streaming importer stages rows as it goes
+            rows, errors, count = validate(importer, table, filename)
+            if errors:
+                raise ImportRejected(filename, errors)  # leaving the block rolls back what was staged
+            result = importer.finish() if importer.streaming else importer.write(rows)
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -112,7 +128,7 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
                     object_type=kind,
                     object_id=Path(filename).name,
                     actor=actor,
-                    detail={"rows": len(rows), "summary": str(result.counts)},
+                    detail={"rows": count, "summary": str(result.counts)},
                 )
                 changed = result.unit_ids is None or bool(result.unit_ids) or bool(result.same_day_changed)
                 if changed:
@@ -129,4 +145,4 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
         raise ImportRejected(
             filename, [RowError(0, "-", f"databasen avvisade filen: {exc}".strip())]
         ) from None
-    return ImportReport(kind=kind, counts=result.counts, rows=len(rows), dry_run=dry_run)
+    return ImportReport(kind=kind, counts=result.counts, rows=count, dry_run=dry_run)
