@@ -126,7 +126,7 @@ def main() -> None:
         f"make bench — {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{psql('-tAc', 'SHOW server_version', db='postgres').stdout.strip() and 'PostgreSQL ' + psql('-tAc', 'SHOW server_version', db='postgres').stdout.strip()}"
     )
-    psql("-c", f'DROP DATABASE IF EXISTS "{db}"', db="postgres")
+    psql("-c", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', db="postgres")
     psql("-c", f'CREATE DATABASE "{db}"', db="postgres")
     print(f"seeding {UNITS} units and {CASES} cases (database {db})")
     timed(["migrate", "--noinput", "-v0"], "migrate")
