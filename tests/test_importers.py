@@ -504,10 +504,14 @@ def test_cases_staged_in_chunks_are_not_written_when_a_later_row_is_bad(write_fi
     monkeypatch.setattr(run, "STAGE_CHUNK", 2)  # stage after every second row (PostgreSQL streams)
     good = "".join(f"X{n},{A},KONTAKT,2026-10-07T08:00,,\n" for n in range(5))
     errors = rejected(write_file, "cases", CASES + good + f"X9,{A},KONTAKT,igår,,\n")
-    assert errors == ["7: received_at: ogiltig tidpunkt 'igår': använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00"]
+    assert errors == [
+        "7: received_at: ogiltig tidpunkt 'igår': använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00"
+    ]
     assert not Case.objects.exists()
     ran = manage("import_data", "cases", write_file(CASES + good))
     assert ran.out.strip() == "cases: 5 created, 0 updated, 0 unchanged"
-    ran = manage("import_data", "cases", write_file(CASES + good + f"X5,{A},KONTAKT,2026-10-07T08:00,,\n"), "--dry-run")
+    ran = manage(
+        "import_data", "cases", write_file(CASES + good + f"X5,{A},KONTAKT,2026-10-07T08:00,,\n"), "--dry-run"
+    )
     assert "cases: 1 created, 0 updated, 5 unchanged" in ran.out
     assert Case.objects.count() == 5
