@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 
+from servicelevel.bulk import insert_rows
 from servicelevel.models import Decision
 
 from .engine.types import UnitEvaluation
@@ -43,7 +44,9 @@ def store_results(
 ) -> int:
     """Replace the stored results of these units for this date and decision. Returns rows written."""
     unit_ids = [e.facts.unit_id for e in evaluations]
-    UnitResult.objects.filter(as_of=as_of, decision=decision, unit_id__in=unit_ids).delete()
+    stale = UnitResult.objects.filter(as_of=as_of, decision=decision, unit_id__in=unit_ids)
+    RequirementResult.objects.filter(unit_result__in=stale).delete()  # one DELETE, no rows fetched
+    stale.delete()
     requirement_ids = dict(decision.requirements.values_list("code", "id"))
     unit_rows = UnitResult.objects.bulk_create(
         [
@@ -61,18 +64,30 @@ def store_results(
         ],
         batch_size=2000,
     )
-    requirement_rows = [
-        RequirementResult(
-            unit_result=row,
-            requirement_id=requirement_ids[code],
-            status=r.status,
-            value=r.value,
-            reason=r.reason,
-            exemption_code=r.exemption_id or "",
-            exemption_unneeded=r.exemption_unneeded,
-        )
-        for row, e in zip(unit_rows, evaluations, strict=True)
-        for code, r in e.requirements.items()
-    ]
-    RequirementResult.objects.bulk_create(requirement_rows, batch_size=5000)
-    return len(unit_rows) + len(requirement_rows)
+    fields = (
+        "unit_result_id",
+        "requirement_id",
+        "status",
+        "value",
+        "reason",
+        "exemption_code",
+        "exemption_unneeded",
+    )
+    written = insert_rows(
+        RequirementResult,
+        fields,
+        (
+            (
+                row.id,
+                requirement_ids[code],
+                r.status,
+                r.value,
+                r.reason,
+                r.exemption_id or "",
+                r.exemption_unneeded,
+            )
+            for row, e in zip(unit_rows, evaluations, strict=True)
+            for code, r in e.requirements.items()
+        ),
+    )
+    return len(unit_rows) + written

@@ -157,3 +157,27 @@ def test_the_beat_schedule_names_existing_tasks():
     assert names == {"exemptions.tasks.expire_exemptions", "compliance.tasks.nightly_recompute"}
     app.loader.import_default_modules()
     assert names <= set(app.tasks)
+
+
+def test_monthly_counts_from_the_database_are_exact_to_the_microsecond():
+    """The loader may read instants as numbers (PostgreSQL); the outcome must not change by a microsecond."""
+    unit = f.CareUnitFactory()
+    received = dt.datetime(2026, 10, 7, 6, 0, tzinfo=dt.UTC)
+    deadline = dt.datetime(2026, 10, 9, 22, 0, tzinfo=dt.UTC)
+    micro = dt.timedelta(microseconds=1)
+    f.CaseFactory(unit=unit, received_at=received, first_response_at=deadline)  # in time
+    f.CaseFactory(
+        unit=unit, received_at=received, first_response_at=deadline + micro, delay_notified_at=deadline
+    )  # late, told in time
+    f.CaseFactory(
+        unit=unit,
+        received_at=received,
+        first_response_at=deadline + micro,
+        delay_notified_at=deadline + micro,
+    )  # late
+    f.CaseFactory(
+        unit=unit, received_at=received, first_response_at=received + dt.timedelta(hours=2)
+    )  # ≤ 2 h
+    f.CaseFactory(unit=unit, received_at=received, first_response_at=received + dt.timedelta(hours=2) + micro)
+    rt = services.evaluate(dt.date(2026, 11, 15)).units[0].response_time
+    assert (rt.in_time, rt.late_notified, rt.late, rt.within_2h) == (3, 1, 1, 1)

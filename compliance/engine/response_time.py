@@ -32,14 +32,24 @@ def outcome(
 
 
 def add_case(
-    counts: ResponseCounts, *, received_at, deadline, first_response_at, delay_notified_at, now
+    counts: ResponseCounts,
+    *,
+    received_at,
+    deadline,
+    first_response_at,
+    delay_notified_at,
+    now,
+    two_hours=TWO_HOURS,
 ) -> str:
-    """Count one case into `counts`; returns its outcome."""
+    """Count one case into `counts`; returns its outcome.
+
+    The instants may be datetimes or plain numbers on one scale (e.g. epoch microseconds, which the loader
+    reads on PostgreSQL because they load far faster); `two_hours` must then be on the same scale."""
     result = outcome(
         deadline=deadline, first_response_at=first_response_at, delay_notified_at=delay_notified_at, now=now
     )
     setattr(counts, result, getattr(counts, result) + 1)
-    if result in ("in_time", "late_notified", "late") and first_response_at - received_at <= TWO_HOURS:
+    if result in ("in_time", "late_notified", "late") and first_response_at - received_at <= two_hours:
         counts.within_2h += 1
     return result
 
