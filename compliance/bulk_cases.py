@@ -24,6 +24,7 @@ COLUMNS = (
     "deadline_same_day",
 )
 UPDATABLE = COLUMNS[1:]
+TYPES = ("varchar", "int8", "varchar", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bool")
 
 STAGE = """
 CREATE TEMPORARY TABLE case_stage (
@@ -63,7 +64,10 @@ class CaseStage:
             if not self.created_table:
                 cursor.execute(STAGE)
                 self.created_table = True
-            with cursor.cursor.copy(f"COPY case_stage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with cursor.cursor.copy(
+                f"COPY case_stage ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(TYPES)  # binary: psycopg's C dumpers, no text formatting per value
                 for record in records:
                     copy.write_row(record)
         self.staged += len(records)

@@ -37,6 +37,7 @@ class WorkingCalendar:
     def __init__(self, extra_closed: Iterable[datetime.date] = ()):
         self.extra_closed = frozenset(extra_closed)
         self._next_cache: dict[datetime.date, datetime.date] = {}
+        self._standard_cache: dict[datetime.date, datetime.datetime] = {}  # by local receipt date
 
     def is_working_day(self, day: datetime.date) -> bool:
         return day.weekday() < 5 and day not in law_holidays(day.year) and day not in self.extra_closed
@@ -54,8 +55,11 @@ class WorkingCalendar:
     def standard_deadline(self, received: datetime.datetime) -> datetime.datetime:
         """End of the second working day after the local receipt date: 00:00 local of the day after it."""
         day = received.astimezone(STOCKHOLM).date()
-        second = self.next_working_day(self.next_working_day(day))
-        return local_midnight(second + ONE_DAY)
+        deadline = self._standard_cache.get(day)
+        if deadline is None:  # a file of a million cases has a few hundred receipt dates
+            second = self.next_working_day(self.next_working_day(day))
+            deadline = self._standard_cache[day] = local_midnight(second + ONE_DAY)
+        return deadline
 
     def same_day_deadline(self, received: datetime.datetime) -> datetime.datetime:
         """24 hours of working-day time. The clock starts at receipt on a working day, else at 00:00 of the

@@ -87,6 +87,10 @@ class Importer:
         """A message when a raw cell must be refused whatever its column means (e.g. personal data)."""
         return None
 
+    def row_may_need_screening(self, cells: list[str]) -> bool:
+        """A cheap test of the whole row before `screen` looks at each cell; False skips the cells."""
+        return True
+
     def clean(self, values: dict[str, Any]) -> dict[str, Any]:
         """Cross-field checks and reference lookups for one parsed row; raise RowProblem."""
         return values
@@ -118,11 +122,13 @@ def row_parser(importer: Importer, present: dict[str, int]):
     plan = [
         (c.name, present.get(c.name), c.parse, c.blank or not c.required, c.default) for c in importer.columns
     ]
-    screen = importer.screen if type(importer).screen is not Importer.screen else None
+    screening = importer.screen if type(importer).screen is not Importer.screen else None
+    prescreen = importer.row_may_need_screening
 
     def parse(cells: list[str]) -> tuple[dict, list]:
         values, problems = {}, []
         width = len(cells)
+        screen = screening if screening is not None and prescreen(cells) else None
         for name, index, parser, may_be_empty, default in plan:
             text = cells[index].strip() if index is not None and index < width else ""
             if not text:
