@@ -198,3 +198,12 @@ def test_wrong_usage_exits_2(write_file):
     )
     assert ran.returncode == 2
     assert "invalid choice: 'planets'" in ran.stderr
+
+
+def test_a_file_that_stops_being_utf8_late_is_read_as_windows_1252(write_file):
+    lines = [unit_line(hsa=f"SE2321000255-W{n:05d}", name="Vårdcentral") for n in range(20000)]
+    lines.append(unit_line(hsa="SE2321000255-LAST", name="Höör"))
+    data = UNITS_HEADER.encode() + "".join(lines).encode("cp1252")  # å/ö as single bytes: not UTF-8
+    ran = manage("import_data", "units", write_file(data), "--dry-run")
+    assert ran.code == 0, ran.err[:500]
+    assert "20001 created" in ran.out

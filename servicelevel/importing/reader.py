@@ -5,13 +5,14 @@ line. Line numbers count the header as line 1 and follow the file's physical lin
 at the line a person sees in a text editor.
 """
 
+import codecs
 import csv
 import datetime
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TextIO
 
 
 class FileProblem(Exception):
@@ -24,33 +25,43 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
 
 
-def decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # What Excel's plain "CSV" writes on Swedish Windows.
-        return data.decode("cp1252", errors="replace")
+def detect_encoding(path: Path, chunk: int = 1 << 20) -> str:
+    """'utf-8-sig' when the whole file is valid UTF-8 (with or without BOM), else 'cp1252' — what Excel's
+    plain "CSV" writes on Swedish Windows. Reads in chunks, so a large file is never held in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as stream:
+        try:
+            while block := stream.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8-sig"
 
 
 def sniff_delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def read_csv_text(text: str) -> Table:
-    first_line = text.split("\n", 1)[0]
+def read_csv_stream(stream: TextIO) -> Table:
+    """Rows are read lazily from `stream` (an open text file or StringIO)."""
+    first_line = stream.readline()
     if not first_line.strip():
+        stream.close()
         raise FileProblem("filen är tom eller saknar rubrikrad")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+    stream.seek(0)
+    reader = csv.reader(stream, delimiter=sniff_delimiter(first_line))
     header = [h.strip().lower() for h in next(reader)]
 
     def rows():
-        start = reader.line_num + 1
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                yield start, cells
+        try:
             start = reader.line_num + 1
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    yield start, cells
+                start = reader.line_num + 1
+        finally:
+            stream.close()
 
     return Table(header, rows())
 
@@ -101,4 +112,5 @@ def read_table(path: str | Path) -> Table:
         raise FileProblem("filen finns inte")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path)
-    return read_csv_text(decode(path.read_bytes()))
+    stream = path.open(encoding=detect_encoding(path), errors="replace", newline="")
+    return read_csv_stream(stream)
