@@ -52,25 +52,11 @@ def flush_broker() -> None:
     redis.Redis.from_url(BROKER).flushdb()
 
 
-def psql(*args: str, db: str | None = None) -> subprocess.CompletedProcess:
+def psql(*args: str, db: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     u = urlparse(URL)
-    cmd = [
-        "psql",
-        "-X",
-        "-q",
-        "-v",
-        "ON_ERROR_STOP=1",
-        "-h",
-        u.hostname or "127.0.0.1",
-        "-p",
-        str(u.port or 5432),
-        "-U",
-        u.username or "postgres",
-        "-d",
-        db or u.path.lstrip("/"),
-        *args,
-    ]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True)
+    connect = ["-h", u.hostname or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres"]
+    cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *connect, "-d", db or u.path.lstrip("/"), *args]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, input=stdin)
 
 
 def timed(args: list[str], label: str) -> tuple[float, float]:
@@ -143,36 +129,16 @@ ROLLBACK;
 
 def database_write_cost(path: Path) -> float:
     """Seconds the database alone needs to insert the file's rows into the real table (rolled back)."""
-    u = urlparse(URL)
-    out = subprocess.run(
-        [
-            "psql",
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            u.hostname or "127.0.0.1",
-            "-p",
-            str(u.port or 5432),
-            "-U",
-            u.username or "postgres",
-            "-d",
-            u.path.lstrip("/"),
-        ],
-        input=REFERENCE_SQL.format(path=path),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    out = psql(stdin=REFERENCE_SQL.format(path=path)).stdout
     return sum(float(ms) for ms in re.findall(r"Time: ([\d.]+) ms", out)) / 1000
 
 
 def main() -> None:
     db = urlparse(URL).path.lstrip("/")
+    server = psql("-tAc", "SHOW server_version", db="postgres").stdout.strip()
     print(
         f"make bench — {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{psql('-tAc', 'SHOW server_version', db='postgres').stdout.strip() and 'PostgreSQL ' + psql('-tAc', 'SHOW server_version', db='postgres').stdout.strip()}"
+        f"PostgreSQL {server}"
     )
     psql("-c", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', db="postgres")
     psql("-c", f'CREATE DATABASE "{db}"', db="postgres")
