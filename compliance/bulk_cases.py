@@ -1,6 +1,6 @@
-"""The fast write path for cases on PostgreSQL: COPY into a temporary staging table while the file is
-validated, then one INSERT … ON CONFLICT that creates new cases, updates changed ones and leaves equal
-ones untouched.
+"""The fast write path for cases on PostgreSQL: chunk by chunk while the file is validated, COPY into a
+temporary staging table, then one INSERT … ON CONFLICT that creates new cases, updates changed ones and
+leaves equal ones untouched.
 
 About 7× faster than bulk_create/bulk_update for large files, and memory stays bounded: rows go to the
 staging table in chunks. The counts come back from the same statement (`xmax = 0` marks a row the INSERT
@@ -8,6 +8,8 @@ created), so the summary is exact.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.db import connection
 
@@ -35,8 +37,10 @@ CREATE TEMPORARY TABLE case_stage (
 """
 
 UPSERT = f"""
-WITH moved AS (
-    SELECT c.unit_id FROM compliance_case c JOIN case_stage s USING (case_id) WHERE c.unit_id <> s.unit_id
+WITH moved AS (  -- one index probe per staged case, never a scan of the whole table
+    SELECT old.unit_id FROM case_stage s
+    CROSS JOIN LATERAL (SELECT c.unit_id FROM compliance_case c WHERE c.case_id = s.case_id) old
+    WHERE old.unit_id <> s.unit_id
 ), written AS (
     INSERT INTO compliance_case ({", ".join(COLUMNS)})
     SELECT {", ".join(COLUMNS)} FROM case_stage
@@ -52,42 +56,66 @@ SELECT DISTINCT NULL::boolean, unit_id, 0 FROM moved
 
 
 class CaseStage:
-    """Staging for one import, inside its transaction."""
+    """Staging for one import, inside its transaction.
+
+    The main thread COPYs each chunk into the staging table (Python work, it holds the GIL anyway); one
+    worker thread then runs the chunk's INSERT … ON CONFLICT on the import's own database connection while
+    the main thread validates the next chunk — PostgreSQL's work and Python's overlap on two cores. At most
+    one chunk is in flight, so chunks are written in order; an error in the worker is raised in the main
+    thread at the next chunk or at `upsert`, and the transaction rolls everything back."""
 
     def __init__(self):
-        self.staged = 0
+        connection.ensure_connection()
+        self.raw = connection.connection  # psycopg serialises use of a connection across threads
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-stage")
+        self.in_flight: Future | None = None
         self.created_table = False
+        self.staged = 0
+        self.counts = Counts()
+        self.units: set[int] = set()
 
     def add(self, records: list[tuple]) -> None:
         """`records` are tuples in COLUMNS order."""
-        with connection.cursor() as cursor:
+        self._wait()  # the staging table is free again once the previous chunk is written
+        with connection.wrap_database_errors, self.raw.cursor() as cursor:  # Django's exception classes
             if not self.created_table:
                 cursor.execute(STAGE)
                 self.created_table = True
-            with cursor.cursor.copy(
-                f"COPY case_stage ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
+            with cursor.copy(f"COPY case_stage ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.set_types(TYPES)  # binary: psycopg's C dumpers, no text formatting per value
                 for record in records:
                     copy.write_row(record)
         self.staged += len(records)
+        self.in_flight = self.worker.submit(self._write_chunk, len(records))
 
-    def upsert(self) -> tuple[Counts, set[int]]:
-        """Write the staged cases. Returns the counts and the units whose cases changed (including a unit a
-        case moved away from)."""
-        counts, units = Counts(), set()
-        if not self.staged:
-            return counts, units
-        with connection.cursor() as cursor:
+    def _wait(self) -> None:
+        if self.in_flight is not None:
+            future, self.in_flight = self.in_flight, None
+            future.result()
+
+    def _write_chunk(self, staged: int) -> None:
+        with connection.wrap_database_errors, self.raw.cursor() as cursor:
             cursor.execute(UPSERT)
             written = 0
             for created, unit_id, n in cursor.fetchall():
-                units.add(unit_id)
+                self.units.add(unit_id)
                 if created is True:
-                    counts.created += n
+                    self.counts.created += n
                 elif created is False:
-                    counts.updated += n
+                    self.counts.updated += n
                 written += n
-            cursor.execute("DROP TABLE case_stage")
-        counts.unchanged = self.staged - written
-        return counts, units
+            self.counts.unchanged += staged - written
+            cursor.execute("TRUNCATE case_stage")
+
+    def upsert(self) -> tuple[Counts, set[int]]:
+        """Finish: wait for the last chunk. Returns the counts and the units whose cases changed (including
+        a unit a case moved away from)."""
+        self._wait()
+        if self.created_table:
+            with self.raw.cursor() as cursor:
+                cursor.execute("DROP TABLE case_stage")
+        return self.counts, self.units
+
+    def close(self) -> None:
+        """Before the transaction ends, in every case: no chunk may still be writing when it rolls back."""
+        self.worker.shutdown(wait=True)

@@ -83,6 +83,10 @@ class CasesImporter(Importer):
             self._stage = CaseStage()
         self._stage.add(self.records(rows))
 
+    def close(self):
+        if hasattr(self, "_stage"):
+            self._stage.close()
+
     def finish(self):
         counts, touched = self._stage.upsert() if hasattr(self, "_stage") else (Counts(), set())
         return WriteResult(counts, unit_ids=touched)

@@ -104,6 +104,9 @@ class Importer:
     def finish(self) -> WriteResult:
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Called before the import's transaction ends, whatever happened: stop any work still running."""
+
     # Helpers shared by importers ------------------------------------------------------------------
 
     @staticmethod

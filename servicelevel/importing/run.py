@@ -116,10 +116,13 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
         raise ImportRejected(filename, [RowError(1, "-", str(problem))]) from None
     try:
         with transaction.atomic():  # validation too: a streaming importer stages rows as it goes
-            rows, errors, count = validate(importer, table, filename)
-            if errors:
-                raise ImportRejected(filename, errors)  # leaving the block rolls back what was staged
-            result = importer.finish() if importer.streaming else importer.write(rows)
+            try:
+                rows, errors, count = validate(importer, table, filename)
+                if errors:
+                    raise ImportRejected(filename, errors)  # leaving the block rolls back what was staged
+                result = importer.finish() if importer.streaming else importer.write(rows)
+            finally:
+                importer.close()
             if dry_run:
                 transaction.set_rollback(True)
             else:
