@@ -19,7 +19,19 @@ from servicelevel.models import (
     Requirement,
     SchedulePeriod,
 )
-from units.models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
+from units.models import (
+    AdminRole,
+    BookingFigures,
+    CareUnit,
+    CareUnitGroupObjectPermission,
+    CareUnitUserObjectPermission,
+    Forvaltning,
+    Offering,
+    Provider,
+    Vardomrade,
+    VardomradeGroupObjectPermission,
+    VardomradeUserObjectPermission,
+)
 
 
 def decision() -> Decision:
@@ -276,3 +288,53 @@ class RequirementResultFactory(factory.django.DjangoModelFactory):
     requirement = factory.LazyFunction(lambda: requirement("TB1-VISA"))
     status = "met"
     reason = "400 av 400 bokade tider syns på 1177.se"
+
+
+def permission(codename: str):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename=codename)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.Group"
+        django_get_or_create = ("name",)
+
+    name = "Verksamhetschef"
+
+
+class CareUnitUserObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareUnitUserObjectPermission
+
+    user = factory.SubFactory(UserFactory)
+    content_object = factory.SubFactory(CareUnitFactory)
+    permission = factory.LazyFunction(lambda: permission("view_careunit"))
+
+
+class CareUnitGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CareUnitGroupObjectPermission
+
+    group = factory.SubFactory(GroupFactory)
+    content_object = factory.SubFactory(CareUnitFactory)
+    permission = factory.LazyFunction(lambda: permission("view_careunit"))
+
+
+class VardomradeUserObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VardomradeUserObjectPermission
+
+    user = factory.SubFactory(UserFactory)
+    content_object = factory.SubFactory(VardomradeFactory)
+    permission = factory.LazyFunction(lambda: permission("view_vardomrade"))
+
+
+class VardomradeGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VardomradeGroupObjectPermission
+
+    group = factory.SubFactory(GroupFactory)
+    content_object = factory.SubFactory(VardomradeFactory)
+    permission = factory.LazyFunction(lambda: permission("view_vardomrade"))
