@@ -6,8 +6,11 @@ import csv
 import datetime
 from collections.abc import Iterator
 
+from django.db import connection
+
 from .calendar import STOCKHOLM, end_of_day, local_midnight
 from .engine.response_time import month_bounds, outcome
+from .loader import EpochMicroseconds, epoch_microseconds
 from .models import Case
 from .services import Evaluation
 from .writer import response_time_dict
@@ -69,6 +72,14 @@ def local_iso(moment: datetime.datetime | None) -> str:
     return "" if moment is None else moment.astimezone(STOCKHOLM).isoformat()
 
 
+def local_iso_from_us(microseconds: int | None) -> str:
+    """The same text as `local_iso`, from microseconds since the epoch."""
+    if microseconds is None:
+        return ""
+    seconds, micro = divmod(microseconds, 1_000_000)
+    return datetime.datetime.fromtimestamp(seconds, STOCKHOLM).replace(microsecond=micro).isoformat()
+
+
 def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) -> Iterator[list]:
     """Cases sorted by case_id with their outcome at the end of `as_of`, streamed."""
     now = end_of_day(as_of)
@@ -78,21 +89,21 @@ def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) 
     if month:
         start, end = month_bounds(month)
         cases = cases.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
-    rows = cases.order_by("case_id").values_list(
-        "case_id", "unit__hsa_id", "received_at", "first_response_at", "delay_notified_at", "deadline"
-    )
+    instants = ("received_at", "first_response_at", "delay_notified_at", "deadline")
+    show = local_iso
+    if connection.vendor == "postgresql":
+        # As in the loader: integers load in C, Django's timestamp loader in Python (most of the time here).
+        cases = cases.annotate(**{f"{name}_us": EpochMicroseconds(name) for name in instants})
+        instants, show, now = (
+            tuple(f"{name}_us" for name in instants),
+            local_iso_from_us,
+            epoch_microseconds(now),
+        )
+    rows = cases.order_by("case_id").values_list("case_id", "unit__hsa_id", *instants)
     yield CASE_COLUMNS
     for case_id, hsa_id, received, response, notice, deadline in rows.iterator(chunk_size=10000):
         result = outcome(deadline=deadline, first_response_at=response, delay_notified_at=notice, now=now)
-        yield [
-            case_id,
-            hsa_id,
-            local_iso(received),
-            local_iso(response),
-            local_iso(notice),
-            local_iso(deadline),
-            result,
-        ]
+        yield [case_id, hsa_id, show(received), show(response), show(notice), show(deadline), result]
 
 
 def write_csv(rows: Iterator[list], stream) -> int:
