@@ -157,10 +157,14 @@ def main() -> None:
             "CREATE TABLE bench_floor (case_id text, unit_hsa_id text, service_code text, received_at text, "
             "first_response_at text, delay_notified_at text)",
         )
-        started = time.perf_counter()
-        psql("-c", f"\\copy bench_floor FROM '{path}' WITH (FORMAT csv, HEADER true)")
-        floor = time.perf_counter() - started
-        print(f"  floor, psql \\copy into a bare table: {floor:.2f} s")
+        floors = []
+        for _ in range(3):  # the floor is short, so take the best of three
+            psql("-c", "TRUNCATE bench_floor")
+            started = time.perf_counter()
+            psql("-c", f"\\copy bench_floor FROM '{path}' WITH (FORMAT csv, HEADER true)")
+            floors.append(time.perf_counter() - started)
+        floor = min(floors)
+        print(f"  floor, psql \\copy into a bare table (best of 3): {floor:.2f} s")
         psql("-c", "DROP TABLE bench_floor")
         reference = database_write_cost(path)
         print(
@@ -169,7 +173,10 @@ def main() -> None:
             f"= {reference / floor:.2f}× the floor"
         )
         seconds, _ = timed(["import_data", "cases", str(path)], "import_data cases")
-        print(f"  ratio import / floor: {seconds / floor:.2f}× (goal ≤ 3×)")
+        print(
+            f"  ratio import / floor: {seconds / floor:.2f}× (goal ≤ 3×); import / database's own write: "
+            f"{seconds / reference:.2f}×"
+        )
 
     print(f"(b) full recompute of {UNITS} units over {CASES + IMPORT_ROWS} cases")
     seconds, _ = timed(["recompute_compliance", "--as-of", TODAY], "recompute_compliance")
