@@ -309,9 +309,15 @@ def test_evaluation_query_count_does_not_grow_with_units(django_assert_max_num_q
 
 
 def test_export_cases_keeps_microseconds_and_offsets(region, write_file, imported):
-    text = FILES["cases"].splitlines()[0] + f"\nX9,{A},KONTAKT,2026-03-29T01:59:59.250000+01:00,2026-03-29T03:00:00.5+02:00,\n"
+    text = (
+        FILES["cases"].splitlines()[0]
+        + f"\nX9,{A},KONTAKT,2026-03-29T01:59:59.250000+01:00,2026-03-29T03:00:00.5+02:00,\n"
+    )
     assert imported("cases", write_file(text)).code == 0
-    rows = {r["case_id"]: r for r in csv.DictReader(io.StringIO(manage("export_cases", "--as-of", "2026-04-15").out))}
+    rows = {
+        r["case_id"]: r
+        for r in csv.DictReader(io.StringIO(manage("export_cases", "--as-of", "2026-04-15").out))
+    }
     assert rows["X9"]["received_at"] == "2026-03-29T01:59:59.250000+01:00"
     assert rows["X9"]["first_response_at"] == "2026-03-29T03:00:00.500000+02:00"
     assert rows["X9"]["deadline"] == "2026-04-01T00:00:00+02:00"  # Sunday → Mon 30, Tue 31 → end of Tuesday
