@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterator
 
 from django.db import connection
+from django.db.models.functions import Collate
 
 from .calendar import STOCKHOLM, end_of_day, local_midnight
 from .engine.response_time import month_bounds, outcome
@@ -68,6 +69,12 @@ CASE_COLUMNS = [
 ]
 
 
+def by_code_point(field: str):
+    """Order by the value's code points whatever the database's collation (SQLite compares so already);
+    the export promises the order Python's sorted() gives."""
+    return Collate(field, "C") if connection.vendor == "postgresql" else field
+
+
 def local_iso(moment: datetime.datetime | None) -> str:
     return "" if moment is None else moment.astimezone(STOCKHOLM).isoformat()
 
@@ -99,7 +106,7 @@ def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) 
             local_iso_from_us,
             epoch_microseconds(now),
         )
-    rows = cases.order_by("case_id").values_list("case_id", "unit__hsa_id", *instants)
+    rows = cases.order_by(by_code_point("case_id")).values_list("case_id", "unit__hsa_id", *instants)
     yield CASE_COLUMNS
     for case_id, hsa_id, received, response, notice, deadline in rows.iterator(chunk_size=10000):
         result = outcome(deadline=deadline, first_response_at=response, delay_notified_at=notice, now=now)

@@ -126,12 +126,11 @@ def response_counts(unit_ids, month: str, now: datetime.datetime) -> dict[int, t
 
 def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
     """Facts for the active units (all, or those in `unit_ids`), sorted by HSA-id."""
-    units_qs = (
-        CareUnit.objects.filter(active=True).select_related("forvaltning", "vardomrade").order_by("hsa_id")
-    )
+    units_qs = CareUnit.objects.filter(active=True).select_related("forvaltning", "vardomrade").order_by()
     if unit_ids is not None:
         units_qs = units_qs.filter(id__in=list(unit_ids))
-    units = list(units_qs)
+    # Sorted here, by code point: the database's collation (sv_SE, en_US…) may order "-" and case otherwise.
+    units = sorted(units_qs, key=lambda u: u.hsa_id)
     ids = [u.id for u in units]
     # With every active unit wanted, filter the fact tables by a subquery, not a list of 2,000 ids.
     id_filter = ids if unit_ids is not None else CareUnit.objects.filter(active=True).values("id")

@@ -322,3 +322,16 @@ def test_export_cases_keeps_microseconds_and_offsets(region, write_file, importe
     assert rows["X9"]["first_response_at"] == "2026-03-29T03:00:00.500000+02:00"
     assert rows["X9"]["deadline"] == "2026-04-01T00:00:00+02:00"  # Sunday → Mon 30, Tue 31 → end of Tuesday
     assert rows["X9"]["outcome"] == "in_time"
+
+
+def test_exports_sort_by_code_point_whatever_the_collation(write_file, imported):
+    header = FILES["units"].splitlines()[0]
+    ids = ["SE2321000255-b1", "SE2321000255-B2", "SE2321000255-A10", "SE2321000255-A9"]
+    lines = "".join(f"\n{h};Enhet;Psykiatri;VO P;VUE;annan;ingen;ja;nej;;ja" for h in ids)
+    assert imported("units", write_file(header + lines + "\n")).code == 0
+    assert [u["hsa_id"] for u in export_json()["units"]] == sorted(ids)
+    cases = "case_id,unit_hsa_id,received_at\n" + "".join(
+        f"{c},{ids[0]},2026-10-07T08:00\n" for c in ["x-2", "X-10", "X1", "x_1", "Ä1"])
+    assert imported("cases", write_file(cases)).code == 0
+    out = manage("export_cases", "--as-of", "2026-11-15").out
+    assert [r["case_id"] for r in csv.DictReader(io.StringIO(out))] == sorted(["x-2", "X-10", "X1", "x_1", "Ä1"])
