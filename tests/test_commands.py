@@ -331,7 +331,10 @@ def test_exports_sort_by_code_point_whatever_the_collation(write_file, imported)
     assert imported("units", write_file(header + lines + "\n")).code == 0
     assert [u["hsa_id"] for u in export_json()["units"]] == sorted(ids)
     cases = "case_id,unit_hsa_id,received_at\n" + "".join(
-        f"{c},{ids[0]},2026-10-07T08:00\n" for c in ["x-2", "X-10", "X1", "x_1", "Ä1"])
+        f"{c},{ids[0]},2026-10-07T08:00\n" for c in ["x-2", "X-10", "X1", "x_1", "Ä1"]
+    )
     assert imported("cases", write_file(cases)).code == 0
     out = manage("export_cases", "--as-of", "2026-11-15").out
-    assert [r["case_id"] for r in csv.DictReader(io.StringIO(out))] == sorted(["x-2", "X-10", "X1", "x_1", "Ä1"])
+    assert [r["case_id"] for r in csv.DictReader(io.StringIO(out))] == sorted(
+        ["x-2", "X-10", "X1", "x_1", "Ä1"]
+    )
