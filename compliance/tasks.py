@@ -72,5 +72,8 @@ def recompute_units(unit_ids: list[int] | None, as_of: str | None = None) -> int
 
 @shared_task
 def nightly_recompute() -> int:
-    """Store today's results for every unit (the history the dashboards show)."""
-    return len(services.recompute().units)
+    """Just after midnight: store the final results of the day that just ended (the history the dashboards
+    show; evaluated at its end, 24:00, which has now passed) and fresh results for the new day."""
+    today = services.today()
+    services.recompute(as_of=today - datetime.timedelta(days=1))
+    return len(services.recompute(as_of=today).units)

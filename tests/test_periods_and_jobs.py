@@ -138,15 +138,16 @@ def test_an_expired_exemption_still_covers_the_dates_it_was_valid(periods):
     assert (on.status, after.status) == ("exempt", "not_met")
 
 
-def test_nightly_task_stores_todays_results_and_keeps_earlier_days(periods, time_machine):
+def test_nightly_task_stores_the_day_that_ended_and_the_new_day_and_keeps_earlier_days(periods, time_machine):
     f.CareUnitFactory()
-    time_machine.move_to(dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC))
+    time_machine.move_to(dt.datetime(2026, 11, 20, 23, 30, tzinfo=dt.UTC))  # 00:30 on 21 Nov in Stockholm
     assert tasks.nightly_recompute.delay().get() == 1
-    time_machine.move_to(dt.datetime(2026, 11, 21, 1, 0, tzinfo=dt.UTC))
+    time_machine.move_to(dt.datetime(2026, 11, 21, 23, 30, tzinfo=dt.UTC))  # 00:30 on 22 Nov
     tasks.nightly_recompute.delay()
     assert sorted(UnitResult.objects.values_list("as_of", flat=True)) == [
         dt.date(2026, 11, 20),
         dt.date(2026, 11, 21),
+        dt.date(2026, 11, 22),
     ]
 
 
