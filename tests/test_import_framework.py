@@ -145,9 +145,11 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(write_fil
     path = write_file(UNITS_HEADER + unit_line() + unit_line(hsa="SE2321000255-A1B3"))
     assert manage("import_data", "units", path).code == 0
     before = list(CareUnit.objects.values())
+    audits = AuditEntry.objects.count()
     ran = manage("import_data", "units", path)
     assert ran.out.strip() == "units: 0 created, 0 updated, 2 unchanged"
     assert list(CareUnit.objects.values()) == before
+    assert AuditEntry.objects.count() == audits
 
 
 def test_a_changed_row_counts_as_updated(write_file):

@@ -53,6 +53,10 @@ class Counts:
     unchanged: int = 0
     deleted: int | None = None  # only for kinds that replace per unit
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
     def __str__(self) -> str:
         text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
         if self.deleted is not None:

@@ -125,7 +125,7 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
                 importer.close()
             if dry_run:
                 transaction.set_rollback(True)
-            else:
+            elif result.counts.changed:  # a file that changes nothing leaves no trace at all
                 audit(
                     action="import",
                     object_type=kind,
