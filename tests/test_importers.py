@@ -177,7 +177,7 @@ def test_offerings_replace_per_unit(write_file, units):
         + f"{A},tjanst,KONTAKT,regional,ja\n{A},tjanst,Min egen tjänst,lokal,nej\n{A},mall,MALL-MEDDELANDE,regional,\n"
     )
     ran = manage("import_data", "offerings", write_file(text))
-    assert ran.out.strip() == "offerings: 3 created, 0 updated, 0 unchanged, 1 deleted"
+    assert ran.out.strip() == "offerings: 3 created, 0 updated, 0 unchanged (1 deleted)"
     assert sorted(Offering.objects.filter(unit=units[0]).values_list("code", "variant", "is_open")) == [
         ("KONTAKT", "regional", True),
         ("MALL-MEDDELANDE", "regional", True),
@@ -185,7 +185,7 @@ def test_offerings_replace_per_unit(write_file, units):
     ]
     assert list(Offering.objects.filter(unit=units[1]).values_list("code", flat=True)) == ["INTYG"]
     again = manage("import_data", "offerings", write_file(text))
-    assert again.out.strip() == "offerings: 0 created, 0 updated, 3 unchanged, 0 deleted"
+    assert again.out.strip() == "offerings: 0 created, 0 updated, 3 unchanged"
 
 
 def test_offerings_regional_codes_must_be_in_the_catalogue(write_file, units):
@@ -370,10 +370,10 @@ def test_admin_roles_replace_per_unit(write_file, units):
     f.AdminRoleFactory(unit=units[1], person_id="KEEP")
     text = ROLES + f"P1,{A},behorighetsadministrator\nP2,{A},lokal_administrator\n"
     ran = manage("import_data", "admin_roles", write_file(text))
-    assert ran.out.strip() == "admin_roles: 2 created, 0 updated, 0 unchanged, 1 deleted"
+    assert ran.out.strip() == "admin_roles: 2 created, 0 updated, 0 unchanged (1 deleted)"
     assert sorted(AdminRole.objects.values_list("person_id", flat=True)) == ["KEEP", "P1", "P2"]
     assert manage("import_data", "admin_roles", write_file(text)).out.strip() == (
-        "admin_roles: 0 created, 0 updated, 2 unchanged, 0 deleted"
+        "admin_roles: 0 created, 0 updated, 2 unchanged"
     )
 
 

@@ -59,8 +59,8 @@ class Counts:
 
     def __str__(self) -> str:
         text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        if self.deleted is not None:
-            text += f", {self.deleted} deleted"
+        if self.deleted:  # the spec's three counts stay first and alone when nothing was removed
+            text += f" ({self.deleted} deleted)"
         return text
 
 
