@@ -209,3 +209,22 @@ def test_a_file_that_stops_being_utf8_late_is_read_as_windows_1252(write_file):
     ran = manage("import_data", "units", write_file(data), "--dry-run")
     assert ran.code == 0, ran.err[:500]
     assert "20001 created" in ran.out
+
+
+def test_a_file_that_breaks_as_csv_part_way_is_rejected_with_its_line(write_file):
+    # A quote that never closes swallows the rest of the file into one field, longer than csv allows.
+    data = (UNITS_HEADER + unit_line()).encode() + b'"never closed;x;y\n' + b"x" * 200_000
+    path = write_file(data)
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors == [
+        f"{path}:3: -: filen går inte att läsa som CSV här: field larger than field limit (131072)"
+    ]
+    assert not CareUnit.objects.exists()
+
+
+def test_a_nul_byte_is_an_ordinary_bad_value(write_file):
+    path = write_file((UNITS_HEADER + unit_line()).encode() + b"\x00;x\n")
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors[0].startswith(f"{path}:3: hsa_id: ogiltigt HSA-id")

@@ -16,7 +16,11 @@ from typing import TextIO
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be read (not a table, empty, wrong format)."""
+    """The file cannot be read as a table (empty, wrong format, broken CSV); `line` where it broke."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -60,6 +64,8 @@ def read_csv_stream(stream: TextIO) -> Table:
                 if any(c.strip() for c in cells):
                     yield start, cells
                 start = reader.line_num + 1
+        except csv.Error as exc:  # e.g. a NUL byte, or a quote that never closes
+            raise FileProblem(f"filen går inte att läsa som CSV här: {exc}", line=start) from None
         finally:
             stream.close()
 

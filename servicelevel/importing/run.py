@@ -113,11 +113,14 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
     try:
         table = read_table(path)
     except FileProblem as problem:
-        raise ImportRejected(filename, [RowError(1, "-", str(problem))]) from None
+        raise ImportRejected(filename, [RowError(problem.line, "-", str(problem))]) from None
     try:
         with transaction.atomic():  # validation too: a streaming importer stages rows as it goes
             try:
-                rows, errors, count = validate(importer, table, filename)
+                try:
+                    rows, errors, count = validate(importer, table, filename)
+                except FileProblem as problem:  # the CSV broke part-way: nothing is written
+                    raise ImportRejected(filename, [RowError(problem.line, "-", str(problem))]) from None
                 if errors:
                     raise ImportRejected(filename, errors)  # leaving the block rolls back what was staged
                 result = importer.finish() if importer.streaming else importer.write(rows)
