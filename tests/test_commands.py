@@ -338,3 +338,8 @@ def test_exports_sort_by_code_point_whatever_the_collation(write_file, imported)
     assert [r["case_id"] for r in csv.DictReader(io.StringIO(out))] == sorted(
         ["x-2", "X-10", "X1", "x_1", "Ä1"]
     )
+
+
+def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
+    ran = manage("export_compliance", "--output", tmp_path / "no" / "such" / "dir" / "c.json")
+    assert ran.code == 2 and "kan inte skriva till" in ran.err

@@ -46,5 +46,9 @@ def output(path: str | None, *, command, encoding: str = "utf-8"):
         yield stream
         stream.flush()
         return
-    with open(path, "w", encoding=encoding, newline="") as stream:
+    try:
+        stream = open(path, "w", encoding=encoding, newline="")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise CommandError(f"kan inte skriva till {path}: {exc.strerror}", returncode=2) from None
+    with stream:
         yield stream
