@@ -5,6 +5,7 @@ standing beside this one; results name the decision they were judged against.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -75,6 +76,13 @@ class Requirement(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        threshold = (self.parameters or {}).get("threshold")
+        if threshold is not None and (
+            isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1
+        ):
+            raise ValidationError({"parameters": "threshold ska vara en andel mellan 0 och 1, t.ex. 0.95"})
 
 
 class CatalogueService(models.Model):

@@ -119,3 +119,20 @@ def test_seed_demo_builds_a_region_through_the_importers(settings):
     assert "koncernstab" in ran.out and "demo-2026" in ran.out
     again = manage("seed_demo", "--if-empty")
     assert "inget ändrat" in again.out
+
+
+@pytest.mark.parametrize("parameters", ['{"threshold": 1.5}', '{"threshold": "95 %"}', '{"threshold": true}'])
+def test_an_invalid_sv1_threshold_is_refused_in_the_admin(admin_client, parameters):
+    requirement = f.requirement("SV1-SVARSTID")
+    data = {
+        "name": requirement.name,
+        "level": "",
+        "section": requirement.section,
+        "parameters": parameters,
+        "order": requirement.order,
+    }
+    response = admin_client.post(f"/admin/servicelevel/requirement/{requirement.pk}/change/", data)
+    assert response.status_code == 200
+    assert "threshold ska vara en andel mellan 0 och 1" in response.content.decode()
+    requirement.refresh_from_db()
+    assert requirement.parameters == {"threshold": 0.95}
