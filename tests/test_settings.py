@@ -10,7 +10,8 @@ from django.conf import settings
 PROBE = (
     "import json; from servicelevel import settings as s; print(json.dumps({'db': s.DATABASES['default']['ENGINE'],"
     " 'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL,"
-    " 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'port': s.PORT}))"
+    " 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'port': s.PORT,"
+    " 'whitenoise': 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE}))"
 )
 VARS = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "PORT")
 
@@ -35,6 +36,7 @@ def test_embedded_default_is_sqlite_in_the_project_folder_and_in_process_tasks()
     assert values["name"] == str(settings.BASE_DIR / "db.sqlite3")
     assert values["eager"] is True and values["broker"] == "memory://"
     assert values["debug"] is False
+    assert values["whitenoise"] is True  # gunicorn serves the collected static files
     assert (values["lang"], values["tz"]) == ("sv", "Europe/Stockholm")
 
 
