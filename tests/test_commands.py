@@ -343,3 +343,15 @@ def test_exports_sort_by_code_point_whatever_the_collation(write_file, imported)
 def test_an_output_path_that_cannot_be_written_is_a_usage_error(tmp_path):
     ran = manage("export_compliance", "--output", tmp_path / "no" / "such" / "dir" / "c.json")
     assert ran.code == 2 and "kan inte skriva till" in ran.err
+
+
+def test_a_swedish_excel_booking_file_goes_through_to_the_export(region, write_file, imported):
+    """Windows-1252, semicolons, decimal comma, BOM-less — what Excel writes on Swedish Windows."""
+    text = (
+        "unit_hsa_id;period;booked_total;booked_visible;booked_cancellable;booked_reschedulable;slots_total;"
+        f"slots_open_invitation;slots_citizen_bookable;lookahead_weeks\n{A};2026-T3;400;400;400;120;500;0;50;7,5\n"
+    )
+    assert imported("booking", write_file(text.encode("cp1252"))).code == 0
+    units = {u["hsa_id"]: u for u in export_json()["units"]}
+    assert units[A]["requirements"]["TB2-FRAMFORHALLNING"]["status"] == "not_met"
+    assert units[A]["booking_level"] == 1
