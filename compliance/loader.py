@@ -167,10 +167,12 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
         else:
             permission_admins[unit_id].add(person)
     exemptions = defaultdict(list)
-    for e in Exemption.objects.filter(
-        unit_id__in=id_filter, valid_from__lte=context.as_of, valid_until__gte=context.as_of
-    ).values_list(
-        "unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"
+    for e in (
+        Exemption.objects.covering(context.as_of)
+        .filter(unit_id__in=id_filter)
+        .values_list(
+            "unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"
+        )
     ):
         exemptions[e[0]].append(t.ExemptionFact(*e[1:]))
     targets = defaultdict(dict)

@@ -11,13 +11,10 @@ from units.models import CareUnit
 
 
 class ExemptionQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
-        """Active on `day` (spec): within valid_from..valid_until and approved or expired, or revoked
-        with `day` before ended_on — so results for past dates stay as they were."""
-        return self.filter(valid_from__lte=day, valid_until__gte=day).filter(
-            Q(status__in=[Exemption.Status.APPROVED, Exemption.Status.EXPIRED])
-            | Q(status=Exemption.Status.REVOKED, ended_on__gt=day)
-        )
+    def covering(self, day: datetime.date):
+        """Exemptions whose date range includes `day` — a pre-filter only: whether one is *active* depends on
+        its state too, and that rule is written once, in `exemptions.rules.is_active`."""
+        return self.filter(valid_from__lte=day, valid_until__gte=day)
 
 
 class Exemption(models.Model):
