@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from django.db import connection
 from django.db.models.functions import Collate
 
-from .calendar import STOCKHOLM, end_of_day, local_midnight
-from .engine.response_time import month_bounds, outcome
+from .calendar import STOCKHOLM, end_of_day
+from .engine.response_time import outcome
 from .loader import EpochMicroseconds, epoch_microseconds
 from .models import Case
 from .services import Evaluation
@@ -94,8 +94,7 @@ def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) 
     if unit_ids is not None:
         cases = cases.filter(unit_id__in=unit_ids)
     if month:
-        start, end = month_bounds(month)
-        cases = cases.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
+        cases = cases.received_in_month(month)
     instants = ("received_at", "first_response_at", "delay_notified_at", "deadline")
     show = local_iso
     if connection.vendor == "postgresql":

@@ -19,9 +19,9 @@ from exemptions.models import Exemption
 from servicelevel.models import BaseOfferingProfile, CatalogueService, Decision, SchedulePeriod
 from units.models import AdminRole, BookingFigures, CareUnit, Offering
 
-from .calendar import end_of_day, local_midnight
+from .calendar import end_of_day
 from .engine import types as t
-from .engine.response_time import TWO_HOURS, add_case, evaluation_month, month_bounds
+from .engine.response_time import TWO_HOURS, add_case, evaluation_month
 from .models import Case
 
 
@@ -97,9 +97,8 @@ def epoch_microseconds(moment: datetime.datetime) -> int:
 
 def response_counts(unit_ids, month: str, now: datetime.datetime) -> dict[int, t.ResponseCounts]:
     """Outcome counts per unit for the cases received (local date) in `month`, streamed from the database."""
-    start, end = month_bounds(month)
     counts: dict[int, t.ResponseCounts] = defaultdict(lambda: t.ResponseCounts(month))
-    cases = Case.objects.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
+    cases = Case.objects.received_in_month(month)
     if unit_ids is not None:
         cases = cases.filter(unit_id__in=unit_ids)
     fields = ("received_at", "deadline", "first_response_at", "delay_notified_at")

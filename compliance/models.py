@@ -22,6 +22,16 @@ class ClosedDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+class CaseQuerySet(models.QuerySet):
+    def received_in_month(self, month: str):
+        """Cases whose *local* receipt date is in `month` (YYYY-MM): the month they belong to (§2.3)."""
+        from .calendar import local_midnight
+        from .engine.response_time import month_bounds
+
+        start, end = month_bounds(month)
+        return self.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
+
+
 class Case(models.Model):
     """Ärende in a 1177 case-handling service. No personal data: ids and instants only.
 
@@ -38,6 +48,8 @@ class Case(models.Model):
     delay_notified_at = models.DateTimeField("meddelat förlängd svarstid", null=True, blank=True)
     deadline = models.DateTimeField("svarsfrist", null=True, blank=True)
     deadline_same_day = models.BooleanField("frist enligt 24-timmarsregeln", default=False)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ärende"
