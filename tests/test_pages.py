@@ -66,20 +66,29 @@ def test_every_admin_list_answers_in_swedish(admin_client, model):
     assert "Servicenivåportalen" in response.content.decode()
 
 
-def test_the_sv1_threshold_can_be_edited_in_the_admin(admin_client, django_capture_on_commit_callbacks):
+def post_sv1_parameters(client, parameters: str):
     requirement = f.requirement("SV1-SVARSTID")
     data = {
         "name": requirement.name,
         "level": "",
         "section": requirement.section,
-        "parameters": '{"threshold": 0.9}',
+        "parameters": parameters,
         "order": requirement.order,
     }
+    return client.post(f"/admin/servicelevel/requirement/{requirement.pk}/change/", data)
+
+
+def test_the_sv1_threshold_can_be_edited_in_the_admin_and_every_unit_is_judged_again(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from compliance.models import UnitResult
+
+    unit = f.CareUnitFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(f"/admin/servicelevel/requirement/{requirement.pk}/change/", data)
+        response = post_sv1_parameters(admin_client, '{"threshold": 0.9}')
     assert response.status_code == 302
-    requirement.refresh_from_db()
-    assert requirement.parameters == {"threshold": 0.9}
+    assert f.requirement("SV1-SVARSTID").parameters == {"threshold": 0.9}
+    assert UnitResult.objects.filter(unit=unit).exists()
 
 
 def test_a_closed_day_added_in_the_admin_moves_deadlines(admin_client):
@@ -123,16 +132,7 @@ def test_seed_demo_builds_a_region_through_the_importers(settings):
 
 @pytest.mark.parametrize("parameters", ['{"threshold": 1.5}', '{"threshold": "95 %"}', '{"threshold": true}'])
 def test_an_invalid_sv1_threshold_is_refused_in_the_admin(admin_client, parameters):
-    requirement = f.requirement("SV1-SVARSTID")
-    data = {
-        "name": requirement.name,
-        "level": "",
-        "section": requirement.section,
-        "parameters": parameters,
-        "order": requirement.order,
-    }
-    response = admin_client.post(f"/admin/servicelevel/requirement/{requirement.pk}/change/", data)
+    response = post_sv1_parameters(admin_client, parameters)
     assert response.status_code == 200
     assert "threshold ska vara en andel mellan 0 och 1" in response.content.decode()
-    requirement.refresh_from_db()
-    assert requirement.parameters == {"threshold": 0.95}
+    assert f.requirement("SV1-SVARSTID").parameters == {"threshold": 0.95}
