@@ -21,7 +21,7 @@ class ExemptionsImporter(Importer):
         Column("valid_from", parse_date),
         Column("valid_until", parse_date),
         Column("status", choice(*Exemption.Status.values, case_sensitive=False)),
-        Column("ended_on", parse_date, blank=True),
+        Column("ended_on", parse_date, required=False),  # the column may be left out when no row is revoked
         Column("justification", parse_text, required=False, default=""),
     )
 

@@ -515,3 +515,13 @@ def test_cases_staged_in_chunks_are_not_written_when_a_later_row_is_bad(write_fi
     )
     assert "cases: 1 created, 0 updated, 5 unchanged" in ran.out
     assert Case.objects.count() == 5
+
+
+def test_exemptions_file_may_leave_out_ended_on_and_justification(write_file, units):
+    text = "exemption_id,unit_hsa_id,requirement_code,reason,valid_from,valid_until,status\n"
+    ok = text + f"AV-1,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved\n"
+    assert manage("import_data", "exemptions", write_file(ok)).code == 0
+    revoked = text + f"AV-2,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,revoked\n"
+    assert rejected(write_file, "exemptions", revoked) == [
+        "2: ended_on: krävs för status revoked (dagen avsteget avslutades)"
+    ]
