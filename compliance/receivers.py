@@ -1,5 +1,7 @@
 """React to changed facts: keep deadlines true, then bring results up to date."""
 
+import logging
+
 from django.dispatch import receiver
 
 from servicelevel.signals import facts_changed
@@ -7,9 +9,18 @@ from servicelevel.signals import facts_changed
 from .deadlines import recompute_deadlines
 from .tasks import request_recompute
 
+log = logging.getLogger(__name__)
+
 
 @receiver(facts_changed)
 def on_facts_changed(sender, *, kind, unit_ids, same_day_changed=(), **kwargs):
     if same_day_changed:
         recompute_deadlines(unit_ids=same_day_changed)
-    request_recompute(unit_ids)
+    try:
+        request_recompute(unit_ids)
+    except Exception:  # the facts are committed; only the refresh failed (e.g. the broker is down)
+        log.exception(
+            "Resultaten kunde inte räknas om efter %s; kör `manage.py recompute_compliance` när felet är åtgärdat "
+            "(exporten räknar alltid på aktuella uppgifter).",
+            kind,
+        )

@@ -355,3 +355,16 @@ def test_a_swedish_excel_booking_file_goes_through_to_the_export(region, write_f
     units = {u["hsa_id"]: u for u in export_json()["units"]}
     assert units[A]["requirements"]["TB2-FRAMFORHALLNING"]["status"] == "not_met"
     assert units[A]["booking_level"] == 1
+
+
+def test_an_import_is_kept_when_the_recompute_cannot_be_queued(write_file, imported, monkeypatch, caplog):
+    from compliance import receivers
+
+    def broker_down(unit_ids):
+        raise ConnectionError("Redis svarar inte")
+
+    monkeypatch.setattr(receivers, "request_recompute", broker_down)
+    ran = imported("units", write_file(FILES["units"]))
+    assert ran.code == 0 and "units: 3 created" in ran.out
+    assert "Resultaten kunde inte räknas om efter units" in caplog.text
+    assert [u["hsa_id"] for u in export_json()["units"]] == [A, B, C]
