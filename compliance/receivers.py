@@ -20,7 +20,7 @@ def on_facts_changed(sender, *, kind, unit_ids, same_day_changed=(), **kwargs):
         request_recompute(unit_ids)
     except Exception:  # the facts are committed; only the refresh failed (e.g. the broker is down)
         log.exception(
-            "Resultaten kunde inte räknas om efter %s; kör `manage.py recompute_compliance` när felet är åtgärdat "
-            "(exporten räknar alltid på aktuella uppgifter).",
+            "Resultaten kunde inte räknas om efter %s; kör `manage.py recompute_compliance` "
+            "när felet är åtgärdat (exporten räknar alltid på aktuella uppgifter).",
             kind,
         )
