@@ -269,6 +269,7 @@ def test_booking_upsert_with_decimal_comma(write_file, units, period):
             "lookahead_weeks",
             "ska vara ett tal (decimalpunkt eller decimalkomma), inte 'nio'",
         ),
+        ({"weeks": "8,125"}, "lookahead_weeks", "högst två decimaler och under 10 000 veckor, inte '8,125'"),
         ({"unit": "SE2321000255-NONE"}, "unit_hsa_id", "enheten 'SE2321000255-NONE' finns inte"),
         ({"period": "2031-T1"}, "period", "perioden '2031-T1' finns inte"),
     ],
@@ -472,6 +473,7 @@ def test_targets_upsert_with_decimal_comma(write_file, units, period):
         ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,1.2", "target_share: ska vara mellan 0 och 1, inte 1.2"),
         ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,-0.1", "target_share: ska vara mellan 0 och 1, inte -0.1"),
         ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,mycket", "target_share: ska vara ett tal"),
+        ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,0.12345", "target_share: högst fyra decimaler, inte 0.12345"),
     ],
 )
 def test_targets_rules(write_file, units, period, row, expected):
