@@ -108,3 +108,15 @@ def test_every_factory_builds_a_valid_row(factory_class):
     obj = factory_class()
     obj.full_clean()
     assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_the_month_read_has_its_index():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_received_at'")
+            assert "USING brin (received_at)" in cursor.fetchone()[0]
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'case_received_at'")
+            assert "(received_at)" in cursor.fetchone()[0]
