@@ -36,22 +36,24 @@ CREATE TEMPORARY TABLE case_stage (
 ) ON COMMIT DROP
 """
 
+# The old unit of an updated case comes from a subquery in RETURNING: it reads the statement's snapshot,
+# which still holds the row as it was. Only updated rows are probed (created ones have xmax = 0), so a
+# file of new cases costs no extra lookups.
 UPSERT = f"""
-WITH moved AS (  -- one index probe per staged case, never a scan of the whole table
-    SELECT old.unit_id FROM case_stage s
-    CROSS JOIN LATERAL (SELECT c.unit_id FROM compliance_case c WHERE c.case_id = s.case_id) old
-    WHERE old.unit_id <> s.unit_id
-), written AS (
+WITH written AS (
     INSERT INTO compliance_case ({", ".join(COLUMNS)})
     SELECT {", ".join(COLUMNS)} FROM case_stage
     ON CONFLICT (case_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATABLE)}
     WHERE ({", ".join(f"compliance_case.{c}" for c in UPDATABLE)})
           IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in UPDATABLE)})
-    RETURNING (xmax = 0) AS created, unit_id
+    RETURNING (xmax = 0) AS created, unit_id,
+        CASE WHEN xmax = 0 THEN NULL
+             ELSE (SELECT old.unit_id FROM compliance_case old WHERE old.case_id = compliance_case.case_id)
+        END AS old_unit_id
 )
 SELECT created, unit_id, count(*) FROM written GROUP BY created, unit_id
 UNION ALL
-SELECT DISTINCT NULL::boolean, unit_id, 0 FROM moved
+SELECT DISTINCT NULL::boolean, old_unit_id, 0 FROM written WHERE old_unit_id <> unit_id
 """
 
 

@@ -38,7 +38,7 @@ class ImportReport:
         return f"{self.kind}: {self.counts}"
 
 
-STAGE_CHUNK = 10_000
+STAGE_CHUNK = 30_000  # rows per COPY + INSERT; measured best between 10,000 and 100,000
 
 
 def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError], int]:
