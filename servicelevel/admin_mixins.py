@@ -1,16 +1,6 @@
 """Admin edits of facts tell the engine, like imports do: results and deadlines stay true."""
 
-from django.db import transaction
-
-from .signals import facts_changed
-
-
-def notify_facts_changed(*, unit_ids, same_day_changed=()):
-    transaction.on_commit(
-        lambda: facts_changed.send(
-            sender=None, kind="edit", unit_ids=unit_ids, same_day_changed=set(same_day_changed)
-        )
-    )
+from .signals import notify_facts_changed
 
 
 class FactsChangedAdminMixin:

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from servicelevel.admin_mixins import FactsChangedAdminMixin, notify_facts_changed
+from servicelevel.admin_mixins import FactsChangedAdminMixin
+from servicelevel.signals import notify_facts_changed
 
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
 

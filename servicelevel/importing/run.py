@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from servicelevel.audit import audit
-from servicelevel.signals import facts_changed
+from servicelevel.signals import notify_facts_changed
 
 from . import registry
 from .base import Counts, Row, RowError, RowProblem, row_parser
@@ -138,13 +138,8 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
                 )
                 changed = result.unit_ids is None or bool(result.unit_ids) or bool(result.same_day_changed)
                 if changed:
-                    transaction.on_commit(
-                        lambda: facts_changed.send(
-                            sender=type(importer),
-                            kind=kind,
-                            unit_ids=result.unit_ids,
-                            same_day_changed=result.same_day_changed,
-                        )
+                    notify_facts_changed(
+                        unit_ids=result.unit_ids, same_day_changed=result.same_day_changed, kind=kind
                     )
     except IntegrityError as exc:
         # The validation above is meant to catch everything; this is the database's last word.
