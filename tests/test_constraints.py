@@ -51,7 +51,7 @@ def test_period_end_before_start_is_refused():
     refused(f.SchedulePeriodFactory, start_date=datetime.date(2026, 5, 2), end_date=datetime.date(2026, 5, 1))
 
 
-def test_overlapping_periods_are_refused_where_the_database_can_check_it(django_db_blocked=None):
+def test_overlapping_periods_are_refused_where_the_database_can_check_it():
     from django.db import connection
 
     f.SchedulePeriodFactory(

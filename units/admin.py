@@ -81,18 +81,7 @@ class OfferingAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
 
 @admin.register(BookingFigures)
 class BookingFiguresAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "unit",
-        "period",
-        "booked_total",
-        "booked_visible",
-        "booked_cancellable",
-        "booked_reschedulable",
-        "slots_total",
-        "slots_open_invitation",
-        "slots_citizen_bookable",
-        "lookahead_weeks",
-    )
+    list_display = ("unit", "period", *BookingFigures.FIGURES)
     list_filter = ("period",)
     search_fields = ("unit__hsa_id", "unit__name")
     list_select_related = ("unit", "period")

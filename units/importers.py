@@ -145,8 +145,7 @@ class OfferingsImporter(Importer):
         return WriteResult(result.counts, unit_ids=result.unit_ids())
 
 
-BOOKED_PARTS = ("booked_visible", "booked_cancellable", "booked_reschedulable")
-SLOT_PARTS = ("slots_open_invitation", "slots_citizen_bookable")
+BOOKED_PARTS, SLOT_PARTS = BookingFigures.BOOKED_PARTS, BookingFigures.SLOT_PARTS
 
 
 def parse_weeks(text: str) -> Decimal:
@@ -187,7 +186,7 @@ class BookingImporter(Importer):
         return values
 
     def write(self, rows):
-        fields = ("booked_total", *BOOKED_PARTS, "slots_total", *SLOT_PARTS, "lookahead_weeks")
+        fields = BookingFigures.FIGURES
         records = [
             {
                 "unit_id": r.values["unit_id"],

@@ -168,6 +168,11 @@ class Offering(models.Model):
 class BookingFigures(models.Model):
     """Booking-system figures for one unit and schedule period (spec: the `booking` kind)."""
 
+    # The parts that may not exceed their whole, and every figure in the order files and lists show them.
+    BOOKED_PARTS = ("booked_visible", "booked_cancellable", "booked_reschedulable")
+    SLOT_PARTS = ("slots_open_invitation", "slots_citizen_bookable")
+    FIGURES = ("booked_total", *BOOKED_PARTS, "slots_total", *SLOT_PARTS, "lookahead_weeks")
+
     unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="booking_figures")
     period = models.ForeignKey(SchedulePeriod, on_delete=models.PROTECT, verbose_name="period")
     booked_total = models.PositiveIntegerField("bokade tider")

@@ -1,5 +1,8 @@
 """A believable Skåne-like demo region, written as the CSV files real data would arrive in.
 
+It lives in `compliance`, the app that depends on all the others, because it spans every kind of fact.
+Each file's header is its importer's columns, so the demo and the importers cannot drift apart.
+
 Pure data generation (random with a seed); `seed_demo` imports the files through the ordinary importers,
 so the demo also proves them.
 """
@@ -14,7 +17,9 @@ from itertools import zip_longest
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from compliance.calendar import WorkingCalendar
+from servicelevel.importing import registry
+
+from .calendar import WorkingCalendar
 
 TZ = ZoneInfo("Europe/Stockholm")
 
@@ -253,24 +258,12 @@ class DemoRegion:
             path = folder / f"{kind}.csv"
             with path.open("w", encoding="utf-8", newline="") as stream:
                 writer = csv.writer(stream, delimiter=";" if kind in ("units", "booking") else ",")
+                writer.writerow(column.name for column in registry.get(kind).columns)
                 writer.writerows(rows())
             paths[kind] = path
         return paths
 
     def _units_rows(self):
-        yield [
-            "hsa_id",
-            "name",
-            "forvaltning",
-            "vardomrade",
-            "unit_kind",
-            "unit_type",
-            "booking_system",
-            "has_contact_card",
-            "same_day_contact",
-            "provider",
-            "active",
-        ]
         for u in self.units:
             kind = "TUE" if u.forvaltning == "Medicinsk service" else "VUE"
             yield [
@@ -288,13 +281,11 @@ class DemoRegion:
             ]
 
     def _periods_rows(self):
-        yield ["code", "name", "start_date", "end_date"]
         for code, name, start, end in self.periods:
             yield [code, name, start.isoformat(), end.isoformat()]
 
     def _offerings_rows(self):
         rng = self.rng
-        yield ["unit_hsa_id", "kind", "code", "variant", "open"]
         for u in self.units:
             if rng.random() < 0.03:
                 continue  # a few units have reported nothing yet
@@ -319,18 +310,6 @@ class DemoRegion:
 
     def _booking_rows(self):
         rng = self.rng
-        yield [
-            "unit_hsa_id",
-            "period",
-            "booked_total",
-            "booked_visible",
-            "booked_cancellable",
-            "booked_reschedulable",
-            "slots_total",
-            "slots_open_invitation",
-            "slots_citizen_bookable",
-            "lookahead_weeks",
-        ]
         for u in self.units:
             if u.booking_system == "ingen" or rng.random() < 0.04:
                 continue
@@ -366,7 +345,6 @@ class DemoRegion:
 
     def _roles_rows(self):
         rng = self.rng
-        yield ["person_id", "unit_hsa_id", "role"]
         supers = [f"SE2321000255-S{n:04d}" for n in range(1, 9)]
         for i, u in enumerate(self.units):
             for n in range(rng.choice([0, 1, 1, 1, 2, 2, 2, 3])):
@@ -377,7 +355,6 @@ class DemoRegion:
                 yield [f"SE2321000255-L{i:04d}", u.hsa_id, "lokal_administrator"]
 
     def _targets_rows(self):
-        yield ["vardomrade", "period", "requirement_code", "target_share"]
         current = self.periods[-1][0]
         for area in sorted({u.vardomrade for u in self.units}):
             yield [area, current, "TB2-OMBOKA-ANDEL", "0,25"]
@@ -385,17 +362,6 @@ class DemoRegion:
 
     def _exemptions_rows(self):
         rng = self.rng
-        yield [
-            "exemption_id",
-            "unit_hsa_id",
-            "requirement_code",
-            "reason",
-            "valid_from",
-            "valid_until",
-            "status",
-            "ended_on",
-            "justification",
-        ]
         pasis = [u for u in self.units if u.booking_system == "PASiS" and u.has_contact_card]
         start = self.periods[0][2]
         year = self.today.year
@@ -434,14 +400,6 @@ class DemoRegion:
         """Cases over the last four months: office hours mostly, Mondays and days after holidays busier;
         answers mostly within hours, some late (a few with a notice), a few never answered."""
         rng, calendar = self.rng, WorkingCalendar()
-        yield [
-            "case_id",
-            "unit_hsa_id",
-            "service_code",
-            "received_at",
-            "first_response_at",
-            "delay_notified_at",
-        ]
         start = (self.today.replace(day=1) - dt.timedelta(days=95)).replace(day=1)
         days = [start + dt.timedelta(days=n) for n in range((self.today - start).days + 1)]
         weights = []

@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from compliance.demo_region import DemoRegion
 from compliance.services import recompute
 from servicelevel.importing.run import ImportRejected, run_import
-from units.demo_region import DemoRegion
 from units.models import CareUnit, Provider
 from units.permissions import Roles, ensure_groups, grant_units
 
