@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterator
 
 from django.db import connection
 from django.db.models.functions import Collate
+
+from servicelevel.spreadsheet import csv_writer
 
 from .calendar import STOCKHOLM, end_of_day
 from .engine.response_time import outcome
@@ -113,7 +114,8 @@ def case_rows(*, as_of: datetime.date, unit_ids=None, month: str | None = None) 
 
 
 def write_csv(rows: Iterator[list], stream) -> int:
-    writer = csv.writer(stream, lineterminator="\n")
+    """Every CSV export goes out through the spreadsheet-safe writer: no text cell starts a formula."""
+    writer = csv_writer(stream)
     n = -1
     for n, row in enumerate(rows):  # noqa: B007 - n counts data rows after the header
         writer.writerow(row)

