@@ -1,5 +1,6 @@
 """The action plan (handlingsplan, §4): target shares per vårdområde and period, plans and activities."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -28,6 +29,19 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.vardomrade} {self.period} {self.requirement.code} ≥ {self.target_share}"
+
+    def clean(self):
+        from .rules import share_problem, trend_requirement_problem
+
+        problems = {}
+        if self.requirement_id:
+            problem = trend_requirement_problem(self.requirement.code, self.requirement.is_trend)
+            if problem:
+                problems["requirement"] = problem
+        if self.target_share is not None and (problem := share_problem(self.target_share)):
+            problems["target_share"] = problem
+        if problems:
+            raise ValidationError(problems)
 
 
 class Activity(models.Model):

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from servicelevel.signals import fact_changes
+
+from .cases import case_delete
 from .closed_days import add_closed_day, remove_closed_day
 from .models import Case, ClosedDay, RequirementResult, UnitResult
 
@@ -40,6 +43,14 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        case_delete(case=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with fact_changes():  # each case audited, the engine told once
+            for case in queryset:
+                case_delete(case=case, actor=request.user)
 
 
 class RequirementResultInline(admin.TabularInline):

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from servicelevel.admin_mixins import Services, WritePathAdminMixin
+
+from . import services
 from .models import Exemption, ExemptionApproval, FollowUp
 
 
@@ -19,8 +22,10 @@ class ApprovalInline(admin.TabularInline):
 
 
 @admin.register(Exemption)
-class ExemptionAdmin(admin.ModelAdmin):
-    """Read-mostly until the portal's workflow exists: states change through services that audit them."""
+class ExemptionAdmin(WritePathAdminMixin, admin.ModelAdmin):
+    """A draft's terms may be edited here (audited); once sent in, an exemption's unit, requirement, reason
+    and dates are what the approvers decide on, so they are read-only and change only through the
+    workflow's services, which audit and recompute."""
 
     list_display = (
         "exemption_id",
@@ -38,6 +43,17 @@ class ExemptionAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "ended_on", "imported", "proposed_by", "created_at")
     raw_id_fields = ("unit",)
     inlines = [ApprovalInline, FollowUpInline]
+    services = Services("exemption", services.exemption_draft_save)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Exemption.Status.DRAFT:
+            return [f.name for f in Exemption._meta.fields if f.name != "id"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change and obj.status != Exemption.Status.DRAFT:
+            return  # every field is read-only: only the follow-ups inline can have changed
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request, obj=None):
         return False

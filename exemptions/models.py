@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -70,6 +71,18 @@ class Exemption(models.Model):
 
     def __str__(self):
         return self.exemption_id
+
+    def clean(self):
+        from .rules import dates_problems
+
+        problems = dates_problems(
+            status=self.status,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            ended_on=self.ended_on,
+        )
+        if problems:
+            raise ValidationError(problems)
 
 
 class ExemptionApproval(models.Model):

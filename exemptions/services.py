@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from servicelevel.audit import audit
+from servicelevel.writes import Saved, save_fact, unit_of
 
 from .models import Exemption
 
@@ -33,3 +35,18 @@ def expire_exemptions(*, today: datetime.date) -> list[str]:
             )
             expired.append(code)
     return expired
+
+
+def exemption_draft_save(*, exemption: Exemption, actor) -> Saved:
+    """A draft's terms (unit, requirement, reason, dates, justification). Once sent in, the terms are
+    what the approvers decide on: they change only through the workflow's own services."""
+    if (
+        exemption.pk
+        and Exemption.objects.filter(pk=exemption.pk).exclude(status=Exemption.Status.DRAFT).exists()
+    ):
+        raise ValidationError(
+            "Bara ett utkast kan ändras; ett inskickat eller beslutat avsteg ändras inte här."
+        )
+    if exemption.status != Exemption.Status.DRAFT:
+        raise ValidationError("Ett nytt avsteg börjar som utkast.")
+    return save_fact(exemption, actor=actor, touches=unit_of)

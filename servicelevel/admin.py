@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .admin_mixins import FactsChangedAdminMixin
+from . import services as rulebook
+from .admin_mixins import Services, WritePathAdminMixin
 from .models import (
     AuditEntry,
     BaseOfferingProfile,
@@ -13,71 +14,90 @@ from .models import (
 
 
 class RequirementInline(admin.TabularInline):
+    """The decision's requirements, shown; each is edited on its own page (through the write path, with
+    its parameters checked), never here."""
+
     model = Requirement
     extra = 0
     fields = ("order", "code", "group", "level", "name", "section", "is_trend", "parameters")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "version", "in_force_from", "in_force_until")
     inlines = [RequirementInline]
+    services = Services("decision", rulebook.decision_save)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # results name the decision they were judged against
 
 
 @admin.register(Requirement)
-class RequirementAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class RequirementAdmin(WritePathAdminMixin, admin.ModelAdmin):
     """Koncernstab edits names and parameters (e.g. SV1's threshold); every unit is judged again."""
 
     list_display = ("code", "name", "level", "group", "section", "decision")
     list_filter = ("decision", "group", "level")
     search_fields = ("code", "name")
-    readonly_fields = ("decision", "code", "group", "is_trend")
+    readonly_fields = ("decision", "code", "group", "level", "is_trend")
+    services = Services("requirement", rulebook.requirement_save)
 
-    def changed_units(self, obj):
-        return None
+    def has_add_permission(self, request):
+        return False  # a later decision brings its requirements with it
 
     def has_delete_permission(self, request, obj=None):
         return False  # results name their requirements; a later decision adds new ones instead
 
 
 @admin.register(CatalogueService)
-class CatalogueServiceAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class CatalogueServiceAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "digital_contact", "retired_on")
     list_filter = ("digital_contact", "retired_on")
     search_fields = ("code", "name")
-
-    def changed_units(self, obj):
-        return None
+    services = Services("service", rulebook.catalogue_service_save)
 
     def has_delete_permission(self, request, obj=None):
         return False  # retired, never deleted, so history stays true
 
 
 @admin.register(CatalogueTemplate)
-class CatalogueTemplateAdmin(admin.ModelAdmin):
+class CatalogueTemplateAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "retired_on")
     search_fields = ("code", "name")
+    services = Services("template", rulebook.catalogue_template_save)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(BaseOfferingProfile)
-class BaseOfferingProfileAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class BaseOfferingProfileAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("unit_type",)
     filter_horizontal = ("services",)
 
-    def changed_units(self, obj):
-        return None
+    def save_model(self, request, obj, form, change):
+        # The profile's only fact is its set of services (many-to-many): written, audited and notified
+        # together by the service, with what the form chose.
+        rulebook.profile_services_set(profile=obj, services=form.cleaned_data["services"], actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service above has set the services
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # every unit type has a profile; an empty one requires nothing beyond digital contact
 
 
 @admin.register(SchedulePeriod)
-class SchedulePeriodAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class SchedulePeriodAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "start_date", "end_date")
     date_hierarchy = "start_date"
-
-    def changed_units(self, obj):
-        return None
+    services = Services("period", rulebook.period_save, rulebook.period_delete)
 
 
 @admin.register(AuditEntry)

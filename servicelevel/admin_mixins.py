@@ -1,25 +1,70 @@
-"""Admin edits of facts tell the engine, like imports do: results and deadlines stay true."""
+"""Admin pages write through the same services as the portal: validated, audited, and the engine told once
+per page save (a unit with its offerings and roles inline is one notification)."""
 
-from .signals import notify_facts_changed
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from .signals import fact_changes
 
 
-class FactsChangedAdminMixin:
-    """For models with a `unit` foreign key: an edit or delete recomputes that unit."""
+@dataclass(frozen=True)
+class Services:
+    """The write path for one model: `save(**{arg: obj}, actor=user)`, `delete(**{arg: obj}, actor=user)`."""
 
-    def changed_units(self, obj) -> set[int] | None:
-        return {obj.unit_id}
+    arg: str
+    save: Callable
+    delete: Callable | None = None
+
+    def save_obj(self, obj, actor):
+        return self.save(**{self.arg: obj}, actor=actor)
+
+    def delete_obj(self, obj, actor):
+        if self.delete is None:
+            raise ValidationError("Det här kan inte tas bort.")
+        return self.delete(**{self.arg: obj}, actor=actor)
+
+
+class WritePathAdminMixin:
+    """For a ModelAdmin with `services = Services(...)`; inlines may carry their own `services`."""
+
+    services: Services
+
+    def changeform_view(self, request, *args, **kwargs):
+        with fact_changes():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        with fact_changes():
+            return super().delete_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        with fact_changes():  # bulk delete and list_editable save from here
+            return super().changelist_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        notify_facts_changed(unit_ids=self.changed_units(obj))
+        self.services.save_obj(obj, request.user)
 
     def delete_model(self, request, obj):
-        units = self.changed_units(obj)
-        super().delete_model(request, obj)
-        notify_facts_changed(unit_ids=units)
+        self.services.delete_obj(obj, request.user)
 
     def delete_queryset(self, request, queryset):
-        # A bulk delete from the list: judge every unit again (one background run) rather than asking
-        # changed_units() row by row, which may query per row.
-        super().delete_queryset(request, queryset)
-        notify_facts_changed(unit_ids=None)
+        # Each row through the service (each is audited); the engine is still told once, by fact_changes.
+        for obj in queryset:
+            self.services.delete_obj(obj, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        services = next(
+            (i.services for i in self.inlines if i.model is formset.model and hasattr(i, "services")), None
+        )
+        if services is None:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.delete_obj(obj, request.user)
+        for obj in instances:
+            services.save_obj(obj, request.user)
+        formset.save_m2m()

@@ -78,11 +78,11 @@ class Requirement(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
-        threshold = (self.parameters or {}).get("threshold")
-        if threshold is not None and (
-            isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1
-        ):
-            raise ValidationError({"parameters": "threshold ska vara en andel mellan 0 och 1, t.ex. 0.95"})
+        from .parameters import parameter_problems
+
+        problems = parameter_problems(self.parameters)
+        if problems:
+            raise ValidationError({"parameters": list(problems.values())})
 
 
 class CatalogueService(models.Model):
@@ -160,6 +160,18 @@ class SchedulePeriod(models.Model):
 
     def __str__(self):
         return self.code
+
+    def clean(self):
+        from .rules import end_before_start_message, overlap_message, overlapping_period
+
+        if self.start_date is None or self.end_date is None:
+            return  # the fields' own errors say so
+        if self.end_date < self.start_date:
+            raise ValidationError({"end_date": end_before_start_message(self.start_date, self.end_date)})
+        others = SchedulePeriod.objects.exclude(pk=self.pk).values_list("code", "start_date", "end_date")
+        overlap = overlapping_period(self.start_date, self.end_date, others)
+        if overlap:
+            raise ValidationError({"start_date": overlap_message(*overlap)})
 
 
 class AuditEntry(models.Model):

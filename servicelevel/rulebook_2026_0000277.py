@@ -3,6 +3,8 @@
 Loaded by migration 0002 on `migrate`; later edits are made in the admin, never here.
 """
 
+from servicelevel.parameters import DEFAULTS
+
 DECISION = {
     "number": "2026-0000277",
     "title": "Gemensam servicenivå av digitala tjänster inom hälso- och sjukvården för invånare",
@@ -16,7 +18,15 @@ REQUIREMENTS = [
     ("TB1-AVBOKA", "TB", 1, "Avboka tid", "2.1.1", False, {}),
     ("TB2-OMBOKA", "TB", 2, "Omboka tid", "2.1.1", False, {}),
     ("TB2-OMBOKA-ANDEL", "TB", 2, "Andelen ombokningsbara tider ökar", "2.1.1", True, {}),
-    ("TB2-FRAMFORHALLNING", "TB", 2, "Tider med åtta veckors framförhållning", "2.1.1", False, {"weeks": 8}),
+    (
+        "TB2-FRAMFORHALLNING",
+        "TB",
+        2,
+        "Tider med åtta veckors framförhållning",
+        "2.1.1",
+        False,
+        dict(DEFAULTS["TB2-FRAMFORHALLNING"]),
+    ),
     ("TB3-OPPEN-KALLELSE", "TB", 3, "Boka tid – initierad av vården (öppen kallelse)", "2.1.1", False, {}),
     ("TB3-OPPEN-KALLELSE-ANDEL", "TB", 3, "Andelen tider via öppen kallelse ökar", "2.1.1", True, {}),
     ("TB3-INVANARBOKNING", "TB", 3, "Boka tid – initierad av invånaren", "2.1.1", False, {}),
@@ -48,7 +58,7 @@ REQUIREMENTS = [
         "Svar inom 2 vardagar (24 timmar på vardagar för enheter med vårdgarantins kontakt samma dag)",
         "2.3",
         False,
-        {"threshold": 0.95},
+        dict(DEFAULTS["SV1-SVARSTID"]),
     ),
     (
         "AR1-LOKAL-ADMIN",

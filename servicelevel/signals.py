@@ -1,4 +1,16 @@
-"""Signals that let fact-owning apps tell the engine something changed, without depending on it."""
+"""Signals that let fact-owning apps tell the engine something changed, without depending on it.
+
+Writes are grouped: inside `fact_changes()` (an admin save with its inlines, a portal form, a file) every
+change is merged and the engine is told once, when the block ends; outside one each write tells it on
+its own. Either way the signal is sent only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -9,10 +21,62 @@ from django.dispatch import Signal
 facts_changed = Signal()
 
 
-def notify_facts_changed(*, unit_ids, same_day_changed=(), kind: str = "edit") -> None:
-    """Send `facts_changed` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(
-        lambda: facts_changed.send(
-            sender=None, kind=kind, unit_ids=unit_ids, same_day_changed=set(same_day_changed)
+@dataclass
+class _Batch:
+    kind: str = "edit"
+    unit_ids: set[int] | None = field(default_factory=set)
+    same_day_changed: set[int] = field(default_factory=set)
+    touched: bool = False
+
+    def merge(self, unit_ids: Iterable[int] | None, same_day_changed: Iterable[int], kind: str) -> None:
+        self.touched = True
+        if kind != "edit":
+            self.kind = kind
+        if unit_ids is None or self.unit_ids is None:
+            self.unit_ids = None
+        else:
+            self.unit_ids.update(unit_ids)
+        self.same_day_changed.update(same_day_changed)
+
+
+_local = threading.local()
+
+
+def _stack() -> list[_Batch]:
+    if not hasattr(_local, "stack"):
+        _local.stack = []
+    return _local.stack
+
+
+@contextmanager
+def fact_changes(kind: str = "edit") -> Iterator[_Batch]:
+    """Group the writes of one unit of work: the engine is told once, after the block (and its
+    transaction) ends without an error. Nested blocks merge into the outermost one."""
+    stack = _stack()
+    batch = _Batch(kind=kind)
+    stack.append(batch)
+    try:
+        yield batch
+    finally:
+        stack.pop()
+    # Only reached without an exception: a failed block tells nobody anything.
+    if batch.touched:
+        notify_facts_changed(
+            unit_ids=batch.unit_ids, same_day_changed=batch.same_day_changed, kind=batch.kind
         )
+
+
+def notify_facts_changed(*, unit_ids, same_day_changed=(), kind: str = "edit") -> None:
+    """Tell the engine which units' facts changed: merged into the enclosing `fact_changes()` block if
+    there is one, else sent once the current transaction commits (at once outside one)."""
+    if unit_ids is not None and not unit_ids and not same_day_changed:
+        return
+    stack = _stack()
+    if stack:
+        stack[0].merge(unit_ids, same_day_changed, kind)
+        return
+    unit_ids = None if unit_ids is None else set(unit_ids)
+    same_day = set(same_day_changed)
+    transaction.on_commit(
+        lambda: facts_changed.send(sender=None, kind=kind, unit_ids=unit_ids, same_day_changed=same_day)
     )

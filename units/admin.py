@@ -1,42 +1,60 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from servicelevel.admin_mixins import FactsChangedAdminMixin
-from servicelevel.signals import notify_facts_changed
+from servicelevel.admin_mixins import Services, WritePathAdminMixin
 
+from . import services as facts
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
+
+OFFERINGS = Services("offering", facts.offering_save, facts.offering_delete)
+BOOKING = Services("figures", facts.booking_figures_save, facts.booking_figures_delete)
+ROLES = Services("role", facts.admin_role_save, facts.admin_role_delete)
 
 
 @admin.register(Forvaltning)
-class ForvaltningAdmin(admin.ModelAdmin):
+class ForvaltningAdmin(WritePathAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
+    services = Services("forvaltning", facts.forvaltning_save)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # units and results refer to it
 
 
 @admin.register(Vardomrade)
-class VardomradeAdmin(GuardedModelAdmin):
+class VardomradeAdmin(WritePathAdminMixin, GuardedModelAdmin):
     list_display = ("name", "forvaltning")
     list_filter = ("forvaltning",)
     search_fields = ("name",)
+    services = Services("area", facts.area_save)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(WritePathAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
+    services = Services("provider", facts.provider_save)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OfferingInline(admin.TabularInline):
     model = Offering
     extra = 0
     autocomplete_fields = ("catalogue_service", "catalogue_template")
+    services = OFFERINGS
 
 
 class AdminRoleInline(admin.TabularInline):
     model = AdminRole
     extra = 0
+    services = ROLES
 
 
 @admin.register(CareUnit)
-class CareUnitAdmin(GuardedModelAdmin):
+class CareUnitAdmin(WritePathAdminMixin, GuardedModelAdmin):
     list_display = (
         "hsa_id",
         "name",
@@ -59,45 +77,37 @@ class CareUnitAdmin(GuardedModelAdmin):
     search_fields = ("hsa_id", "name")
     list_select_related = ("forvaltning", "vardomrade")
     inlines = [OfferingInline, AdminRoleInline]
+    services = Services("unit", facts.unit_save)
 
-    def save_model(self, request, obj, form, change):
-        same_day_changed = change and "same_day_contact" in form.changed_data
-        super().save_model(request, obj, form, change)
-        notify_facts_changed(unit_ids={obj.pk}, same_day_changed={obj.pk} if same_day_changed else ())
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        notify_facts_changed(unit_ids={form.instance.pk})
+    def has_delete_permission(self, request, obj=None):
+        return False  # a unit that closes is made inactive; its cases and results stay
 
 
 @admin.register(Offering)
-class OfferingAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class OfferingAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "kind", "code", "variant", "is_open")
     list_filter = ("kind", "variant", "is_open")
     search_fields = ("unit__hsa_id", "unit__name", "code")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
+    services = OFFERINGS
 
 
 @admin.register(BookingFigures)
-class BookingFiguresAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class BookingFiguresAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "period", *BookingFigures.FIGURES)
     list_filter = ("period",)
     search_fields = ("unit__hsa_id", "unit__name")
     list_select_related = ("unit", "period")
     raw_id_fields = ("unit",)
+    services = BOOKING
 
 
 @admin.register(AdminRole)
-class AdminRoleAdmin(FactsChangedAdminMixin, admin.ModelAdmin):
+class AdminRoleAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("person_id", "unit", "role")
     list_filter = ("role",)
     search_fields = ("person_id", "unit__hsa_id", "unit__name")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
-
-    def changed_units(self, obj):
-        # AR1 counts a local administrator's units region-wide: every unit of the person may change.
-        return set(AdminRole.objects.filter(person_id=obj.person_id).values_list("unit_id", flat=True)) | {
-            obj.unit_id
-        }
+    services = ROLES

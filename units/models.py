@@ -1,11 +1,13 @@
 """Facts about care units: who they are and what they report (offerings, booking figures, roles)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
 
+from . import rules
 from .validators import validate_hsa_id
 
 
@@ -92,6 +94,13 @@ class CareUnit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.hsa_id})"
 
+    def clean(self):
+        if self.vardomrade_id and self.forvaltning_id:
+            area = self.vardomrade
+            problem = rules.area_owner_problem(area.name, area.forvaltning.name, self.forvaltning.name)
+            if problem:
+                raise ValidationError({"vardomrade": problem})
+
 
 class CareUnitUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key permissions (guardian): no generic scans or casts on lists."""
@@ -164,13 +173,22 @@ class Offering(models.Model):
     def __str__(self):
         return f"{self.unit.hsa_id} {self.kind} {self.code}"
 
+    def clean(self):
+        problems = rules.catalogue_link_problem(
+            self.kind, self.variant, self.code, self.catalogue_service, self.catalogue_template
+        )
+        closed = rules.template_open_problem(self.kind, self.is_open)
+        if closed:
+            problems.setdefault("is_open", closed)
+        if problems:
+            raise ValidationError(problems)
+
 
 class BookingFigures(models.Model):
     """Booking-system figures for one unit and schedule period (spec: the `booking` kind)."""
 
     # The parts that may not exceed their whole, and every figure in the order files and lists show them.
-    BOOKED_PARTS = ("booked_visible", "booked_cancellable", "booked_reschedulable")
-    SLOT_PARTS = ("slots_open_invitation", "slots_citizen_bookable")
+    BOOKED_PARTS, SLOT_PARTS = rules.BOOKED_PARTS, rules.SLOT_PARTS
     FIGURES = ("booked_total", *BOOKED_PARTS, "slots_total", *SLOT_PARTS, "lookahead_weeks")
 
     unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="booking_figures")
@@ -208,6 +226,11 @@ class BookingFigures(models.Model):
 
     def __str__(self):
         return f"{self.unit.hsa_id} {self.period.code}"
+
+    def clean(self):
+        problems = rules.booking_part_problems({name: getattr(self, name) for name in self.FIGURES})
+        if problems:
+            raise ValidationError(problems)
 
 
 class AdminRole(models.Model):

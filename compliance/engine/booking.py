@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 from .text import pct
-from .types import EXEMPT, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, BookingFigures, Judgement, UnitFacts
+from .types import (
+    EXEMPT,
+    MET,
+    NO_DATA,
+    NOT_APPLICABLE,
+    NOT_MET,
+    BookingFigures,
+    Judgement,
+    RequirementRule,
+    UnitFacts,
+)
 
 # Trend requirements: code → (part field, whole field, Swedish noun phrase)
 TRENDS = {
@@ -21,39 +32,47 @@ WHOLE_WORDS = {"booked_total": "inga bokade tider", "slots_total": "inga bokning
 OK_FOR_LEVEL = frozenset({MET, EXEMPT, NOT_APPLICABLE})
 
 
-def judge_booking(facts: UnitFacts, codes: list[str]) -> dict[str, Judgement]:
-    """TB statuses for a unit the TB requirements apply to (applicability is decided by the caller)."""
+def judge_booking(facts: UnitFacts, rules: list[RequirementRule]) -> dict[str, Judgement]:
+    """TB statuses for a unit the TB requirements apply to (applicability is decided by the caller).
+    Codes this engine has no rule for are left out: the caller says so."""
+    rules = [r for r in rules if r.code in JUDGES]
     period = facts.current_period
     if period is None:
-        return {
-            c: Judgement(NO_DATA, "Ingen tidbokningsschemaperiod har börjat per detta datum") for c in codes
-        }
+        why = Judgement(NO_DATA, "Ingen tidbokningsschemaperiod har börjat per detta datum")
+        return {r.code: why for r in rules}
     figures = facts.booking_current
     if figures is None:
-        return {c: Judgement(NO_DATA, f"Bokningsuppgifter saknas för perioden {period.code}") for c in codes}
-    judges = {
-        "TB1-VISA": lambda: _all_booked(
-            figures, "booked_visible", "syns på 1177.se", "alla ska synas", period.code
-        ),
-        "TB1-AVBOKA": lambda: _all_booked(
-            figures, "booked_cancellable", "går att avboka på 1177.se", "alla ska gå att avboka", period.code
-        ),
-        "TB2-OMBOKA": lambda: _at_least_one(
-            figures.booked_reschedulable, f"av {figures.booked_total} bokade tider går att omboka på 1177.se"
-        ),
-        "TB2-FRAMFORHALLNING": lambda: _lookahead(figures),
-        "TB3-OPPEN-KALLELSE": lambda: _at_least_one(
-            figures.slots_open_invitation,
-            f"av {figures.slots_total} bokningsbara tider erbjuds via öppen kallelse",
-        ),
-        "TB3-INVANARBOKNING": lambda: _at_least_one(
-            figures.slots_citizen_bookable,
-            f"av {figures.slots_total} bokningsbara tider kan invånaren själv boka",
-        ),
-    }
-    for code in TRENDS:
-        judges[code] = lambda code=code: _trend(facts, code)
-    return {code: judges[code]() for code in codes}
+        why = Judgement(NO_DATA, f"Bokningsuppgifter saknas för perioden {period.code}")
+        return {r.code: why for r in rules}
+    return {r.code: JUDGES[r.code](facts, figures, r.parameters) for r in rules}
+
+
+# code → judge(facts, the current period's figures, the requirement's parameters)
+JUDGES = {
+    "TB1-VISA": lambda facts, figures, _: _all_booked(
+        figures, "booked_visible", "syns på 1177.se", "alla ska synas", facts.current_period.code
+    ),
+    "TB1-AVBOKA": lambda facts, figures, _: _all_booked(
+        figures,
+        "booked_cancellable",
+        "går att avboka på 1177.se",
+        "alla ska gå att avboka",
+        facts.current_period.code,
+    ),
+    "TB2-OMBOKA": lambda facts, figures, _: _at_least_one(
+        figures.booked_reschedulable, f"av {figures.booked_total} bokade tider går att omboka på 1177.se"
+    ),
+    "TB2-FRAMFORHALLNING": lambda facts, figures, params: _lookahead(figures, params["weeks"]),
+    "TB3-OPPEN-KALLELSE": lambda facts, figures, _: _at_least_one(
+        figures.slots_open_invitation,
+        f"av {figures.slots_total} bokningsbara tider erbjuds via öppen kallelse",
+    ),
+    "TB3-INVANARBOKNING": lambda facts, figures, _: _at_least_one(
+        figures.slots_citizen_bookable,
+        f"av {figures.slots_total} bokningsbara tider kan invånaren själv boka",
+    ),
+    **{code: (lambda facts, figures, _, code=code: _trend(facts, code)) for code in TRENDS},
+}
 
 
 def _all_booked(figures: BookingFigures, part_field: str, what: str, goal: str, period: str) -> Judgement:
@@ -71,11 +90,19 @@ def _at_least_one(part: int, what: str) -> Judgement:
     return Judgement(status, f"{part} {what} — minst en ska finnas", float(part))
 
 
-def _lookahead(figures: BookingFigures) -> Judgement:
+def _lookahead(figures: BookingFigures, required) -> Judgement:
     weeks = figures.lookahead_weeks
-    status = MET if weeks >= 8 else NOT_MET
-    shown = f"{weeks.normalize():f}".replace(".", ",")
-    return Judgement(status, f"Tider finns {shown} veckor fram — minst 8 veckor krävs", float(weeks))
+    status = MET if weeks >= Decimal(str(required)) else NOT_MET
+    return Judgement(
+        status,
+        f"Tider finns {_number(weeks)} veckor fram — minst {_number(required)} veckor krävs",
+        float(weeks),
+    )
+
+
+def _number(value) -> str:
+    """8 → '8', 8.50 → '8,5' (Swedish decimal comma, no trailing zeros)."""
+    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
 def _share(figures: BookingFigures | None, part_field: str, whole_field: str) -> Fraction | None:

@@ -54,22 +54,28 @@ def _response(facts: UnitFacts, as_of: datetime.date) -> ResponseCounts:
 
 
 def _judge(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) -> dict[str, Judgement]:
+    """A judgement for exactly the rulebook's requirements: a later decision may drop some of this
+    engine's codes (they are not judged) or add codes it has no rule for (`no_data`, saying so)."""
     codes = [r.code for r in rulebook.requirements]
     if not facts.has_contact_card:
         na = Judgement(NOT_APPLICABLE, "Enheten har inget kontaktkort på 1177.se")
         return dict.fromkeys(codes, na)
-    tb_codes = [r.code for r in rulebook.requirements if r.group == "TB"]
+    tb_rules = [r for r in rulebook.requirements if r.group == "TB"]
     if facts.booking_system == "ingen":
         na = Judgement(NOT_APPLICABLE, "Enheten har inga bokningsbara besök (bokningssystem: ingen)")
-        judgements = dict.fromkeys(tb_codes, na)
+        judgements = {r.code: na for r in tb_rules}
     else:
-        judgements = judge_booking(facts, tb_codes)
+        judgements = judge_booking(facts, tb_rules)
     judgements.update(judge_offerings(facts, rulebook))
     judgements.update(judge_roles(facts))
     if "SV1-SVARSTID" in codes:
-        threshold = rulebook.rule("SV1-SVARSTID").parameters.get("threshold", 0.95)
+        threshold = rulebook.rule("SV1-SVARSTID").parameters["threshold"]
         judgements["SV1-SVARSTID"] = judge_response_time(_response(facts, as_of), threshold)
-    return judgements
+    return {code: judgements.get(code) or _no_rule(code) for code in codes}
+
+
+def _no_rule(code: str) -> Judgement:
+    return Judgement(NO_DATA, f"Portalen har ännu ingen regel för kravet {code}; det kan inte bedömas")
 
 
 def _active_exemptions(exemptions: tuple[ExemptionFact, ...], day: datetime.date) -> dict[str, ExemptionFact]:

@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from servicelevel.parameters import with_defaults
+
 MET, NOT_MET, EXEMPT, NOT_APPLICABLE, NO_DATA = "met", "not_met", "exempt", "not_applicable", "no_data"
 STATUS_LABELS = {
     MET: "Uppfyllt",
@@ -25,6 +27,11 @@ class RequirementRule:
     name: str
     is_trend: bool = False
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self):
+        # The rulebook's defaults (written once, in servicelevel.parameters) for what the stored
+        # requirement does not set, so every judge can read its parameters without a fallback of its own.
+        object.__setattr__(self, "parameters", with_defaults(self.code, self.parameters))
 
 
 @dataclass(frozen=True)
