@@ -1,6 +1,6 @@
 """Importer for the action plan's target shares."""
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import parse_decimal, parse_text
 from servicelevel.importing.write import upsert
 from servicelevel.models import Requirement, SchedulePeriod
@@ -13,9 +13,9 @@ class TargetsImporter(Importer):
     kind = "targets"
     key = ("vardomrade", "period", "requirement_code")
     columns = (
-        Column("vardomrade", parse_text),
-        Column("period", parse_text),
-        Column("requirement_code", parse_text),
+        Column("vardomrade", parse_text, max_length=length_of(Vardomrade.name)),
+        Column("period", parse_text, max_length=length_of(SchedulePeriod.code)),
+        Column("requirement_code", parse_text, max_length=length_of(Requirement.code)),
         Column("target_share", parse_decimal),
     )
 

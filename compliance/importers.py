@@ -2,7 +2,7 @@
 
 from django.db import connection
 
-from servicelevel.importing.base import Column, Counts, Importer, RowProblem, WriteResult
+from servicelevel.importing.base import Column, Counts, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
 from units.importers import parse_hsa_id
@@ -19,9 +19,11 @@ class CasesImporter(Importer):
     kind = "cases"
     key = ("case_id",)
     columns = (
-        Column("case_id", parse_text),
+        Column("case_id", parse_text, max_length=length_of(Case.case_id)),
         Column("unit_hsa_id", parse_hsa_id),
-        Column("service_code", parse_text, required=False, default=""),
+        Column(
+            "service_code", parse_text, required=False, default="", max_length=length_of(Case.service_code)
+        ),
         Column("received_at", parse_datetime),
         Column("first_response_at", parse_datetime, required=False, blank=True),
         Column("delay_notified_at", parse_datetime, required=False, blank=True),

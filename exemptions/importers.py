@@ -1,9 +1,10 @@
 """Importer for exemptions decided elsewhere (the audit trail records them as imported)."""
 
 from servicelevel.audit import audit
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import choice, parse_date, parse_text
 from servicelevel.importing.write import existing_by, upsert
+from servicelevel.models import Requirement
 from servicelevel.selectors import requirement_ids_by_code
 from units.importers import parse_hsa_id, unit_ids_by_hsa
 
@@ -14,9 +15,9 @@ class ExemptionsImporter(Importer):
     kind = "exemptions"
     key = ("exemption_id",)
     columns = (
-        Column("exemption_id", parse_text),
+        Column("exemption_id", parse_text, max_length=length_of(Exemption.exemption_id)),
         Column("unit_hsa_id", parse_hsa_id),
-        Column("requirement_code", parse_text),
+        Column("requirement_code", parse_text, max_length=length_of(Requirement.code)),
         Column("reason", choice(*Exemption.Reason.values, case_sensitive=False)),
         Column("valid_from", parse_date),
         Column("valid_until", parse_date),
@@ -42,6 +43,8 @@ class ExemptionsImporter(Importer):
             raise RowProblem("ended_on", "krävs för status revoked (dagen avsteget avslutades)")
         if values["status"] != Exemption.Status.REVOKED and values["ended_on"] is not None:
             raise RowProblem("ended_on", "ska vara tomt utom för status revoked")
+        if values["ended_on"] is not None and values["ended_on"] < values["valid_from"]:
+            raise RowProblem("ended_on", f"{values['ended_on']} är före valid_from {values['valid_from']}")
         return values
 
     def write(self, rows):

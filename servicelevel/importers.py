@@ -1,6 +1,6 @@
 """Importer for the kind the rulebook owns: periods."""
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import parse_date, parse_text
 from servicelevel.importing.write import upsert
 
@@ -11,8 +11,8 @@ class PeriodsImporter(Importer):
     kind = "periods"
     key = ("code",)
     columns = (
-        Column("code", parse_text),
-        Column("name", parse_text, required=False, default=""),
+        Column("code", parse_text, max_length=length_of(SchedulePeriod.code)),
+        Column("name", parse_text, required=False, default="", max_length=length_of(SchedulePeriod.name)),
         Column("start_date", parse_date),
         Column("end_date", parse_date),
     )

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import (
     FieldError,
     choice,
@@ -10,16 +10,27 @@ from servicelevel.importing.fields import (
     parse_count,
     parse_decimal,
     parse_text,
+    quote,
 )
 from servicelevel.importing.write import existing_by, replace_per_unit, upsert
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
 
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
-from .validators import hsa_id_problem
+from .validators import HSA_ID_MAX, HSA_ID_MIN, hsa_id_problem
 
 
 def parse_hsa_id(text: str) -> str:
     value = text.strip()
+    # The length first, so a huge cell is never quoted whole; then ASCII only, as the validator's \d also
+    # takes other scripts' digits and a full-width id would be stored looking like a real one.
+    if len(value) > HSA_ID_MAX:
+        raise FieldError(
+            f"ogiltigt HSA-id {quote(value)}: ska vara {HSA_ID_MIN}–{HSA_ID_MAX} tecken, är {len(value)}"
+        )
+    if not value.isascii():
+        raise FieldError(
+            f"ogiltigt HSA-id {quote(value)}: bara SE, siffror 0–9, '-' och bokstäver A–Z/a–z är tillåtna"
+        )
     problem = hsa_id_problem(value)
     if problem:
         raise FieldError(problem)
@@ -35,15 +46,15 @@ class UnitsImporter(Importer):
     key = ("hsa_id",)
     columns = (
         Column("hsa_id", parse_hsa_id),
-        Column("name", parse_text),
-        Column("forvaltning", parse_text),
-        Column("vardomrade", parse_text),
+        Column("name", parse_text, max_length=length_of(CareUnit.name)),
+        Column("forvaltning", parse_text, max_length=length_of(Forvaltning.name)),
+        Column("vardomrade", parse_text, max_length=length_of(Vardomrade.name)),
         Column("unit_kind", choice(*CareUnit.Kind.values, case_sensitive=False)),
         Column("unit_type", choice(*UnitType.values, case_sensitive=False)),
         Column("booking_system", choice(*CareUnit.BookingSystem.values, case_sensitive=False)),
         Column("has_contact_card", parse_bool),
         Column("same_day_contact", parse_bool),
-        Column("provider", parse_text, required=False, default=""),
+        Column("provider", parse_text, required=False, default="", max_length=length_of(Provider.name)),
         Column("active", parse_bool, required=False, default=True),
     )
 
@@ -102,7 +113,7 @@ class OfferingsImporter(Importer):
     columns = (
         Column("unit_hsa_id", parse_hsa_id),
         Column("kind", choice(*Offering.Kind.values, case_sensitive=False)),
-        Column("code", parse_text),
+        Column("code", parse_text, max_length=length_of(Offering.code)),
         Column("variant", choice(*Offering.Variant.values, case_sensitive=False)),
         Column("open", parse_bool, required=False, default=True),
     )
@@ -151,9 +162,10 @@ BOOKED_PARTS, SLOT_PARTS = BookingFigures.BOOKED_PARTS, BookingFigures.SLOT_PART
 def parse_weeks(text: str) -> Decimal:
     value = parse_decimal(text)
     if value < 0:
-        raise FieldError(f"ska vara ett tal ≥ 0, inte {text!r}")
-    if value != value.quantize(Decimal("0.01")) or value >= 10000:
-        raise FieldError(f"högst två decimaler och under 10 000 veckor, inte {text!r}")
+        raise FieldError(f"ska vara ett tal ≥ 0, inte {quote(text)}")
+    # The bound first: quantize() of a number with more digits than the context's precision raises.
+    if value >= 10000 or value != value.quantize(Decimal("0.01")):
+        raise FieldError(f"högst två decimaler och under 10 000 veckor, inte {quote(text)}")
     return value
 
 
@@ -162,7 +174,7 @@ class BookingImporter(Importer):
     key = ("unit_hsa_id", "period")
     columns = (
         Column("unit_hsa_id", parse_hsa_id),
-        Column("period", parse_text),
+        Column("period", parse_text, max_length=length_of(SchedulePeriod.code)),
         Column("booked_total", parse_count),
         *(Column(name, parse_count) for name in BOOKED_PARTS),
         Column("slots_total", parse_count),
@@ -204,7 +216,7 @@ class AdminRolesImporter(Importer):
     kind = "admin_roles"
     key = ("person_id", "unit_hsa_id", "role")
     columns = (
-        Column("person_id", parse_text),
+        Column("person_id", parse_text, max_length=length_of(AdminRole.person_id)),
         Column("unit_hsa_id", parse_hsa_id),
         Column("role", choice(*AdminRole.Role.values, case_sensitive=False)),
     )

@@ -12,13 +12,21 @@ from .fields import FieldError
 @dataclass(frozen=True)
 class Column:
     """One column of a kind. `required`: the column must be in the header. `blank`: a cell may be empty
-    (then `default` is used)."""
+    (then `default` is used). `max_length`: the most characters a cell may hold (checked before `parse`),
+    taken from the model field the value is stored in (`length_of`), so SQLite refuses what PostgreSQL
+    would."""
 
     name: str
     parse: Callable[[str], Any]
     required: bool = True
     blank: bool = False
     default: Any = None
+    max_length: int | None = None
+
+
+def length_of(attribute) -> int:
+    """The max_length of a model's CharField, given as its class attribute: `length_of(CareUnit.name)`."""
+    return attribute.field.max_length
 
 
 @dataclass

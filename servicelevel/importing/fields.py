@@ -14,6 +14,17 @@ class FieldError(ValueError):
     pass
 
 
+QUOTE_LIMIT = 60
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` quoted for a message, cut to `limit` characters with "…": a huge cell must not become a
+    huge message (one per bad row, a million rows)."""
+    if len(text) > limit:
+        return repr(text[:limit]) + "…"
+    return repr(text)
+
+
 TRUE = {"true", "ja", "1"}
 FALSE = {"false", "nej", "0"}
 
