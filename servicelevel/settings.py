@@ -11,6 +11,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_list, env_str
 
+
+def env_int(name: str, *, default: int) -> int:
+    """A whole number ≥ 0 from the environment; anything else stops startup with the variable's name."""
+    text = env_str(name)
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ImproperlyConfigured(f"{name} ska vara ett heltal ≥ 0 (sekunder), inte {text!r}.")
+    return int(text)
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
@@ -87,8 +98,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A list to extend (e.g. django-axes puts its backend first): PortalModelBackend is Django's ModelBackend
+# refusing the demo accounts outside debug; guardian answers the object permissions.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "servicelevel.auth.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -116,10 +129,33 @@ STORAGES = {
     },
 }
 
+# HTTPS (docs/deployment.md). Outside debug the defaults are the secure ones; each is an environment
+# variable so a deployment can loosen one knowingly (e.g. trying the stack on http://localhost).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy gunicorn sees plain HTTP; the proxy's X-Forwarded-Proto says whether the
+# browser used HTTPS. Trusted only when DJANGO_BEHIND_PROXY says so: the proxy must set (overwrite) it, or
+# a client could claim HTTPS itself.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", default=False) else None
+)
+# Origins (scheme + host) whose POSTs are accepted when the proxy's public address differs from the Host
+# gunicorn sees, e.g. https://servicenivå.skane.se.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=not DEBUG)
+# The container health check asks gunicorn directly over plain HTTP; a redirect would fail it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # security.W021 asks for the HSTS preload directive. Preloading binds the whole registrable domain
+    # (the region's, not just the portal's host) into the browsers' lists for good, so it is the domain
+    # owner's decision, made with DJANGO_HSTS_PRELOAD=1; until then the warning says nothing new.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 
 # Celery: with REDIS_URL a real broker; without it every task runs in-process, eagerly, so the embedded
 # default (make run) needs nothing else running.

@@ -2,6 +2,8 @@
 
 Writes a demo region as CSV files and imports them through the ordinary importers, then computes today's
 results. In development (DJANGO_DEBUG on) it also creates one demo user per role and prints the logins.
+The demo users are in the group "Demo (endast utveckling)": servicelevel.auth refuses them whenever
+DJANGO_DEBUG is off, so the published password never opens a production portal.
 """
 
 import datetime as dt
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from compliance.demo_region import DemoRegion
 from compliance.services import recompute
+from servicelevel.auth import demo_group
 from servicelevel.importing.run import ImportRejected, run_import
 from units.models import CareUnit, Provider
 from units.permissions import Roles, ensure_groups, grant_units
@@ -23,9 +26,9 @@ from units.permissions import Roles, ensure_groups, grant_units
 ORDER = ["units", "periods", "offerings", "booking", "admin_roles", "targets", "exemptions", "cases"]
 DEMO_PASSWORD = "demo-2026"
 DEMO_USERS = [
-    # username, role, staff (may use the admin), full name
+    # username, role, staff (may use the admin: Koncernstab's tool for the catalogue), full name
     ("koncernstab", Roles.KONCERNSTAB, True, "Karin Koncernstab"),
-    ("styrning", Roles.HS_STYRNING, True, "Sven Styrning"),
+    ("styrning", Roles.HS_STYRNING, False, "Sven Styrning"),
     ("ledning", Roles.LEDNING, False, "Lena Ledning"),
     ("enhetschef", Roles.VERKSAMHETSCHEF, False, "Erik Enhetschef"),
     ("vardgivare", Roles.VARDGIVARE, False, "Vera Vårdgivare"),
@@ -71,6 +74,7 @@ class Command(BaseCommand):
             self.stdout.write("Demoanvändare skapas bara i utvecklingsläge (DJANGO_DEBUG=1).")
             return
         groups = ensure_groups()
+        demo = demo_group()
         User = get_user_model()
         for username, role, staff, full_name in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
@@ -81,7 +85,7 @@ class Command(BaseCommand):
             )  # maintains the catalogue in the admin until the portal's pages exist
             user.set_password(DEMO_PASSWORD)
             user.save()
-            user.groups.set([groups[role]])
+            user.groups.set([groups[role], demo])
         manager = User.objects.get(username="enhetschef")
         area_units = CareUnit.objects.filter(vardomrade__name="Primärvård Malmö", provider__isnull=True)
         grant_units(manager, area_units)
