@@ -28,6 +28,8 @@ from units.models import (
     Forvaltning,
     Offering,
     Provider,
+    ProviderGroupObjectPermission,
+    ProviderUserObjectPermission,
     Vardomrade,
     VardomradeGroupObjectPermission,
     VardomradeUserObjectPermission,
@@ -338,3 +340,21 @@ class VardomradeGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     content_object = factory.SubFactory(VardomradeFactory)
     permission = factory.LazyFunction(lambda: permission("view_vardomrade"))
+
+
+class ProviderUserObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderUserObjectPermission
+
+    user = factory.SubFactory(UserFactory)
+    content_object = factory.SubFactory(ProviderFactory)
+    permission = factory.LazyFunction(lambda: permission("view_provider"))
+
+
+class ProviderGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderGroupObjectPermission
+
+    group = factory.SubFactory(GroupFactory)
+    content_object = factory.SubFactory(ProviderFactory)
+    permission = factory.LazyFunction(lambda: permission("view_provider"))

@@ -120,6 +120,16 @@ class VardomradeGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Vardomrade, on_delete=models.CASCADE)
 
 
+class ProviderUserObjectPermission(UserObjectPermissionBase):
+    """A private provider's users see every unit of the provider, including units a later import adds."""
+
+    content_object = models.ForeignKey(Provider, on_delete=models.CASCADE)
+
+
+class ProviderGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Provider, on_delete=models.CASCADE)
+
+
 class Offering(models.Model):
     """A case-handling service (tjänst) or care-initiated template (mall) a unit offers."""
 
