@@ -1,17 +1,40 @@
-"""Who may see and change which units — the one module views, selectors and exports ask.
+"""Who may see and change what — the one module views, selectors, exports and reports ask.
 
-Roles are groups (DESIGN.md: Roles and permissions). Region-wide roles see every unit; unit managers and
-private providers see the units they hold object permissions on (guardian, direct foreign-key tables),
-directly or through a vårdområde.
+Roles are groups (DESIGN.md: Roles and permissions):
+
+| role | sees | may change |
+|---|---|---|
+| Koncernstab kommunikation | every unit | any unit's facts (support), imports, rulebook, first approval |
+| Hälso- och sjukvårdsstyrning | every unit | imports, targets, second approval; not a unit's own facts |
+| Ledning | every unit | nothing (read-only: 403 on any change) |
+| Verksamhetschef | units granted to them, directly or through a vårdområde | those units' facts |
+| Vårdgivare | units granted directly, or every unit of a provider granted to them | those units' facts |
+
+Object rights are django-guardian's direct foreign-key tables on `CareUnit`, `Vardomrade` and `Provider`
+(to the user or to one of the user's groups). Views never call guardian: they call `unit_for_user`, which
+answers 404 for a unit the user may not see and 403 for a change the user may not make.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from guardian.shortcuts import assign_perm
 
-from .models import CareUnit, CareUnitUserObjectPermission, VardomradeUserObjectPermission
+from .models import (
+    CareUnit,
+    CareUnitGroupObjectPermission,
+    CareUnitUserObjectPermission,
+    Forvaltning,
+    Provider,
+    ProviderGroupObjectPermission,
+    ProviderUserObjectPermission,
+    Vardomrade,
+    VardomradeGroupObjectPermission,
+    VardomradeUserObjectPermission,
+)
 
 
 class Roles:
@@ -23,16 +46,48 @@ class Roles:
 
     REGION_WIDE = (KONCERNSTAB, HS_STYRNING, LEDNING)
     ALL = (KONCERNSTAB, HS_STYRNING, LEDNING, VERKSAMHETSCHEF, VARDGIVARE)
+    # Who may change a unit's own facts beyond their granted units: Koncernstab supports every unit.
+    CHANGE_ANY_UNIT = (KONCERNSTAB,)
+    IMPORT = (KONCERNSTAB, HS_STYRNING)
 
 
 def ensure_groups() -> dict[str, Group]:
     return {name: Group.objects.get_or_create(name=name)[0] for name in Roles.ALL}
 
 
-def sees_everything(user) -> bool:
+def roles(user) -> frozenset[str]:
+    """The user's role names, read once per user object (a request keeps its user)."""
     if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=Roles.ALL).values_list("name", flat=True))
+        user._portal_roles = cached
+    return cached
+
+
+def sees_everything(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(Roles.REGION_WIDE)))
+
+
+def is_read_only(user) -> bool:
+    """Ledning (and a user with no role) change nothing."""
+    if user.is_superuser:
         return False
-    return user.is_superuser or user.groups.filter(name__in=Roles.REGION_WIDE).exists()
+    return not (roles(user) - {Roles.LEDNING})
+
+
+def may_import(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(Roles.IMPORT)))
+
+
+def _granted(model_user, model_group, user, codename: str):
+    """Object ids granted to the user or to one of the user's groups (a subquery, not a list)."""
+    direct = model_user.objects.filter(user=user, permission__codename=codename).values("content_object_id")
+    through_group = model_group.objects.filter(
+        group__in=user.groups.all(), permission__codename=codename
+    ).values("content_object_id")
+    return direct, through_group
 
 
 def visible_units(user) -> QuerySet[CareUnit]:
@@ -41,14 +96,83 @@ def visible_units(user) -> QuerySet[CareUnit]:
         return CareUnit.objects.all()
     if not user.is_authenticated:
         return CareUnit.objects.none()
-    direct = CareUnitUserObjectPermission.objects.filter(user=user, permission__codename="view_careunit")
-    areas = VardomradeUserObjectPermission.objects.filter(user=user, permission__codename="view_vardomrade")
-    return CareUnit.objects.filter(
-        Q(id__in=direct.values("content_object_id")) | Q(vardomrade_id__in=areas.values("content_object_id"))
+    return CareUnit.objects.filter(_grants(user, "view"))
+
+
+def changeable_units(user) -> QuerySet[CareUnit]:
+    """Every unit whose own facts (offerings, booking figures, roles) the user may change."""
+    if not user.is_authenticated or is_read_only(user):
+        return CareUnit.objects.none()
+    if user.is_superuser or roles(user) & set(Roles.CHANGE_ANY_UNIT):
+        return CareUnit.objects.all()
+    if roles(user) & set(Roles.REGION_WIDE):
+        return CareUnit.objects.none()  # HS-styrning sees everything but reports for no unit
+    return CareUnit.objects.filter(_grants(user, "change"))
+
+
+def _grants(user, action: str) -> Q:
+    units = _granted(CareUnitUserObjectPermission, CareUnitGroupObjectPermission, user, f"{action}_careunit")
+    areas = _granted(
+        VardomradeUserObjectPermission, VardomradeGroupObjectPermission, user, f"{action}_vardomrade"
     )
+    providers = _granted(
+        ProviderUserObjectPermission, ProviderGroupObjectPermission, user, f"{action}_provider"
+    )
+    q = Q()
+    for ids in units:
+        q |= Q(id__in=ids)
+    for ids in areas:
+        q |= Q(vardomrade_id__in=ids)
+    for ids in providers:
+        q |= Q(provider_id__in=ids)
+    return q
+
+
+def unit_for_user(user, hsa_id: str, *, change: bool = False) -> CareUnit:
+    """The unit with this HSA-id if the user may see it (else 404 — an outsider learns nothing, not even
+    that it exists); with `change`, 403 when the user may see but not change it."""
+    unit = (
+        visible_units(user)
+        .select_related("forvaltning", "vardomrade", "provider")
+        .filter(hsa_id=hsa_id)
+        .first()
+    )
+    if unit is None:
+        raise Http404("Enheten finns inte eller så saknar du behörighet till den.")
+    if change and not may_change_unit(user, unit):
+        raise PermissionDenied("Du kan se enheten men inte ändra dess uppgifter.")
+    return unit
+
+
+def may_change_unit(user, unit: CareUnit) -> bool:
+    return changeable_units(user).filter(pk=unit.pk).exists()
+
+
+def visible_forvaltningar(user) -> QuerySet[Forvaltning]:
+    return Forvaltning.objects.filter(id__in=visible_units(user).values("forvaltning_id"))
+
+
+def visible_areas(user) -> QuerySet[Vardomrade]:
+    return Vardomrade.objects.filter(id__in=visible_units(user).values("vardomrade_id"))
+
+
+def visible_providers(user) -> QuerySet[Provider]:
+    return Provider.objects.filter(id__in=visible_units(user).values("provider_id"))
 
 
 def grant_units(user, units) -> None:
     """Let a unit manager or provider see and report for these units."""
     for codename in ("view_careunit", "change_careunit"):
         assign_perm(f"units.{codename}", user, units)
+
+
+def grant_area(user, area: Vardomrade) -> None:
+    """A unit manager for a whole vårdområde: every unit in it, now and later."""
+    for codename in ("view_vardomrade", "change_vardomrade"):
+        assign_perm(f"units.{codename}", user, area)
+
+
+def grant_provider(user, provider: Provider) -> None:
+    """A private provider's user: every unit of the provider, including units a later import creates."""
+    for codename in ("view_provider", "change_provider"):
+        assign_perm(f"units.{codename}", user, provider)
