@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "exemptions",
     "actionplan",
     "compliance",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,63 @@
+"""The as-of date every page shows (`?per=YYYY-MM-DD`), answered from the stored results.
+
+Results are stored per date: on every change for today, and by the nightly run for the day that ended,
+so every past day since the portal started has its own. A date with no stored results (before the
+portal's history, or a night the job did not run) shows the latest stored date before it, and says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from compliance.models import UnitResult
+from compliance.services import today
+
+
+@dataclass(frozen=True)
+class AsOf:
+    requested: datetime.date  # what the person asked for (default today)
+    shown: datetime.date | None  # the stored date the page shows; None when nothing is stored yet
+    invalid: str = ""  # the text of a ?per= that was no date
+
+    @property
+    def is_today(self) -> bool:
+        return self.requested == today()
+
+    @property
+    def notice(self) -> str:
+        """A sentence for the page when it does not show exactly what was asked for."""
+        if self.invalid:
+            return f"”{self.invalid[:20]}” är inget datum (ÅÅÅÅ-MM-DD); sidan visar i dag."
+        if self.shown is None:
+            return f"Det finns inga sparade resultat per {self.requested} eller tidigare."
+        if self.shown != self.requested:
+            return (
+                f"Det finns inga sparade resultat per {self.requested}; "
+                f"sidan visar {self.shown}, det senaste sparade datumet före."
+            )
+        return ""
+
+    @property
+    def query(self) -> str:
+        """`?per=…` to keep on links, empty for today."""
+        return "" if self.is_today else f"per={self.requested.isoformat()}"
+
+
+def as_of_from(request) -> AsOf:
+    """Parse `?per=` (one query: the latest stored date on or before it)."""
+    text = request.GET.get("per", "").strip()
+    invalid = ""
+    requested = today()
+    if text:
+        try:
+            requested = datetime.date.fromisoformat(text)
+        except ValueError:
+            invalid = text
+    shown = (
+        UnitResult.objects.filter(as_of__lte=requested)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .first()
+    )
+    return AsOf(requested=requested, shown=shown, invalid=invalid)
