@@ -3,6 +3,11 @@ views live in their own module under portal/views/."""
 
 from django.urls import path  # noqa: F401 - used as pages are added
 
+# Several engineers add pages here at the same time, in one shared working tree: re-read this file right
+# before editing and add only your own lines; commit only your own files (`git add PATH…`), never
+# `git add -A`, `git add .`, `git commit -a`, `git stash`, `git checkout` or `git reset`. Run tests with your
+# own DATABASE_URL database. Only 2 CPU cores: run your own test files, the whole suite once at the end.
+
 app_name = "portal"
 
 urlpatterns: list = []
