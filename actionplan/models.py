@@ -53,9 +53,15 @@ class Activity(models.Model):
         DONE = "done", "Klar"
 
     title = models.CharField("aktivitet", max_length=300)
-    forvaltning = models.ForeignKey(Forvaltning, null=True, blank=True, on_delete=models.CASCADE)
-    vardomrade = models.ForeignKey(Vardomrade, null=True, blank=True, on_delete=models.CASCADE)
-    requirement = models.ForeignKey(Requirement, null=True, blank=True, on_delete=models.PROTECT)
+    forvaltning = models.ForeignKey(
+        Forvaltning, null=True, blank=True, on_delete=models.CASCADE, verbose_name="förvaltning"
+    )
+    vardomrade = models.ForeignKey(
+        Vardomrade, null=True, blank=True, on_delete=models.CASCADE, verbose_name="vårdområde"
+    )
+    requirement = models.ForeignKey(
+        Requirement, null=True, blank=True, on_delete=models.PROTECT, verbose_name="krav"
+    )
     due_on = models.DateField("klart senast", null=True, blank=True)
     state = models.CharField("läge", max_length=10, choices=State.choices, default=State.PLANNED)
 

@@ -41,7 +41,9 @@ class Case(models.Model):
     # Unique through a constraint, not unique=True: on PostgreSQL that would add a second (LIKE) index, and
     # every index costs at import. The FK needs no index of its own: (unit, received_at) serves it.
     case_id = models.CharField("ärende-id", max_length=64)
-    unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="cases", db_index=False)
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.PROTECT, related_name="cases", db_index=False, verbose_name="vårdenhet"
+    )
     service_code = models.CharField("tjänst", max_length=100, blank=True)
     received_at = models.DateTimeField("inkommet")
     first_response_at = models.DateTimeField("första svar", null=True, blank=True)
@@ -79,8 +81,10 @@ class UnitResult(models.Model):
     """A unit's judgement on one as-of date against one decision: level and response-time figures."""
 
     as_of = models.DateField("per datum")
-    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="results")
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.CASCADE, related_name="results", verbose_name="vårdenhet"
+    )
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, verbose_name="beslut")
     current_period = models.CharField("aktuell period", max_length=20, blank=True)
     evaluation_month = models.CharField("utvärderingsmånad", max_length=7)
     booking_level = models.PositiveSmallIntegerField("nivå", null=True, blank=True)
@@ -110,8 +114,10 @@ class RequirementResult(models.Model):
         NOT_APPLICABLE = "not_applicable", "Ej tillämpligt"
         NO_DATA = "no_data", "Uppgift saknas"
 
-    unit_result = models.ForeignKey(UnitResult, on_delete=models.CASCADE, related_name="requirements")
-    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT)
+    unit_result = models.ForeignKey(
+        UnitResult, on_delete=models.CASCADE, related_name="requirements", verbose_name="resultat per enhet"
+    )
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, verbose_name="krav")
     status = models.CharField("status", max_length=16, choices=Status.choices)
     value = models.FloatField("mätvärde", null=True, blank=True)
     reason = models.TextField("förklaring")

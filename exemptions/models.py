@@ -32,7 +32,9 @@ class Exemption(models.Model):
         EXPIRED = "expired", "Utgånget"
 
     exemption_id = models.CharField("avstegs-id", max_length=40, unique=True)
-    unit = models.ForeignKey(CareUnit, on_delete=models.PROTECT, related_name="exemptions")
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.PROTECT, related_name="exemptions", verbose_name="vårdenhet"
+    )
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, verbose_name="krav")
     reason = models.CharField("skäl", max_length=20, choices=Reason.choices)
     valid_from = models.DateField("gäller fr.o.m.")
@@ -92,7 +94,9 @@ class ExemptionApproval(models.Model):
         KONCERNSTAB = "koncernstab", "Koncernstab kommunikation"
         HS_STYRNING = "hs_styrning", "Avdelningen för hälso- och sjukvårdsstyrning"
 
-    exemption = models.ForeignKey(Exemption, on_delete=models.CASCADE, related_name="approvals")
+    exemption = models.ForeignKey(
+        Exemption, on_delete=models.CASCADE, related_name="approvals", verbose_name="avsteg"
+    )
     body = models.CharField("instans", max_length=20, choices=Body.choices)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="beslutat av"
@@ -113,7 +117,9 @@ class ExemptionApproval(models.Model):
 class FollowUp(models.Model):
     """Uppföljning ("följas upp löpande"): a date an exemption is to be reviewed."""
 
-    exemption = models.ForeignKey(Exemption, on_delete=models.CASCADE, related_name="follow_ups")
+    exemption = models.ForeignKey(
+        Exemption, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="avsteg"
+    )
     due_on = models.DateField("ska följas upp")
     done_on = models.DateField("uppföljt", null=True, blank=True)
     note = models.TextField("anteckning", blank=True)

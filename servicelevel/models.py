@@ -53,7 +53,9 @@ class Requirement(models.Model):
         RESPONSE = "SV", "Svarstid i ärendehanteringstjänster"
         ROLES = "AR", "Administrativa roller"
 
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="requirements")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="requirements", verbose_name="beslut"
+    )
     code = models.CharField("kod", max_length=40)
     group = models.CharField("område", max_length=2, choices=Group.choices)
     level = models.PositiveSmallIntegerField("nivå", null=True, blank=True)

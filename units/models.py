@@ -29,7 +29,9 @@ class Vardomrade(models.Model):
     """Vårdområde inside a förvaltning. Names are unique region-wide: files refer to them by name."""
 
     name = models.CharField("namn", max_length=200, unique=True)
-    forvaltning = models.ForeignKey(Forvaltning, on_delete=models.PROTECT, related_name="vardomraden")
+    forvaltning = models.ForeignKey(
+        Forvaltning, on_delete=models.PROTECT, related_name="vardomraden", verbose_name="förvaltning"
+    )
 
     class Meta:
         verbose_name = "vårdområde"
@@ -141,7 +143,9 @@ class Offering(models.Model):
         REGIONAL = "regional", "Regional"
         LOKAL = "lokal", "Lokal"
 
-    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="offerings")
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.CASCADE, related_name="offerings", verbose_name="vårdenhet"
+    )
     kind = models.CharField("slag", max_length=6, choices=Kind.choices)
     code = models.CharField("kod", max_length=100)
     variant = models.CharField("variant", max_length=8, choices=Variant.choices)
@@ -201,7 +205,9 @@ class BookingFigures(models.Model):
     BOOKED_PARTS, SLOT_PARTS = rules.BOOKED_PARTS, rules.SLOT_PARTS
     FIGURES = ("booked_total", *BOOKED_PARTS, "slots_total", *SLOT_PARTS, "lookahead_weeks")
 
-    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="booking_figures")
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.CASCADE, related_name="booking_figures", verbose_name="vårdenhet"
+    )
     period = models.ForeignKey(SchedulePeriod, on_delete=models.PROTECT, verbose_name="period")
     booked_total = models.PositiveIntegerField("bokade tider")
     booked_visible = models.PositiveIntegerField("synliga på 1177.se")
@@ -251,7 +257,9 @@ class AdminRole(models.Model):
         BEHORIGHETSADMINISTRATOR = "behorighetsadministrator", "Behörighetsadministratör"
 
     person_id = models.CharField("person (id)", max_length=64, db_index=True)
-    unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, related_name="admin_roles")
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.CASCADE, related_name="admin_roles", verbose_name="vårdenhet"
+    )
     role = models.CharField("roll", max_length=30, choices=Role.choices)
 
     class Meta:
