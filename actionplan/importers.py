@@ -7,6 +7,7 @@ from servicelevel.models import Requirement, SchedulePeriod
 from units.models import CareUnit, Vardomrade
 
 from .models import Target
+from .rules import share_problem, trend_requirement_problem
 
 
 class TargetsImporter(Importer):
@@ -22,28 +23,27 @@ class TargetsImporter(Importer):
     def prepare(self):
         self.vardomraden = dict(Vardomrade.objects.values_list("name", "id"))
         self.periods = dict(SchedulePeriod.objects.values_list("code", "id"))
-        self.trend_requirements = dict(
-            Requirement.objects.filter(is_trend=True)
-            .order_by("decision__in_force_from")
-            .values_list("code", "id")
-        )
+        # code → (id, is_trend); the newest decision's requirement wins (ordered by in_force_from)
+        self.requirements = {
+            code: (pk, is_trend)
+            for code, pk, is_trend in Requirement.objects.order_by("decision__in_force_from").values_list(
+                "code", "id", "is_trend"
+            )
+        }
 
     def clean(self, values):
         values["vardomrade_id"] = self.lookup(
             self.vardomraden, values["vardomrade"], "vardomrade", "vårdområdet"
         )
         values["period_id"] = self.lookup(self.periods, values["period"], "period", "perioden")
-        if values["requirement_code"] not in self.trend_requirements:
-            raise RowProblem(
-                "requirement_code",
-                f"{values['requirement_code']!r} är inget andelskrav (*-ANDEL) i regelverket",
-            )
-        values["requirement_id"] = self.trend_requirements[values["requirement_code"]]
-        share = values["target_share"]
-        if not 0 <= share <= 1:
-            raise RowProblem("target_share", f"ska vara mellan 0 och 1, inte {share}")
-        if share != share.quantize(share.__class__("0.0001")):
-            raise RowProblem("target_share", f"högst fyra decimaler, inte {share}")
+        # The rules of Target.clean (actionplan/rules.py).
+        code = values["requirement_code"]
+        requirement_id, is_trend = self.requirements.get(code, (None, False))
+        if problem := trend_requirement_problem(code, is_trend):
+            raise RowProblem("requirement_code", problem)
+        values["requirement_id"] = requirement_id
+        if problem := share_problem(values["target_share"]):
+            raise RowProblem("target_share", problem)
         return values
 
     def write(self, rows):

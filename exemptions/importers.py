@@ -9,6 +9,7 @@ from servicelevel.selectors import requirement_ids_by_code
 from units.importers import parse_hsa_id, unit_ids_by_hsa
 
 from .models import Exemption
+from .rules import dates_problems
 
 
 class ExemptionsImporter(Importer):
@@ -35,16 +36,15 @@ class ExemptionsImporter(Importer):
         values["requirement_id"] = self.lookup(
             self.requirements, values["requirement_code"], "requirement_code", "kravet"
         )
-        if values["valid_until"] < values["valid_from"]:
-            raise RowProblem(
-                "valid_until", f"{values['valid_until']} är före valid_from {values['valid_from']}"
-            )
-        if values["status"] == Exemption.Status.REVOKED and values["ended_on"] is None:
-            raise RowProblem("ended_on", "krävs för status revoked (dagen avsteget avslutades)")
-        if values["status"] != Exemption.Status.REVOKED and values["ended_on"] is not None:
-            raise RowProblem("ended_on", "ska vara tomt utom för status revoked")
-        if values["ended_on"] is not None and values["ended_on"] < values["valid_from"]:
-            raise RowProblem("ended_on", f"{values['ended_on']} är före valid_from {values['valid_from']}")
+        # The rules of Exemption.clean (exemptions/rules.py).
+        problems = dates_problems(
+            status=values["status"],
+            valid_from=values["valid_from"],
+            valid_until=values["valid_until"],
+            ended_on=values["ended_on"],
+        )
+        for column, problem in problems.items():
+            raise RowProblem(column, problem)
         return values
 
     def write(self, rows):

@@ -5,6 +5,7 @@ from servicelevel.importing.fields import parse_date, parse_text
 from servicelevel.importing.write import upsert
 
 from .models import SchedulePeriod
+from .rules import end_before_start_message, overlap_message, overlapping_period
 
 
 class PeriodsImporter(Importer):
@@ -23,15 +24,16 @@ class PeriodsImporter(Importer):
         self.in_file: set[str] = set()
 
     def clean(self, values):
+        # The same rules as SchedulePeriod.clean (servicelevel/rules.py), against the stored periods and
+        # the rows before this one.
         start, end = values["start_date"], values["end_date"]
         if end < start:
-            raise RowProblem("end_date", f"slutdatum {end} är före startdatum {start}")
-        for code, (other_start, other_end) in self.ranges.items():
-            if code != values["code"] and start <= other_end and other_start <= end:
-                where = "tidigare i filen" if code in self.in_file else "i portalen"
-                raise RowProblem(
-                    "start_date", f"perioden överlappar {code} ({other_start}–{other_end}) {where}"
-                )
+            raise RowProblem("end_date", end_before_start_message(start, end))
+        others = ((code, s, e) for code, (s, e) in self.ranges.items() if code != values["code"])
+        overlap = overlapping_period(start, end, others)
+        if overlap:
+            where = "tidigare i filen" if overlap[0] in self.in_file else "i portalen"
+            raise RowProblem("start_date", overlap_message(*overlap, where=where))
         self.ranges[values["code"]] = (start, end)
         self.in_file.add(values["code"])
         return values

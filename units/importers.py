@@ -15,6 +15,7 @@ from servicelevel.importing.fields import (
 from servicelevel.importing.write import existing_by, replace_per_unit, upsert
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
 
+from . import rules
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
 from .validators import HSA_ID_MAX, HSA_ID_MIN, hsa_id_problem
 
@@ -63,10 +64,9 @@ class UnitsImporter(Importer):
 
     def clean(self, values):
         owner = self.vardomrade_owner.setdefault(values["vardomrade"], values["forvaltning"])
-        if owner != values["forvaltning"]:
-            raise RowProblem(
-                "vardomrade", f"vårdområdet {values['vardomrade']!r} hör till förvaltningen {owner!r}"
-            )
+        problem = rules.area_owner_problem(values["vardomrade"], owner, values["forvaltning"])
+        if problem:
+            raise RowProblem("vardomrade", problem)
         return values
 
     def write(self, rows):
@@ -136,7 +136,9 @@ class OfferingsImporter(Importer):
                     self.templates, values["code"], "code", "den regionala mallen"
                 )
         if values["kind"] == Offering.Kind.MALL:
-            values["open"] = True  # 'open' applies to services only
+            # 'open' applies to services only (spec): a template is never closed (rules.template_open_problem
+            # refuses a closed one in forms), so the file's cell is not read for templates.
+            values["open"] = True
         return values
 
     def write(self, rows):
@@ -189,12 +191,8 @@ class BookingImporter(Importer):
     def clean(self, values):
         values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
         values["period_id"] = self.lookup(self.periods, values["period"], "period", "perioden")
-        for name in BOOKED_PARTS:
-            if values[name] > values["booked_total"]:
-                raise RowProblem(name, f"{values[name]} är fler än booked_total ({values['booked_total']})")
-        for name in SLOT_PARTS:
-            if values[name] > values["slots_total"]:
-                raise RowProblem(name, f"{values[name]} är fler än slots_total ({values['slots_total']})")
+        for name, problem in rules.booking_part_problems(values).items():
+            raise RowProblem(name, problem)  # the first, as BookingFigures.clean orders them
         return values
 
     def write(self, rows):
