@@ -132,6 +132,32 @@ SPECIALTIES = [
     "Geriatrik",
     "Rehabilitering",
 ]
+# Places that fit a vårdområde's name, for primary care (a "Vårdcentralen Limhamn" belongs in Malmö).
+AREA_PLACES = {
+    "Primärvård Malmö": [
+        "Limhamn",
+        "Rosengård",
+        "Husie",
+        "Kirseberg",
+        "Möllevången",
+        "Västra Hamnen",
+        "Oxie",
+        "Lindängen",
+        "Fosie",
+        "Södervärn",
+        "Bunkeflo",
+        "Heleneholm",
+    ],
+    "Primärvård Sydväst": ["Trelleborg", "Vellinge", "Skurup", "Svedala", "Anderslöv", "Höllviken"],
+    "Primärvård Mellersta": ["Lund", "Eslöv", "Staffanstorp", "Kävlinge", "Lomma", "Höör", "Hörby"],
+    "Primärvård Nordväst": ["Helsingborg", "Höganäs", "Ängelholm", "Landskrona", "Båstad", "Klippan"],
+    "Primärvård Nordost": ["Kristianstad", "Hässleholm", "Osby", "Östra Göinge", "Bromölla", "Perstorp"],
+    "Primärvård Sydost": ["Ystad", "Simrishamn", "Tomelilla", "Sjöbo"],
+    "Hälsoval Malmö": ["Malmö Centrum", "Triangeln", "Hyllie", "Värnhem", "Slottsstaden"],
+}
+# The demo's unit manager (seed_demo) has this vårdområde: it gets enough units to be a real worklist.
+MANAGER_AREA, MANAGER_AREA_UNITS = "Primärvård Malmö", 7
+
 PROVIDERS = [
     "Capio Vårdcentral AB",
     "Praktikertjänst AB",
@@ -180,16 +206,27 @@ class DemoRegion:
     # units -----------------------------------------------------------------------------------------------
 
     def _units(self) -> list[DemoUnit]:
-        rng, units, used = self.rng, [], set()
+        rng, units, used, names, places_used = self.rng, [], set(), set(), set()
         # Round-robin over the förvaltningar, so even a small demo has units in every one.
         areas = [
             (f, v)
             for row in zip_longest(*([(f, v) for v in vs] for f, vs in REGION.items()))
             for f, v in filter(None, row)
         ]
+        # After one unit per area, the unit manager's area is filled up first (when the demo is big enough).
+        manager_area = next(pair for pair in areas if pair[1] == MANAGER_AREA)
+        extra = [manager_area] * (MANAGER_AREA_UNITS - 1) if self.n_units >= 2 * len(areas) else []
         for i in range(self.n_units):
-            fvg, area = areas[i % len(areas)] if i < len(areas) else rng.choice(areas)
-            place = rng.choice(PLACES)
+            if i < len(areas):
+                fvg, area = areas[i]
+            elif i - len(areas) < len(extra):
+                fvg, area = extra[i - len(areas)]
+            else:
+                fvg, area = rng.choice(areas)
+            places = AREA_PLACES.get(area, PLACES)
+            fresh = [p for p in places if (area, p) not in places_used]
+            place = rng.choice(fresh or places)
+            places_used.add((area, place))
             provider = ""
             if fvg in ("Primärvård Skåne", "Privata vårdgivare (Hälsoval)"):
                 unit_type, system, same_day = "mottagning", "PMO", True
@@ -216,6 +253,11 @@ class DemoRegion:
                     if unit_type == "mottagning"
                     else f"Avdelning {rng.randint(1, 99)} {specialty.lower()} {place}"
                 )
+            # Two units of one name would confuse anyone reading the demo: number the second one.
+            base, n = name, 2
+            while name in names:
+                name, n = f"{base} {n}", n + 1
+            names.add(name)
             while True:
                 org = (
                     "5565" + "".join(rng.choice("0123456789") for _ in range(6)) if provider else "2321000255"
