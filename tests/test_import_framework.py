@@ -218,7 +218,8 @@ def test_a_file_that_breaks_as_csv_part_way_is_rejected_with_its_line(write_file
     ran = manage("import_data", "units", path)
     assert ran.code == 1
     assert ran.errors == [
-        f"{path}:3: -: filen går inte att läsa som CSV här: field larger than field limit (131072)"
+        f"{path}:3: -: ett fält är längre än 131 072 tecken: ingen kolumn rymmer så mycket "
+        '(ett citattecken " som aldrig stängs?)'
     ]
     assert not CareUnit.objects.exists()
 

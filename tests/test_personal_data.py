@@ -42,3 +42,40 @@ def test_it_recognises_personal_identity_numbers(text):
 )
 def test_it_lets_other_values_through(text):
     assert not looks_like_personnummer(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "19121212 1212",
+        "121212 1212",
+        "19121212–1212",  # en dash
+        "19121212—1212",  # em dash
+        "19121212−1212",  # minus sign
+        "19121212‑1212",  # non-breaking hyphen
+        "121212_1212",
+        "19121212\u00a01212",  # no-break space
+        "１２１２１２-１２１２",  # full-width digits
+        "１９１２１２１２－１２１２",  # full-width digits and hyphen-minus
+        "１２１２１２＋１２１２",
+        "١٢١٢١٢-١٢١٢",  # Arabic-Indic digits
+        "१२१२१२-१२१२",  # Devanagari digits
+        "ärende ١٢١٢١٢ ١٢١٢",
+    ],
+)
+def test_it_recognises_personal_identity_numbers_written_with_look_alikes(text):
+    assert looks_like_personnummer(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "121212\x1f1212",  # two cells of a row joined by the cases importer: no match across them
+        "121212  1212",  # two separators
+        "2026-06-19 15:00",
+        "Vårdcentralen Höör 2026",
+        "１２１３１２-１２１２",  # month 13, in full-width digits
+    ],
+)
+def test_look_alikes_do_not_make_other_values_match(text):
+    assert not looks_like_personnummer(text)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .fields import FieldError
+from .fields import FieldError, quote
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,8 @@ def row_parser(importer: Importer, present: dict[str, int]):
     Built once per file: the per-row loop is the import's hot path (a million cases), so everything that
     does not depend on the row is decided here."""
     plan = [
-        (c.name, present.get(c.name), c.parse, c.blank or not c.required, c.default) for c in importer.columns
+        (c.name, present.get(c.name), c.parse, c.blank or not c.required, c.default, c.max_length)
+        for c in importer.columns
     ]
     screening = importer.screen if type(importer).screen is not Importer.screen else None
     prescreen = importer.row_may_need_screening
@@ -144,7 +145,7 @@ def row_parser(importer: Importer, present: dict[str, int]):
         values, problems = {}, []
         width = len(cells)
         screen = screening if screening is not None and prescreen(cells) else None
-        for name, index, parser, may_be_empty, default in plan:
+        for name, index, parser, may_be_empty, default, max_length in plan:
             text = cells[index].strip() if index is not None and index < width else ""
             if not text:
                 if may_be_empty:
@@ -157,6 +158,13 @@ def row_parser(importer: Importer, present: dict[str, int]):
                 if refusal:
                     problems.append((name, refusal))
                     continue
+            if max_length is not None and len(text) > max_length:
+                # Before the parser and any lookup: PostgreSQL would refuse the value at the write,
+                # SQLite would store it whole; neither must see it.
+                problems.append(
+                    (name, f"för långt, högst {max_length} tecken (är {len(text)}): {quote(text)}")
+                )
+                continue
             try:
                 values[name] = parser(text)
             except FieldError as exc:

@@ -3,11 +3,12 @@ them (the framework handles blanks and defaults)."""
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 
 class FieldError(ValueError):
@@ -28,6 +29,13 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 TRUE = {"true", "ja", "1"}
 FALSE = {"false", "nej", "0"}
 
+# Instants and dates outside these years are typing errors (0001-01-01 from an empty Excel date, 20260
+# for 2026) and, once stored, break every later conversion to local time (exports, the admin's lists).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+# Every count is stored in a PositiveIntegerField; PostgreSQL refuses more, SQLite would store it.
+COUNT_MAX = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
+
 
 def parse_bool(text: str) -> bool:
     word = text.strip().lower()
@@ -35,41 +43,62 @@ def parse_bool(text: str) -> bool:
         return True
     if word in FALSE:
         return False
-    raise FieldError(f"ogiltigt sant/falskt-värde {text!r}: använd ja/nej, true/false eller 1/0")
+    raise FieldError(f"ogiltigt sant/falskt-värde {quote(text)}: använd ja/nej, true/false eller 1/0")
 
 
 def parse_text(text: str) -> str:
+    # A NUL byte cannot be stored in PostgreSQL text and is never meant: the file is not plain text.
+    if "\x00" in text:
+        raise FieldError(
+            "innehåller ett NUL-tecken (byte 0), som inte kan sparas: är filen verkligen en CSV-fil?"
+        )
     return text.strip()
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+# ASCII only: str.isdigit(), int(), Decimal() and a str pattern's \d also take other scripts' digits,
+# superscripts and full-width digits, which look like numbers but are not what the file means.
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]00:00(?::00)?)?", re.ASCII)
 
 
 def parse_count(text: str) -> int:
-    """A whole number ≥ 0 (spaces as thousands separators allowed)."""
+    """A whole number ≥ 0 (spaces as thousands separators allowed), at most COUNT_MAX."""
     cleaned = _SPACES.sub("", text)
-    if not cleaned.isdigit():
-        raise FieldError(f"ska vara ett heltal ≥ 0, inte {text!r}")
+    if not (cleaned.isascii() and cleaned.isdigit()):
+        raise FieldError(f"ska vara ett heltal ≥ 0, inte {quote(text)}")
+    # Length first: int() of thousands of digits is refused (sys.int_info) or slow.
+    if len(cleaned.lstrip("0")) > len(str(COUNT_MAX)) or int(cleaned) > COUNT_MAX:
+        raise FieldError(f"högst {COUNT_MAX}, inte {quote(text)}")
     return int(cleaned)
 
 
 def parse_decimal(text: str) -> Decimal:
-    """Decimal point or decimal comma."""
+    """Decimal point or decimal comma; ASCII digits, no exponent (`1e3` is no way to write a share)."""
     cleaned = _SPACES.sub("", text).replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise FieldError(f"ska vara ett tal (decimalpunkt eller decimalkomma), inte {text!r}") from None
-    if not value.is_finite():
-        raise FieldError(f"ska vara ett tal, inte {text!r}")
-    return value
+    if not _DECIMAL.fullmatch(cleaned):
+        message = f"ska vara ett tal (decimalpunkt eller decimalkomma), inte {quote(text)}"
+        if not cleaned.isascii():
+            message += ": bara siffrorna 0–9"
+        elif "e" in cleaned.lower():
+            message += ": skriv talet utan exponent (t.ex. 1000, inte 1e3)"
+        raise FieldError(message)
+    return Decimal(cleaned)
 
 
 def parse_date(text: str) -> datetime.date:
+    """YYYY-MM-DD, 1900–2100. A date-time at exactly midnight is taken as its date: that is what an Excel
+    date cell becomes (openpyxl reads every date cell as a datetime)."""
+    match = _DATE.fullmatch(text.strip())
     try:
-        return datetime.date.fromisoformat(text.strip())
+        if match is None:
+            raise ValueError
+        day = datetime.date(*map(int, match.groups()))
     except ValueError:
-        raise FieldError(f"ogiltigt datum {text!r}: använd ÅÅÅÅ-MM-DD") from None
+        raise FieldError(f"ogiltigt datum {quote(text)}: använd ÅÅÅÅ-MM-DD") from None
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise FieldError(f"ogiltigt datum {quote(text)}: året ska vara {YEAR_MIN}–{YEAR_MAX}")
+    return day
 
 
 @lru_cache(maxsize=1)
@@ -78,18 +107,31 @@ def local_zone() -> ZoneInfo:
 
 
 def parse_datetime(text: str) -> datetime.datetime:
-    """ISO 8601; without an offset the time is local (Europe/Stockholm)."""
+    """ISO 8601, 1900–2100; without an offset the time is local (Europe/Stockholm). A local time that
+    does not exist (the hour skipped when summer time starts) is an error; one that exists twice (the
+    hour repeated when it ends) is the earlier of the two instants (fold=0, summer time)."""
     value = text.strip()
     if len(value) == 10:
-        raise FieldError(f"ogiltig tidpunkt {text!r}: klockslag saknas (ÅÅÅÅ-MM-DDTHH:MM)")
+        raise FieldError(f"ogiltig tidpunkt {quote(text)}: klockslag saknas (ÅÅÅÅ-MM-DDTHH:MM)")
     try:
+        if not value.isascii():
+            raise ValueError
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
         raise FieldError(
-            f"ogiltig tidpunkt {text!r}: använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00"
+            f"ogiltig tidpunkt {quote(text)}: använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00"
         ) from None
+    if not YEAR_MIN <= moment.year <= YEAR_MAX:
+        raise FieldError(f"ogiltig tidpunkt {quote(text)}: året ska vara {YEAR_MIN}–{YEAR_MAX}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local_zone())
+        # In the spring gap fold=0 reads the time with the offset before the change and fold=1 with the
+        # one after, so the first is the smaller; in the autumn repeat it is the other way round.
+        if moment.utcoffset() < moment.replace(fold=1).utcoffset():
+            raise FieldError(
+                f"tidpunkten {quote(value)} finns inte i svensk tid (klockan ställs fram en timme när "
+                f"sommartid börjar): ange rätt klockslag eller en UTC-offset, t.ex. +01:00"
+            )
     return moment
 
 
@@ -99,7 +141,7 @@ def choice(*allowed: str, case_sensitive: bool = True):
     def parse(text: str) -> str:
         key = text.strip() if case_sensitive else text.strip().lower()
         if key not in lookup:
-            raise FieldError(f"ogiltigt värde {text.strip()!r}: tillåtna är {', '.join(allowed)}")
+            raise FieldError(f"ogiltigt värde {quote(text.strip())}: tillåtna är {', '.join(allowed)}")
         return lookup[key]
 
     return parse

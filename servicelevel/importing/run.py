@@ -5,26 +5,65 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from servicelevel.audit import audit
+from servicelevel.models import AuditEntry
 from servicelevel.signals import notify_facts_changed
 
 from . import registry
 from .base import Counts, Row, RowError, RowProblem, row_parser
+from .fields import QUOTE_LIMIT, quote
 from .reader import FileProblem, read_table
+
+# At most this many messages are kept and printed; the rest are only counted. A file of a million bad rows
+# must not hold a million messages (peak memory grew with them), and nobody reads past the first screens.
+MAX_ERRORS = 1000
+
+
+class ErrorLog(list):
+    """The first `limit` problems (RowError) and, in `total`, how many there were in all."""
+
+    def __init__(self, limit: int = MAX_ERRORS):
+        super().__init__()
+        self.limit = limit
+        self.total = 0
+
+    def add(self, line: int, column: str, message: str) -> None:
+        self.total += 1
+        if len(self) < self.limit:
+            self.append(RowError(line, column, message))
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 class ImportRejected(Exception):
-    """The file was rejected; nothing was written. `errors` are every problem found."""
+    """The file was rejected; nothing was written. `errors` are the problems kept (at most MAX_ERRORS),
+    `total` how many were found."""
 
     def __init__(self, filename: str, errors: list[RowError]):
         self.filename = filename
         self.errors = errors
-        super().__init__(f"{len(errors)} fel")
+        self.total = max(getattr(errors, "total", 0), len(errors))
+        super().__init__(f"{self.total} fel")
 
     def lines(self) -> list[str]:
-        return [e.format(self.filename) for e in self.errors]
+        lines = [e.format(self.filename) for e in self.errors]
+        if self.total > len(self.errors):
+            lines.append(f"… och {thousands(self.total - len(self.errors))} fel till")
+        return lines
+
+
+AUDIT_NAME_MAX = AuditEntry._meta.get_field("object_id").max_length
+
+
+def audit_name(filename: str) -> str:
+    """The file's name as kept in the audit entry, cut to fit its column: the end is kept (a date or a
+    version is usually there), after "…"."""
+    name = Path(filename).name
+    return name if len(name) <= AUDIT_NAME_MAX else "…" + name[-(AUDIT_NAME_MAX - 1) :]
 
 
 @dataclass
@@ -41,25 +80,31 @@ class ImportReport:
 STAGE_CHUNK = 30_000  # rows per COPY + INSERT; measured best between 10,000 and 100,000
 
 
-def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError], int]:
+def short(name: str) -> str:
+    """A column name from the header as the COLUMN of a message, cut like a quoted value."""
+    return name if len(name) <= QUOTE_LIMIT else name[:QUOTE_LIMIT] + "…"
+
+
+def validate(importer, table, filename: str) -> tuple[list[Row], ErrorLog, int]:
     """Check every row. Returns (clean rows, errors, number of clean rows). A streaming importer gets the
     clean rows in chunks through `stage` instead (memory stays bounded) until the first error; after an
-    error only errors are collected."""
-    errors: list[RowError] = []
+    error only errors are counted, and only the first MAX_ERRORS of them kept, so a file of bad rows takes
+    memory independent of its length."""
+    errors = ErrorLog()
     names = [c.name for c in importer.columns]
     present: dict[str, int] = {}
     for index, name in enumerate(table.header):
         if not name:
             continue
         if name in present:
-            errors.append(RowError(1, name, "kolumnen förekommer två gånger"))
+            errors.add(1, short(name), "kolumnen förekommer två gånger")
         elif name not in names:
-            errors.append(RowError(1, name, f"okänd kolumn (tillåtna: {', '.join(names)})"))
+            errors.add(1, short(name), f"okänd kolumn (tillåtna: {', '.join(names)})")
         else:
             present[name] = index
     for col in importer.columns:
         if col.required and col.name not in present:
-            errors.append(RowError(1, col.name, "obligatorisk kolumn saknas"))
+            errors.add(1, col.name, "obligatorisk kolumn saknas")
     if errors:
         return [], errors, 0
 
@@ -72,27 +117,30 @@ def validate(importer, table, filename: str) -> tuple[list[Row], list[RowError],
     parse_row = row_parser(importer, present)
     for line, cells in table.rows:
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            errors.append(RowError(line, "-", f"raden har {len(cells)} fält men rubrikraden {width}"))
+            errors.add(line, "-", f"raden har {len(cells)} fält men rubrikraden {width}")
+            rows.clear()  # nothing will be written: do not hold the clean rows read so far
             continue
         values, problems = parse_row(cells)
         if problems:
-            errors.extend(RowError(line, col, msg) for col, msg in problems)
+            for col, msg in problems:
+                errors.add(line, col, msg)
+            rows.clear()
             continue
         key = tuple(values[k] for k in importer.key)
         if key in seen_keys:
-            errors.append(
-                RowError(
-                    line,
-                    importer.key[-1],
-                    f"nyckeln {'/'.join(map(str, key))} finns redan på rad {seen_keys[key]}",
-                )
+            errors.add(
+                line,
+                importer.key[-1],
+                f"nyckeln {'/'.join(map(str, key))} finns redan på rad {seen_keys[key]}",
             )
+            rows.clear()
             continue
         seen_keys[key] = line
         try:
             values = importer.clean(values)
         except RowProblem as problem:
-            errors.append(RowError(line, problem.column, problem.message))
+            errors.add(line, problem.column, problem.message)
+            rows.clear()
             continue
         clean += 1
         if not errors:
@@ -132,7 +180,7 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
                 audit(
                     action="import",
                     object_type=kind,
-                    object_id=Path(filename).name,
+                    object_id=audit_name(filename),
                     actor=actor,
                     detail={"rows": count, "summary": str(result.counts)},
                 )
@@ -141,9 +189,19 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
                     notify_facts_changed(
                         unit_ids=result.unit_ids, same_day_changed=result.same_day_changed, kind=kind
                     )
-    except IntegrityError as exc:
-        # The validation above is meant to catch everything; this is the database's last word.
+    except (IntegrityError, DataError) as exc:
+        # The validation above is meant to catch everything the database would refuse (a constraint,
+        # a length, a range); this is its last word, and reaching it is a defect of the portal.
+        detail = quote(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__, 200)
         raise ImportRejected(
-            filename, [RowError(0, "-", f"databasen avvisade filen: {exc}".strip())]
+            filename,
+            [
+                RowError(
+                    1,
+                    "-",
+                    "databasen avvisade filen fast varje rad klarade kontrollen — ett fel i portalen, "
+                    f"inte i filen; inget har skrivits. Skicka filen till portalens förvaltning ({detail})",
+                )
+            ],
         ) from None
     return ImportReport(kind=kind, counts=result.counts, rows=count, dry_run=dry_run)

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         except ImportRejected as rejected:
             for line in rejected.lines():
                 self.stderr.write(line)
-            self.stderr.write(f"{kind}: filen avvisades, {len(rejected.errors)} fel; inget har skrivits.")
+            self.stderr.write(f"{kind}: filen avvisades, {rejected.total} fel; inget har skrivits.")
             sys.exit(1)
         except KeyError:
             raise CommandError(f"okänt slag {kind!r}", returncode=2) from None
