@@ -4,6 +4,7 @@ Embedded default: no DATABASE_URL → a SQLite file in the project folder; no RE
 in-process. Outside debug a missing DJANGO_SECRET_KEY stops startup.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_tables2",
     "django_filters",
+    "axes",
     "servicelevel",
     "units",
     "exemptions",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -102,6 +106,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A list to extend (e.g. django-axes puts its backend first): PortalModelBackend is Django's ModelBackend
 # refusing the demo accounts outside debug; guardian answers the object permissions.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login while the username+IP is locked out (django-axes), authenticates nobody.
+    "servicelevel.accounts.LockoutBackend",
     "servicelevel.auth.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -110,7 +116,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
+
+# Lockout after repeated failed logins (django-axes): 5 wrong passwords for one username from one IP
+# address lock that combination for 15 minutes (a failure meanwhile starts the 15 minutes again); a
+# success clears the count. Keyed on username and IP together, so a mistyping colleague behind the same
+# proxy does not lock anyone else out. Unlock early: `python manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "servicelevel.accounts.locked_out"
+# axes' admin pages are English only; the admin stays Swedish (the command above unlocks).
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 admin.site.site_header = "Servicenivåportalen – administration"
 admin.site.site_title = "Servicenivåportalen"
@@ -10,6 +10,8 @@ admin.site.index_title = "Regelverk och uppgifter"
 urlpatterns = [
     path("", views.home, name="home"),
     path("admin/", admin.site.urls),
+    path("konto/logga-in/", accounts.LoginView.as_view(), name="login"),
+    path("konto/logga-ut/", accounts.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("portal.urls")),
 ]

@@ -1,11 +1,11 @@
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .models import Decision
 
-
+@login_required
 def home(request):
-    """Swedish start page: what the portal is, the login, and the way into the admin."""
-    return render(request, "home.html", {"decision": Decision.objects.order_by("-in_force_from").first()})
+    """The start page: anonymous visitors go to the login page; the dashboard replaces this placeholder."""
+    return render(request, "home.html")
 
 
 def healthz(request):

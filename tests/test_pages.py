@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from compliance.models import RequirementResult
 from units.models import CareUnit
 from units.permissions import Roles, ensure_groups, grant_units, visible_units
 
@@ -11,20 +12,41 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_it_shows_a_swedish_start_page_with_the_login(client):
+def test_the_start_page_sends_an_anonymous_visitor_to_the_login(client):
     response = client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert '<html lang="sv">' in html
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/logga-in/?next=/"
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="sv"' in html
     assert "Servicenivåportalen" in html and "Logga in" in html
-    assert "2026-0000277" in html  # the decision it follows up
+    assert "2026-0000277" in html  # the decision it follows up, in the header
 
 
-def test_the_start_page_shows_staff_the_way_into_the_admin(client):
+def test_the_start_page_greets_a_logged_in_user_in_the_layout(client):
+    user = f.UserFactory(first_name="Karin")
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "Välkommen, Karin" in html
+    assert 'action="/konto/logga-ut/"' in html and "Logga ut" in html
+    assert reverse("admin:index") not in html  # not staff
+
+
+def test_the_start_page_shows_koncernstab_staff_the_way_into_the_admin(client):
     user = f.UserFactory(is_staff=True)
+    user.groups.add(ensure_groups()[Roles.KONCERNSTAB])
     client.force_login(user)
     html = client.get("/").content.decode()
     assert reverse("admin:index") in html and "Logga ut" in html
+
+
+@pytest.mark.parametrize("status", [choice for choice, _label in RequirementResult.Status.choices])
+def test_the_status_badge_says_each_status_in_words(status):
+    """Colour is never the only signal: the badge carries the status's own label and an icon."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string("partials/_status_badge.html", {"status": status})
+    assert RequirementResult.Status(status).label in html
+    assert "<svg" in html and 'aria-hidden="true"' in html
 
 
 def test_healthz(client):

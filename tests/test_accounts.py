@@ -1,0 +1,164 @@
+"""The portal's own login and logout (/konto/…), the lockout after five wrong passwords, and the
+navigation each role sees."""
+
+import pytest
+from django.test import Client
+
+from units.permissions import Roles, ensure_groups
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/konto/logga-in/"
+PASSWORD = "ett-långt-lösenord"
+
+
+@pytest.fixture
+def karin():
+    user = f.UserFactory(username="karin", first_name="Karin", last_name="Koncernstab")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def user_with_role(role, **fields):
+    user = f.UserFactory(**fields)
+    user.groups.add(ensure_groups()[role])
+    return user
+
+
+def test_it_shows_a_swedish_login_form(client):
+    html = client.get(LOGIN).content.decode()
+    assert '<label class="ds-label" for="id_username">Användarnamn</label>' in html
+    assert '<label class="ds-label" for="id_password">Lösenord</label>' in html
+    assert 'autocomplete="current-password"' in html
+    assert ">Logga in</button>" in html
+
+
+def test_it_logs_in_and_goes_to_the_page_asked_for(client, karin):
+    response = client.post(LOGIN, {"username": "karin", "password": PASSWORD, "next": "/enheter/"})
+    assert response.status_code == 302 and response["Location"] == "/enheter/"
+    assert client.session["_auth_user_id"] == str(karin.pk)
+
+
+def test_it_logs_in_to_the_start_page_by_default(client, karin):
+    response = client.post(LOGIN, {"username": "karin", "password": PASSWORD})
+    assert response["Location"] == "/"
+
+
+def test_a_logged_in_user_on_the_login_page_goes_on_to_the_start_page(client, karin):
+    client.force_login(karin)
+    assert client.get(LOGIN)["Location"] == "/"
+
+
+def test_it_refuses_an_unsafe_next(client, karin):
+    response = client.post(
+        LOGIN, {"username": "karin", "password": PASSWORD, "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_a_wrong_password_says_so_in_swedish_and_marks_the_fields(client, karin):
+    response = client.post(LOGIN, {"username": "karin", "password": "fel"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Ange ett korrekt användarnamn och lösenord" in html
+    assert 'role="alert"' in html and 'aria-invalid="true"' in html
+    assert 'value="karin"' in html  # the username is kept, the password is not
+
+
+def test_logout_is_a_post_and_says_so_on_the_login_page(client, karin):
+    client.force_login(karin)
+    assert client.get("/konto/logga-ut/").status_code == 405  # a link or prefetch cannot log anyone out
+    response = client.post("/konto/logga-ut/", follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert "Du är utloggad." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_needs_the_csrf_token(karin):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(karin)
+    assert client.post("/konto/logga-ut/").status_code == 403
+
+
+def test_five_wrong_passwords_lock_the_username_from_that_address(client, karin):
+    for _ in range(4):
+        assert client.post(LOGIN, {"username": "karin", "password": "fel"}).status_code == 200
+    locked = client.post(LOGIN, {"username": "karin", "password": "fel"})
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "Inloggningen är tillfälligt spärrad" in html and "15 minuter" in html
+    # The right password does not help while locked …
+    assert client.post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # … but another username from the same address, or the same username from elsewhere, still logs in.
+    other = f.UserFactory(username="sven")
+    other.set_password(PASSWORD)
+    other.save()
+    assert client.post(LOGIN, {"username": "sven", "password": PASSWORD}).status_code == 302
+    elsewhere = Client(REMOTE_ADDR="10.1.2.3")
+    assert elsewhere.post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code == 302
+
+
+def test_the_lock_lifts_after_fifteen_minutes(client, karin, time_machine):
+    time_machine.move_to("2026-11-20 09:00 +01:00", tick=False)
+    for _ in range(5):
+        client.post(LOGIN, {"username": "karin", "password": "fel"})
+    time_machine.move_to("2026-11-20 09:14 +01:00", tick=False)
+    assert client.post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code == 429
+    time_machine.move_to("2026-11-20 09:30 +01:00", tick=False)  # 15 minutes after the last try
+    assert client.post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code == 302
+
+
+def test_a_success_clears_the_failures(client, karin):
+    for _ in range(4):
+        client.post(LOGIN, {"username": "karin", "password": "fel"})
+    assert client.post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code == 302
+    client.post("/konto/logga-ut/")
+    for _ in range(4):
+        assert client.post(LOGIN, {"username": "karin", "password": "fel"}).status_code == 200
+
+
+def test_the_test_clients_login_still_works_without_a_request(karin):
+    """axes needs a request to lock; logins without one (tests, scripts) pass its check untouched."""
+    assert Client().login(username="karin", password=PASSWORD)
+    assert not Client().login(username="karin", password="fel")
+
+
+def nav_labels(client, user) -> list[str]:
+    import re
+
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    nav = html[html.index('<nav class="portal-nav"') : html.index("</nav>")]
+    return re.findall(r'class="portal-nav__link"[^>]*>([^<]+)</a>', nav)
+
+
+@pytest.mark.parametrize(
+    "role, staff, expected",
+    [
+        (Roles.KONCERNSTAB, True, ["Översikt", "Enheter", "Jämförelse", "Import", "Admin"]),
+        (Roles.KONCERNSTAB, False, ["Översikt", "Enheter", "Jämförelse", "Import"]),
+        (Roles.HS_STYRNING, False, ["Översikt", "Enheter", "Jämförelse", "Import"]),
+        (Roles.HS_STYRNING, True, ["Översikt", "Enheter", "Jämförelse", "Import"]),  # staff, not Koncernstab
+        (Roles.LEDNING, False, ["Översikt", "Enheter", "Jämförelse"]),
+        (Roles.VERKSAMHETSCHEF, False, ["Översikt", "Enheter", "Jämförelse"]),
+        (Roles.VARDGIVARE, False, ["Översikt", "Enheter", "Jämförelse"]),
+    ],
+)
+def test_the_navigation_follows_the_role(client, role, staff, expected):
+    assert nav_labels(client, user_with_role(role, is_staff=staff)) == expected
+
+
+def test_the_current_section_is_marked_for_assistive_technology(client, karin):
+    client.force_login(karin)
+    html = client.get("/").content.decode()
+    assert 'href="/" aria-current="page">Översikt' in html
+    assert 'href="/enheter/">Enheter' in html
+
+
+def test_anonymous_pages_have_no_navigation(client):
+    html = client.get(LOGIN).content.decode()
+    assert "portal-nav" not in html and "Logga ut" not in html
