@@ -1,7 +1,9 @@
 """The portal's URLs (Swedish paths), included at the site root by servicelevel/urls.py. Each page's
 views live in their own module under portal/views/."""
 
-from django.urls import path  # noqa: F401 - used as pages are added
+from django.urls import path
+
+from .views import imports
 
 # Several engineers add pages here at the same time, in one shared working tree: re-read this file right
 # before editing and add only your own lines; commit only your own files (`git add PATH…`), never
@@ -10,4 +12,9 @@ from django.urls import path  # noqa: F401 - used as pages are added
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("import/", imports.start, name="import_start"),
+    path("import/<int:pk>/", imports.job, name="import_job"),
+    path("import/<int:pk>/status/", imports.status, name="import_status"),
+    path("import/<int:pk>/importera/", imports.confirm, name="import_confirm"),
+]

@@ -197,3 +197,50 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type} {self.object_id}"
+
+
+class ImportJob(models.Model):
+    """A file uploaded in the browser (/import/): checked first (a dry run), then imported on request.
+    The job keeps the outcome — the summary or every problem found — so it stays visible afterwards."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Kontrolleras"
+        CHECKED = "checked", "Klar att importera"
+        REJECTED = "rejected", "Avvisad"
+        IMPORTING = "importing", "Importeras"
+        DONE = "done", "Importerad"
+        FAILED = "failed", "Misslyckades"
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
+    kind = models.CharField("slag", max_length=20)
+    filename = models.CharField("filnamn", max_length=255)
+    path = models.CharField("sparad fil", max_length=500)
+    size = models.BigIntegerField("storlek (byte)", default=0)
+    lines = models.PositiveIntegerField("rader", default=0)
+    status = models.CharField("läge", max_length=10, choices=Status.choices, default=Status.CHECKING)
+    check_summary = models.CharField("torrkörning", max_length=300, blank=True)
+    summary = models.CharField("resultat", max_length=300, blank=True)
+    problems = models.TextField("fel", blank=True)  # the lines import_data would print, at most 1,001
+    message = models.TextField("meddelande", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="uppladdad av"
+    )
+    created_at = models.DateTimeField("uppladdad", auto_now_add=True)
+    started_at = models.DateTimeField("importen startade", null=True, blank=True)
+    finished_at = models.DateTimeField("klar", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import i webbläsaren"
+        verbose_name_plural = "importer i webbläsaren"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.filename} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    def problem_lines(self) -> list[str]:
+        return self.problems.splitlines()

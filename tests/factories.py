@@ -358,3 +358,12 @@ class ProviderGroupObjectPermissionFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(GroupFactory)
     content_object = factory.SubFactory(ProviderFactory)
     permission = factory.LazyFunction(lambda: permission("view_provider"))
+
+
+class ImportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "servicelevel.ImportJob"
+
+    kind = "units"
+    filename = "enheter.csv"
+    path = "/nonexistent/enheter.csv"

@@ -1,0 +1,101 @@
+"""Imports in the browser (/import/): upload a file of any `import_data` kind, see every problem or what it
+would change, confirm, follow the import. Koncernstab and HS-styrning only (403 for other roles)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from servicelevel import import_jobs
+from servicelevel.importing import registry
+from servicelevel.models import ImportJob
+from units.permissions import may_import
+
+KIND_LABELS = {
+    "units": "Enheter (units)",
+    "periods": "Tidbokningsschemaperioder (periods)",
+    "offerings": "Utbud: tjänster och mallar (offerings)",
+    "booking": "Bokningsuppgifter per period (booking)",
+    "cases": "Ärenden (cases)",
+    "admin_roles": "Administrativa roller (admin_roles)",
+    "exemptions": "Avsteg beslutade utanför portalen (exemptions)",
+    "targets": "Mål i handlingsplanen (targets)",
+}
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Slag av fil", choices=[(k, KIND_LABELS.get(k, k)) for k in registry.KINDS]
+    )
+    file = forms.FileField(
+        label="Fil (CSV eller Excel .xlsx)",
+        help_text="Samma kolumner som import_data: se docs/importing.md. Högst 500 MB.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in import_jobs.ALLOWED_SUFFIXES:
+            raise forms.ValidationError("Filen ska vara en CSV-fil (.csv, .txt) eller en Excel-fil (.xlsx).")
+        if upload.size > import_jobs.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Filen är större än 500 MB; dela upp den.")
+        return upload
+
+
+def _importer(request: HttpRequest) -> None:
+    if not may_import(request.user):
+        raise PermissionDenied("Import i webbläsaren är för Koncernstab och Hälso- och sjukvårdsstyrning.")
+
+
+@login_required
+def start(request):
+    _importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = import_jobs.start_check(
+            kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
+        )
+        return redirect("portal:import_job", pk=job.pk)
+    jobs = ImportJob.objects.select_related("created_by")[:20]
+    return render(request, "portal/import_start.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def job(request, pk: int):
+    _importer(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(request, "portal/import_job.html", _status_context(job))
+
+
+@login_required
+def status(request, pk: int):
+    """The job's status box alone: the page polls it (htmx) while the job runs."""
+    _importer(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(request, "portal/_import_status.html", _status_context(job))
+
+
+@login_required
+@require_POST
+def confirm(request, pk: int):
+    _importer(request)
+    job = get_object_or_404(ImportJob, pk=pk)
+    if not import_jobs.confirm(job=job, actor=request.user):
+        messages.info(request, "Importen är redan startad eller kan inte startas i det här läget.")
+    return redirect("portal:import_job", pk=job.pk)
+
+
+def _status_context(job: ImportJob) -> dict:
+    problems = job.problem_lines()
+    return {
+        "job": job,
+        "percent": import_jobs.progress(job),
+        "problems": problems,
+        "kind_label": KIND_LABELS.get(job.kind, job.kind),
+    }

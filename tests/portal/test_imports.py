@@ -1,0 +1,125 @@
+"""Imports in the browser (/import/): upload, check, confirm, outcome — for Koncernstab and HS-styrning."""
+
+import pytest
+from django.urls import reverse
+
+from servicelevel.models import AuditEntry, ImportJob
+from units.models import CareUnit
+from units.permissions import Roles, ensure_groups
+
+from .. import factories as f
+from ..helpers import UNITS_HEADER, unit_line
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.IMPORT_UPLOAD_DIR = str(tmp_path / "imports")
+    return tmp_path / "imports"
+
+
+def user_in(role):
+    user = f.UserFactory()
+    user.groups.add(ensure_groups()[role])
+    return user
+
+
+def upload(client, text: str, name="enheter.csv", kind="units"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("portal:import_start"),
+        {"kind": kind, "file": SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")},
+    )
+
+
+def test_it_sends_anonymous_visitors_to_the_login(client):
+    response = client.get(reverse("portal:import_start"))
+    assert response.status_code == 302 and "/konto/logga-in/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", [Roles.LEDNING, Roles.VERKSAMHETSCHEF, Roles.VARDGIVARE])
+def test_other_roles_may_not_import(client, role):
+    client.force_login(user_in(role))
+    assert client.get(reverse("portal:import_start")).status_code == 403
+    assert upload(client, UNITS_HEADER + unit_line()).status_code == 403
+    job = f.ImportJobFactory(status=ImportJob.Status.CHECKED)
+    assert client.post(reverse("portal:import_confirm", args=[job.pk])).status_code == 403
+    assert client.get(reverse("portal:import_job", args=[job.pk])).status_code == 403
+    assert not CareUnit.objects.exists()
+
+
+def test_a_bad_file_is_rejected_with_its_lines_and_nothing_is_written(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    text = UNITS_HEADER + unit_line() + unit_line(hsa="SE123-X", card="kanske")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, text, name="mina enheter.csv")
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("portal:import_job", args=[job.pk])
+    assert job.status == ImportJob.Status.REJECTED
+    assert job.problem_lines()[0].startswith("mina enheter.csv:3: hsa_id: ")
+    assert any(line.startswith("mina enheter.csv:3: has_contact_card: ") for line in job.problem_lines())
+    page = client.get(response["Location"]).content.decode()
+    assert "Filen avvisades och inget har skrivits" in page and "mina enheter.csv:3: hsa_id:" in page
+    assert not CareUnit.objects.exists()
+
+
+def test_a_good_file_is_checked_then_imported_on_request(
+    client, django_capture_on_commit_callbacks, upload_dir
+):
+    user = user_in(Roles.HS_STYRNING)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, UNITS_HEADER + unit_line())
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKED
+    assert job.check_summary == "units: 1 created, 0 updated, 0 unchanged"
+    assert not CareUnit.objects.exists()  # the check is a dry run
+    page = client.get(reverse("portal:import_job", args=[job.pk])).content.decode()
+    assert "Importera</button>" in page and "units: 1 created" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:import_confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.summary) == (ImportJob.Status.DONE, "units: 1 created, 0 updated, 0 unchanged")
+    assert CareUnit.objects.filter(hsa_id="SE2321000255-A1B2").exists()
+    assert AuditEntry.objects.get(action="import", object_type="units").actor == user
+    assert not any(upload_dir.rglob("*.csv"))  # the file is not kept once the outcome is
+    assert "Importen är klar" in client.get(reverse("portal:import_job", args=[job.pk])).content.decode()
+
+
+def test_confirming_twice_imports_once(client, django_capture_on_commit_callbacks):
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, UNITS_HEADER + unit_line())
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:import_confirm", args=[job.pk]))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("portal:import_confirm", args=[job.pk]), follow=True)
+    assert callbacks == []
+    assert "redan startad" in response.content.decode()
+    assert AuditEntry.objects.filter(action="import").count() == 1
+
+
+def test_only_csv_and_xlsx_files_are_taken(client):
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    response = upload(client, "hej", name="enheter.pdf")
+    assert response.status_code == 200
+    assert "ska vara en CSV-fil" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_the_status_fragment_polls_while_the_job_runs(client):
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    job = f.ImportJobFactory(status=ImportJob.Status.CHECKING, lines=100)
+    html = client.get(reverse("portal:import_status", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in html and "<progress" in html and "<html" not in html
+    job.status = ImportJob.Status.REJECTED
+    job.save()
+    html = client.get(reverse("portal:import_status", args=[job.pk])).content.decode()
+    assert "hx-trigger" not in html
