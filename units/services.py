@@ -4,6 +4,13 @@ audits old → new and tells the engine which units to judge again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from servicelevel.models import CatalogueService, CatalogueTemplate
+from servicelevel.signals import fact_changes
 from servicelevel.writes import Saved, delete_fact, no_unit, save_fact, unit_of
 
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
@@ -61,3 +68,75 @@ def forvaltning_save(*, forvaltning: Forvaltning, actor) -> Saved:
 
 def provider_save(*, provider: Provider, actor) -> Saved:
     return save_fact(provider, actor=actor, touches=no_unit)
+
+
+# --- Replacing a unit's whole set (the portal's self-service forms) ------------------------------------
+#
+# A form shows the unit's whole offering (or role list) and submits the whole proposed set; these services
+# turn that into the single-fact services above (each validates, audits old → new and notifies), inside one
+# transaction and one `fact_changes()` block, so a submit is all-or-nothing and the engine is told once.
+
+
+@dataclass(frozen=True)
+class OfferingRow:
+    """One proposed offering: regional rows name their catalogue entry, local rows only a code (name)."""
+
+    kind: str  # Offering.Kind
+    code: str
+    variant: str  # Offering.Variant
+    is_open: bool = True
+    catalogue_service: CatalogueService | None = None
+    catalogue_template: CatalogueTemplate | None = None
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """One change a replace made, for the confirmation message: `action` is added / changed / removed."""
+
+    action: str
+    kind: str
+    code: str
+    fields: tuple[str, ...] = ()
+
+
+def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> list[FactChange]:
+    """Make the unit's offering exactly `rows` (keyed by kind and code): remove what is not proposed, add
+    what is new, change what differs. Raises ValidationError (nothing written) when any row breaks a rule."""
+    wanted = {(r.kind, r.code): r for r in rows}
+    changes: list[FactChange] = []
+    with fact_changes(), transaction.atomic():
+        current = {(o.kind, o.code): o for o in Offering.objects.select_for_update().filter(unit=unit)}
+        for key, offering in sorted(current.items()):
+            if key not in wanted:
+                offering_delete(offering=offering, actor=actor)
+                changes.append(FactChange("removed", *key))
+        for key, row in sorted(wanted.items()):
+            offering = current.get(key) or Offering(unit=unit, kind=row.kind, code=row.code)
+            offering.variant = row.variant
+            offering.is_open = row.is_open
+            offering.catalogue_service = row.catalogue_service
+            offering.catalogue_template = row.catalogue_template
+            saved = offering_save(offering=offering, actor=actor)
+            if saved.created:
+                changes.append(FactChange("added", *key))
+            elif saved.changed:
+                changes.append(FactChange("changed", *key, tuple(sorted(saved.changes))))
+    return changes
+
+
+def admin_roles_replace(*, unit: CareUnit, rows: Iterable[tuple[str, str]], actor) -> list[FactChange]:
+    """Make the unit's role holders exactly `rows` of (person_id, role). A role is its person and kind, so
+    there is nothing to change in place: rows are added or removed. Each write touches every unit of the
+    person (AR1 counts a local administrator's units region-wide), told once for the whole submit."""
+    wanted = {(person.strip(), role) for person, role in rows}
+    changes: list[FactChange] = []
+    with fact_changes(), transaction.atomic():
+        current = {(r.person_id, r.role): r for r in AdminRole.objects.select_for_update().filter(unit=unit)}
+        for (person, role), held in sorted(current.items()):
+            if (person, role) not in wanted:
+                admin_role_delete(role=held, actor=actor)
+                changes.append(FactChange("removed", role, person))
+        for person, role in sorted(wanted - set(current)):
+            admin_role_save(role=AdminRole(unit=unit, person_id=person, role=role), actor=actor)
+            changes.append(FactChange("added", role, person))
+    return changes
