@@ -56,9 +56,32 @@ class CaseAdmin(admin.ModelAdmin):
 class RequirementResultInline(admin.TabularInline):
     model = RequirementResult
     extra = 0
-    fields = ("requirement", "status", "value", "reason", "exemption_code", "exemption_unneeded")
+    fields = ("requirement", "status", "measured", "reason", "exemption_code", "exemption_unneeded")
     readonly_fields = fields
     can_delete = False
+    # Django's tabular template would print each row's str() ("12: met") above it.
+    template = "admin/compliance/unitresult/requirementresult_tabular.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requirement")  # one query, not one a row
+
+    @admin.display(description="mätvärde")
+    def measured(self, obj):
+        """A share as '93,3 %', a count or a number of weeks as a number with a decimal comma."""
+        from fractions import Fraction
+
+        from .engine.booking import TRENDS
+        from .engine.text import pct
+
+        if obj.value is None:
+            return "–"
+        # Which requirements the engine measures as a share (0..1): the two "all booked times" rules,
+        # the *-ANDEL trends and SV1; the others store a count or weeks (compliance/engine/).
+        if obj.requirement.code in {"TB1-VISA", "TB1-AVBOKA", "SV1-SVARSTID", *TRENDS}:
+            return pct(Fraction(obj.value))
+        if obj.value == int(obj.value):
+            return str(int(obj.value))
+        return f"{obj.value:.2f}".rstrip("0").replace(".", ",")
 
 
 @admin.register(UnitResult)
@@ -75,7 +98,49 @@ class UnitResultAdmin(admin.ModelAdmin):
     list_filter = ("as_of", "decision", "booking_level")
     search_fields = ("unit__hsa_id", "unit__name")
     list_select_related = ("unit", "decision")
+    fields = (
+        "as_of",
+        "unit",
+        "decision",
+        "current_period",
+        "evaluation_month",
+        "booking_level",
+        "booking_level_with_exemptions",
+        "response_time_summary",
+        "computed_at",
+    )
+    readonly_fields = ("response_time_summary",)
     inlines = [RequirementResultInline]
+
+    @admin.display(description="svarstid")
+    def response_time_summary(self, obj):
+        """The stored response-time figures (export JSON) in a sentence instead of raw JSON."""
+        from fractions import Fraction
+
+        from .engine.text import count, month_name, pct
+
+        figures = obj.response_time
+        if figures is None:
+            return "Bedöms inte: enheten har inget kontaktkort på 1177.se"
+        month = month_name(figures["month"])
+        if not figures["assessed"]:
+            return f"{month}: inga bedömda ärenden; {figures['pending']} väntar på svar inom fristen"
+        parts = [
+            f"{month}: {figures['in_time']} av {figures['assessed']} bedömda ärenden i tid "
+            f"({pct(figures['in_time'], figures['assessed'])})",
+            ", ".join(
+                [
+                    count(figures["late_notified"], "sent med besked i tid", "sena med besked i tid"),
+                    count(figures["late"], "sent utan besked", "sena utan besked"),
+                    count(figures["overdue"], "obesvarat efter fristen", "obesvarade efter fristen"),
+                ]
+            ),
+            f"{figures['pending']} väntar på svar inom fristen",
+        ]
+        if figures.get("share_within_2h") is not None:
+            # Stored rounded to 4 decimals; read as text so 0.31 is exactly 31 %.
+            parts.append(f"besvarade inom 2 timmar: {pct(Fraction(str(figures['share_within_2h'])))}")
+        return "; ".join(parts)
 
     def has_add_permission(self, request):
         return False
