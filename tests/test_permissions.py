@@ -104,3 +104,22 @@ def test_visible_units_for_a_manager_is_one_query(django_assert_num_queries):
     # 1: the user's roles; 2: the units (grants as subqueries, whatever their number)
     with django_assert_num_queries(2):
         assert len(list(visible_units(manager))) == 3
+
+
+def test_the_demo_users_see_what_their_roles_should(settings):
+    from django.contrib.auth import get_user_model
+
+    from .helpers import manage
+
+    settings.DEBUG = True
+    assert manage("seed_demo", "--units", "90", "--cases", "200", "--today", "2026-11-21").code == 0
+    users = {u.username: u for u in get_user_model().objects.all()}
+    manager_units = list(visible_units(users["enhetschef"]))
+    assert 5 <= len(manager_units) <= 10
+    assert {u.vardomrade.name for u in manager_units} == {"Primärvård Malmö"}
+    assert all(u.provider_id is None and u.name.startswith("Vårdcentralen ") for u in manager_units)
+    provider_units = list(visible_units(users["vardgivare"]))
+    assert provider_units and len({u.provider_id for u in provider_units}) == 1
+    assert None not in {u.provider_id for u in provider_units}
+    for name in ("koncernstab", "styrning", "ledning"):
+        assert visible_units(users[name]).count() == 90

@@ -21,7 +21,7 @@ from compliance.services import recompute
 from servicelevel.auth import demo_group
 from servicelevel.importing.run import ImportRejected, run_import
 from units.models import CareUnit, Provider
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles, ensure_groups, grant_provider, grant_units
 
 ORDER = ["units", "periods", "offerings", "booking", "admin_roles", "targets", "exemptions", "cases"]
 DEMO_PASSWORD = "demo-2026"
@@ -89,9 +89,10 @@ class Command(BaseCommand):
         manager = User.objects.get(username="enhetschef")
         area_units = CareUnit.objects.filter(vardomrade__name="Primärvård Malmö", provider__isnull=True)
         grant_units(manager, area_units)
+        # The provider's user holds the provider itself, so units a later import adds are theirs too.
         provider = Provider.objects.order_by("name").first()
         if provider:
-            grant_units(User.objects.get(username="vardgivare"), CareUnit.objects.filter(provider=provider))
+            grant_provider(User.objects.get(username="vardgivare"), provider)
         self._print_logins()
 
     def _print_logins(self):
