@@ -5,10 +5,15 @@ Seeds 2,000 units and 1,000,000 cases into a database of its own, then times in 
       `\\copy` of the same file into a bare table, printed as a ratio (goal ≤ 3×);
   (b) a full `recompute_compliance` of every unit (goal ≤ 10 s);
   (c) `export_compliance --format json`;
+  (d) a load run against gunicorn with production settings (locust, headless): one client and 20
+      concurrent clients on the portal's `/` and `/enheter/`, side by side with the Django admin's unit
+      changelist on the same units (goals: one client p50 ≤ 150 ms; 20 clients p95 ≤ 600 ms and faster
+      than the admin);
 and the peak memory of each command. Each step runs as its own `manage.py` process, as a person would.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/servicelevel_bench, dropped
-and created anew), BENCH_UNITS, BENCH_CASES, BENCH_IMPORT_ROWS to scale it down.
+and created anew), BENCH_UNITS, BENCH_CASES, BENCH_IMPORT_ROWS to scale it down; BENCH_ONLY=load runs step
+(d) alone on the database an earlier run left; BENCH_LOAD_SECONDS (20) per load run.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ UNITS = int(os.environ.get("BENCH_UNITS", 2000))
 CASES = int(os.environ.get("BENCH_CASES", 1_000_000))
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 300_000))
 TODAY = "2026-11-21"
+ONLY = os.environ.get("BENCH_ONLY", "")  # "load": only step (d), on the database a full run left
 
 
 # Imports queue their recompute on a broker, as in production, so (a) times the import alone; the queue
@@ -140,6 +146,10 @@ def main() -> None:
         f"make bench — {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"PostgreSQL {server}"
     )
+    if ONLY == "load":  # iterate on the pages against the database a full run seeded
+        print("(d) load only, on the database as it is")
+        load_run()
+        return
     psql("-c", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', db="postgres")
     psql("-c", f'CREATE DATABASE "{db}"', db="postgres")
     print(f"seeding {UNITS} units and {CASES} cases (database {db})")
@@ -191,7 +201,110 @@ def main() -> None:
             ["export_cases", "--as-of", TODAY, "--month", "2026-10", "--output", f"{folder}/k.csv"],
             "export_cases one month",
         )
+    print("(d) load: gunicorn with production settings, locust clients without think time")
+    load_run()
     flush_broker()
+
+
+LOAD_PORT = int(os.environ.get("BENCH_PORT", 8765))
+LOAD_SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", 20))
+LOAD_USER, LOAD_PASSWORD = "bench-koncernstab", "bench-only-password-2026"
+
+
+def load_env() -> dict:
+    e = env()
+    e.update(DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_BEHIND_PROXY="1", LOAD_USER=LOAD_USER)
+    e.update(LOAD_PASSWORD=LOAD_PASSWORD)
+    return e
+
+
+def load_run() -> None:
+    subprocess.run(
+        [PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=load_env(), check=True
+    )
+    create_user = (
+        "from django.contrib.auth import get_user_model; from units.permissions import ensure_groups, Roles; "
+        f"u, _ = get_user_model().objects.get_or_create(username='{LOAD_USER}'); "
+        f"u.set_password('{LOAD_PASSWORD}'); u.is_staff = u.is_superuser = True; u.save(); "
+        "u.groups.set([ensure_groups()[Roles.KONCERNSTAB]])"
+    )
+    subprocess.run([PY, "manage.py", "shell", "-c", create_user], cwd=ROOT, env=load_env(), check=True)
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "servicelevel.wsgi", "--bind", f"127.0.0.1:{LOAD_PORT}", "--workers", "4"],
+        cwd=ROOT,
+        env=load_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{LOAD_PORT}/healthz")
+        rows = []
+        for target in ("portal", "admin"):
+            for users in (1, 20):
+                rows.extend(locust(target, users))
+        print(
+            f"  {'pages':<22} {'clients':>7} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'fail':>5}"
+        )
+        for name, users, n, rps, p50, p95, fails in rows:
+            print(f"  {name:<22} {users:>7} {n:>9} {rps:>7.1f} {p50:>7.0f} {p95:>7.0f} {fails:>5}")
+        by = {(name, users): (rps, p50, p95) for name, users, _, rps, p50, p95, _ in rows}
+        one = max(by[("/", 1)][1], by[("/enheter/", 1)][1])
+        many = max(by[("/", 20)][2], by[("/enheter/", 20)][2])
+        admin = by[("admin changelist", 20)][2]
+        print(f"  one client, portal p50 (worse of / and /enheter/): {one:.0f} ms (goal ≤ 150 ms)")
+        print(
+            f"  20 clients, portal p95: {many:.0f} ms (goal ≤ 600 ms); admin changelist p95: {admin:.0f} ms"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"the server did not answer at {url}")
+
+
+def locust(target: str, users: int) -> list[tuple]:
+    """One headless locust run; per page: (name, clients, requests, req/s, p50, p95, failures)."""
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        prefix = f"{folder}/run"
+        ran = subprocess.run(
+            [
+                PY, "-m", "locust", "-f", "tests/perf/locustfile.py", "--headless", "--only-summary",
+                "-u", str(users), "-r", str(users), "-t", f"{LOAD_SECONDS}s",
+                "--host", f"http://127.0.0.1:{LOAD_PORT}", "--csv", prefix, "--loglevel", "WARNING",
+            ],
+            cwd=ROOT,
+            env={**load_env(), "LOAD_TARGET": target},
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        if ran.returncode not in (0, 1):  # 1: some requests failed, which the table shows
+            sys.exit(f"locust failed ({ran.returncode}):\n{ran.stderr[-3000:]}")
+        with open(f"{prefix}_stats.csv", encoding="utf-8") as stream:
+            stats = list(csv.DictReader(stream))
+    return [
+        (
+            row["Name"],
+            users,
+            int(row["Request Count"]),
+            float(row["Requests/s"]),
+            float(row["50%"]),
+            float(row["95%"]),
+            int(row["Failure Count"]),
+        )
+        for row in stats
+        if row["Name"] not in ("login", "Aggregated")
+    ]
 
 
 if __name__ == "__main__":
