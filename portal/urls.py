@@ -3,7 +3,7 @@ views live in their own module under portal/views/."""
 
 from django.urls import path
 
-from .views import imports
+from .views import comparison, imports
 
 # Several engineers add pages here at the same time, in one shared working tree: re-read this file right
 # before editing and add only your own lines; commit only your own files (`git add PATH…`), never
@@ -17,4 +17,6 @@ urlpatterns: list = [
     path("import/<int:pk>/", imports.job, name="import_job"),
     path("import/<int:pk>/status/", imports.status, name="import_status"),
     path("import/<int:pk>/importera/", imports.confirm, name="import_confirm"),
+    path("jamforelse/", comparison.comparison, name="comparison"),
+    path("jamforelse/export.csv", comparison.comparison_export_csv, name="comparison_export_csv"),
 ]

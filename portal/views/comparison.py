@@ -1,0 +1,39 @@
+"""Equivalent units side by side (/jamforelse/) and its CSV export: same parameters, same rights, same rows.
+
+The page is read-only (GET only). An HTMX request from the chooser gets the result fragment alone, the
+same partial the full page includes."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.selectors.as_of import as_of_from
+from portal.selectors.comparison import comparison_for, export_rows, filters_from
+from servicelevel.spreadsheet import csv_writer
+
+
+@require_GET
+@login_required
+def comparison(request):
+    as_of = as_of_from(request)
+    result = comparison_for(request.user, filters=filters_from(request.GET), results_date=as_of.shown)
+    context = {"comparison": result, "as_of": as_of}
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "portal/_comparison_result.html", context)
+    return render(request, "portal/comparison.html", context)
+
+
+@require_GET
+@login_required
+def comparison_export_csv(request):
+    as_of = as_of_from(request)
+    result = comparison_for(request.user, filters=filters_from(request.GET), results_date=as_of.shown)
+    name = f"jamforelse-{result.scope.slug if result.scope else 'tom'}-{as_of.shown or as_of.requested}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # a BOM, so Excel reads the Swedish letters as UTF-8
+    csv_writer(response, delimiter=";").writerows(export_rows(result))
+    return response
