@@ -7,6 +7,8 @@ import datetime
 
 from django.db import transaction
 
+from servicelevel import locks
+
 from .calendar import WorkingCalendar, region_calendar
 from .models import Case
 
@@ -23,6 +25,9 @@ def recompute_deadlines(
 ) -> int:
     """Recompute the deadline of every case of `unit_ids` (all units if None) received in the range, using
     each unit's current same_day_contact. Returns the number of cases whose deadline changed."""
+    # A cases import rewrites the same rows in its file's order: take its lock first, so the two run one
+    # after the other instead of deadlocking; then read the calendar and the cases as committed by then.
+    locks.hold(locks.import_lock("cases"))
     calendar = calendar or region_calendar()
     cases = Case.objects.select_related(None)
     if unit_ids is not None:

@@ -2,7 +2,12 @@
 
 Debounce: an import or an edit adds its units to a pending set in Redis and schedules one
 `recompute_pending` a few seconds later, unless one is already scheduled; that run takes the whole set at
-once. Without a broker (embedded default) the recompute runs in-process straight away.
+once. A request that arrives while a run is under way finds nothing scheduled (the run cleared the flag
+when it took the set) and schedules the next run; a run that fails puts what it took back. Without a
+broker (embedded default) the recompute runs in-process straight away.
+
+Overlapping runs (two workers, the nightly run beside an import's) are safe: `services.recompute` takes
+the recompute lock, so they run one after the other, each on the facts committed before it started.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from . import services
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 5
+RETRY_SECONDS = 60
 PENDING_UNITS = "servicelevel:recompute:units"
 PENDING_ALL = "servicelevel:recompute:all"
 SCHEDULED = "servicelevel:recompute:scheduled"
@@ -36,14 +42,17 @@ def request_recompute(unit_ids) -> None:
     if current_app.conf.task_always_eager or not settings.REDIS_URL:
         recompute_units.delay(sorted(unit_ids) if unit_ids is not None else None)
         return
-    client = _redis()
+    _add_pending(_redis(), unit_ids, countdown=DEBOUNCE_SECONDS)
+
+
+def _add_pending(client, unit_ids, *, countdown: int) -> None:
     if unit_ids is None:
         client.set(PENDING_ALL, 1)
     else:
         client.sadd(PENDING_UNITS, *unit_ids)
     # Only the first request in a quiet spell schedules the run; later ones join its pending set.
-    if client.set(SCHEDULED, 1, nx=True, ex=DEBOUNCE_SECONDS + 300):
-        recompute_pending.apply_async(countdown=DEBOUNCE_SECONDS)
+    if client.set(SCHEDULED, 1, nx=True, ex=countdown + 300):
+        recompute_pending.apply_async(countdown=countdown)
 
 
 @shared_task
@@ -55,11 +64,16 @@ def recompute_pending() -> int:
         pipe.get(PENDING_ALL)
         pipe.delete(PENDING_UNITS, PENDING_ALL, SCHEDULED)
         members, everything, _ = pipe.execute()
-    if everything:
-        return recompute_units(None)
-    if not members:
+    if not everything and not members:
         return 0
-    return recompute_units(sorted(int(m) for m in members))
+    unit_ids = None if everything else sorted(int(m) for m in members)
+    try:
+        return recompute_units(unit_ids)
+    except Exception:
+        # The requests are no longer in Redis: put them back and try again a little later (not at once: a
+        # lasting fault would otherwise spin), or they would be lost until the nightly run.
+        _add_pending(client, unit_ids, countdown=RETRY_SECONDS)
+        raise
 
 
 @shared_task
@@ -75,5 +89,7 @@ def nightly_recompute() -> int:
     """Just after midnight: store the final results of the day that just ended (the history the dashboards
     show; evaluated at its end, 24:00, which has now passed) and fresh results for the new day."""
     today = services.today()
-    services.recompute(as_of=today - datetime.timedelta(days=1))
+    # The one expected rewrite of a past date: yesterday's results were stored during the day, from the
+    # facts of then; now its end has passed and they are made final.
+    services.recompute(as_of=today - datetime.timedelta(days=1), force=True)
     return len(services.recompute(as_of=today).units)

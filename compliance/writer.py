@@ -42,7 +42,10 @@ def store_results(
     current_period: str | None,
     month: str,
 ) -> int:
-    """Replace the stored results of these units for this date and decision. Returns rows written."""
+    """Replace the stored results of these units for this date and decision. Returns rows written.
+
+    Delete-then-insert is only safe one writer at a time: call it through `services.recompute`, which holds
+    the recompute lock (two overlapping stores would both delete, then both insert the same rows)."""
     unit_ids = [e.facts.unit_id for e in evaluations]
     stale = UnitResult.objects.filter(as_of=as_of, decision=decision, unit_id__in=unit_ids)
     RequirementResult.objects.filter(unit_result__in=stale).delete()  # one DELETE, no rows fetched

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from compliance.management.commands.recompute_compliance import Command as RecomputeCommand
 from compliance.models import Case, RequirementResult, UnitResult
 from compliance.services import evaluate
 
@@ -221,11 +222,35 @@ def test_recompute_stores_results_naming_the_decision(region):
     assert RequirementResult.objects.filter(unit_result__as_of="2026-11-15").count() == 48
     visa = RequirementResult.objects.get(unit_result=result, requirement__code="TB1-VISA")
     assert visa.reason == "400 av 400 bokade tider (100 %) syns på 1177.se — alla ska synas"
-    # Results of another date are kept; the same date is replaced, not duplicated.
+    # Results of another date are kept; the same date is replaced (--force: it may have passed), not
+    # duplicated.
     manage("recompute_compliance", "--as-of", "2026-11-16")
-    manage("recompute_compliance", "--as-of", "2026-11-15", "--unit", A)
+    assert manage("recompute_compliance", "--as-of", "2026-11-15", "--unit", A, "--force").code == 0
     assert UnitResult.objects.filter(as_of="2026-11-15").count() == 3
     assert UnitResult.objects.filter(as_of__in=["2026-11-15", "2026-11-16"]).count() == 6
+
+
+def test_recompute_refuses_to_overwrite_a_past_date_unless_forced(region, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 22, 9, 0, tzinfo=datetime.UTC))
+    assert manage("recompute_compliance", "--as-of", "2026-11-15").code == 0  # nothing stored yet
+    first = UnitResult.objects.get(unit__hsa_id=A, as_of="2026-11-15")
+    ran = manage("recompute_compliance", "--as-of", "2026-11-15")
+    assert ran.code == 1 and ran.out == ""
+    assert ran.err.strip() == (
+        "recompute_compliance: Resultaten per 2026-11-15 är redan sparade och datumet har passerat. "
+        "En ny beräkning skulle skriva över dem med dagens uppgifter (utbud och roller sparas inte per "
+        "datum). Inget har ändrats; ange --force för att ändå göra det."
+    )
+    assert UnitResult.objects.get(unit__hsa_id=A, as_of="2026-11-15").pk == first.pk
+    ran = manage("recompute_compliance", "--as-of", "2026-11-15", "--force")
+    assert ran.code == 0 and "3 enheter per 2026-11-15" in ran.out
+    assert UnitResult.objects.get(unit__hsa_id=A, as_of="2026-11-15").pk != first.pk
+    # Today and later dates need no --force; wrong usage is still 2.
+    assert manage("recompute_compliance", "--as-of", "2026-11-22").code == 0
+    assert manage("recompute_compliance", "--as-of", "2026-11-22").code == 0
+    assert manage("recompute_compliance", "--as-of", "2026-11-30").code == 0
+    assert manage("recompute_compliance", "--as-of", "2026-11-15", "--unit", "SE2321000255-NONE").code == 2
+    assert "--force" in RecomputeCommand().create_parser("manage.py", "recompute_compliance").format_help()
 
 
 def test_imports_bring_todays_results_up_to_date(region):

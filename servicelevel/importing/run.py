@@ -154,8 +154,13 @@ def validate(importer, table, filename: str) -> tuple[list[Row], ErrorLog, int]:
     return ([] if errors else rows), errors, clean
 
 
-def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None) -> ImportReport:
-    """Import one file of `kind`. Raises ImportRejected (nothing written) or returns the report."""
+def run_import(
+    kind: str, path: str | Path, *, dry_run: bool = False, actor=None, progress=None
+) -> ImportReport:
+    """Import one file of `kind`. Raises ImportRejected (nothing written) or returns the report.
+    `progress(message)`, if given, hears (in Swedish) when the import waits for another of its kind."""
+    from servicelevel import locks
+
     filename = str(path)
     importer = registry.get(kind)()
     try:
@@ -164,6 +169,11 @@ def run_import(kind: str, path: str | Path, *, dry_run: bool = False, actor=None
         raise ImportRejected(filename, [RowError(problem.line, "-", str(problem))]) from None
     try:
         with transaction.atomic():  # validation too: a streaming importer stages rows as it goes
+            # One import of a kind at a time (dry runs too: they write, then roll back): two files with
+            # overlapping rows would otherwise lock them in opposite orders and deadlock. Taken before
+            # `prepare` reads its lookups, so those see what the import before it committed.
+            waiting = f"Väntar på en annan import av samma slag ({kind}) …"
+            locks.hold(locks.import_lock(kind), on_wait=(lambda: progress(waiting)) if progress else None)
             try:
                 try:
                     rows, errors, count = validate(importer, table, filename)

@@ -1,7 +1,8 @@
 """python manage.py import_data KIND PATH [--dry-run]  (spec/DATA_EXCHANGE.md)
 
 Exit 0 done; 1 the file was rejected (every problem on stderr as FILE:LINE: COLUMN: message, nothing
-written); 2 wrong usage.
+written); 2 wrong usage. If another import of the same kind is running, one line on stderr says that this
+one waits for it (then it goes on as usual).
 """
 
 import sys
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, path, dry_run, **options):
         try:
-            report = run_import(kind, path, dry_run=dry_run)
+            report = run_import(kind, path, dry_run=dry_run, progress=self.stderr.write)
         except ImportRejected as rejected:
             for line in rejected.lines():
                 self.stderr.write(line)
