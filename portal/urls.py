@@ -3,7 +3,7 @@ views live in their own module under portal/views/."""
 
 from django.urls import path
 
-from .views import comparison, imports
+from .views import comparison, imports, units
 
 # Several engineers add pages here at the same time, in one shared working tree: re-read this file right
 # before editing and add only your own lines; commit only your own files (`git add PATH…`), never
@@ -13,6 +13,11 @@ from .views import comparison, imports
 app_name = "portal"
 
 urlpatterns: list = [
+    path("enheter/", units.unit_list, name="unit_list"),
+    path("enheter/export.csv", units.unit_export_csv, name="unit_export_csv"),
+    path("enheter/export.xlsx", units.unit_export_xlsx, name="unit_export_xlsx"),
+    path("enheter/<str:hsa_id>/", units.unit_detail, name="unit_detail"),
+    path("enheter/<str:hsa_id>/arenden.csv", units.unit_cases_csv, name="unit_cases_csv"),
     path("import/", imports.start, name="import_start"),
     path("import/<int:pk>/", imports.job, name="import_job"),
     path("import/<int:pk>/status/", imports.status, name="import_status"),

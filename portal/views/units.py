@@ -1,0 +1,136 @@
+"""The unit list (/enheter/), its CSV/XLSX exports, the unit page (/enheter/<hsa_id>/) and its list of
+late cases as CSV. Each view: parse the request → one selector → render. Rights come from
+units.permissions only (through the selector's visible_units and unit_for_user)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from compliance.engine.response_time import evaluation_month
+from servicelevel.spreadsheet import csv_writer, write_xlsx
+from units.permissions import unit_for_user
+
+from ..filters import UnitFilter
+from ..selectors.as_of import AsOf, as_of_from
+from ..selectors.units import (
+    decision_for,
+    export_rows,
+    late_cases_csv_rows,
+    requirements_of,
+    unit_page,
+    unit_rows,
+    valid_month,
+)
+from ..tables import UnitTable
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _filtered_units(request) -> tuple[AsOf, UnitFilter]:
+    as_of = as_of_from(request)
+    decision = decision_for(as_of.shown)
+    units = unit_rows(request.user, day=as_of.shown, decision=decision)
+    unit_filter = UnitFilter(request.GET, units, request=request, requirements=requirements_of(decision))
+    return as_of, unit_filter
+
+
+@login_required
+@require_GET
+def unit_list(request):
+    as_of, unit_filter = _filtered_units(request)
+    unit_filter.read_choices()
+    table = UnitTable(unit_filter.qs, as_of_query=as_of.query)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    # The query string without page and sort, for the export links (same filters, same date).
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    context = {
+        "as_of": as_of,
+        "filter": unit_filter,
+        "table": table,
+        "export_query": export_query.urlencode(),
+    }
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        return render(request, "portal/_unit_results.html", context)
+    return render(request, "portal/unit_list.html", context)
+
+
+def _export_units(request):
+    """The list as the page shows it (filters and sort), every row, and the file's base name."""
+    as_of, unit_filter = _filtered_units(request)
+    table = UnitTable(unit_filter.qs, order_by=request.GET.get("sort") or None)
+    day = as_of.shown or as_of.requested
+    return table.data.data, f"enheter-{day.isoformat()}"
+
+
+class _Echo:
+    """A file-like object whose write returns the text: a streaming response's chunk per row."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv_writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # a BOM: Excel then reads the file as UTF-8 (å, ä, ö); the importers skip it
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def unit_export_csv(request):
+    units, name = _export_units(request)
+    return _csv_response(export_rows(units), name)
+
+
+@login_required
+@require_GET
+def unit_export_xlsx(request):
+    units, name = _export_units(request)
+    buffer = io.BytesIO()
+    write_xlsx(export_rows(units), buffer, title="Enheter")
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def unit_detail(request, hsa_id: str):
+    unit = unit_for_user(request.user, hsa_id)  # first: an outsider gets 404 whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    as_of = as_of_from(request)
+    page = unit_page(request.user, unit, day=as_of.shown)
+    return render(request, "portal/unit_detail.html", {"as_of": as_of, "page": page, "unit": unit})
+
+
+@login_required
+def unit_cases_csv(request, hsa_id: str):
+    """The month's late and overdue cases (ids and instants only) with their outcome at the page's date;
+    `?manad=YYYY-MM`, by default the evaluation month of that date."""
+    unit = unit_for_user(request.user, hsa_id)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    as_of = as_of_from(request)
+    if as_of.shown is None:
+        raise Http404("Det finns inga sparade resultat att utgå från.")
+    text = request.GET.get("manad", "").strip()
+    month = valid_month(text) if text else evaluation_month(as_of.shown)
+    if month is None:
+        raise Http404("Månaden skrivs ÅÅÅÅ-MM.")
+    rows = late_cases_csv_rows(unit, day=as_of.shown, month=month)
+    return _csv_response(rows, f"arenden-{unit.hsa_id}-{month}")
