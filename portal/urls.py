@@ -3,7 +3,7 @@ views live in their own module under portal/views/."""
 
 from django.urls import path
 
-from .views import comparison, imports, units
+from .views import comparison, imports, self_service, units
 
 # Several engineers add pages here at the same time, in one shared working tree: re-read this file right
 # before editing and add only your own lines; commit only your own files (`git add PATH…`), never
@@ -24,4 +24,22 @@ urlpatterns: list = [
     path("import/<int:pk>/importera/", imports.confirm, name="import_confirm"),
     path("jamforelse/", comparison.comparison, name="comparison"),
     path("jamforelse/export.csv", comparison.comparison_export_csv, name="comparison_export_csv"),
+    path("enheter/<str:hsa_id>/utbud/", self_service.unit_offerings, name="unit_offerings"),
+    path(
+        "enheter/<str:hsa_id>/utbud/forhandsgranska/",
+        self_service.unit_offerings_preview,
+        name="unit_offerings_preview",
+    ),
+    path("enheter/<str:hsa_id>/bokning/", self_service.unit_booking, name="unit_booking"),
+    path(
+        "enheter/<str:hsa_id>/bokning/forhandsgranska/",
+        self_service.unit_booking_preview,
+        name="unit_booking_preview",
+    ),
+    path("enheter/<str:hsa_id>/roller/", self_service.unit_roles_edit, name="unit_roles"),
+    path(
+        "enheter/<str:hsa_id>/roller/forhandsgranska/",
+        self_service.unit_roles_preview,
+        name="unit_roles_preview",
+    ),
 ]
