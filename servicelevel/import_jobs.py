@@ -91,9 +91,9 @@ def check(job_id: int) -> None:
     job = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKING).first()
     if job is None:
         return  # already checked (a rerun of the task)
-    report_progress(job.pk, 0)
+    report_progress(job.pk)
     try:
-        report = run_import(job.kind, job.path, dry_run=True, actor=job.created_by)
+        report = run_import(job.kind, job.path, dry_run=True, actor=job.created_by, **_reporting(job))
     except ImportRejected as rejected:
         _finish(job, ImportJob.Status.REJECTED, problems=_lines(job, rejected))
     except Exception:
@@ -112,9 +112,9 @@ def run(job_id: int) -> None:
     ).update(started_at=timezone.now()):
         return  # not confirmed, or another worker has it
     job = ImportJob.objects.get(pk=job_id)
-    report_progress(job.pk, 0)
+    report_progress(job.pk)
     try:
-        report = run_import(job.kind, job.path, actor=job.created_by)
+        report = run_import(job.kind, job.path, actor=job.created_by, **_reporting(job))
     except ImportRejected as rejected:  # the data changed since the check (e.g. a unit was removed)
         _finish(job, ImportJob.Status.REJECTED, problems=_lines(job, rejected))
     except Exception:
@@ -141,6 +141,8 @@ def _finish(job: ImportJob, status: str, *, problems: str = "", summary: str = "
 
 
 # Progress ------------------------------------------------------------------------------------------------
+# Kept in Redis: the import's own transaction hides its writes until it ends, and the worker and the web
+# process share nothing else. Without a broker the job runs inside the request, so there is nothing to follow.
 
 
 def _redis():
@@ -151,18 +153,31 @@ def _redis():
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
-def report_progress(job_id: int, done_lines: int) -> None:
+def report_progress(job_id: int, done_lines: int = 0, message: str = "") -> None:
     client = _redis()
     if client is not None:
-        client.set(PROGRESS_KEY.format(pk=job_id), done_lines, ex=86400)
+        key = PROGRESS_KEY.format(pk=job_id)
+        with client.pipeline() as pipe:  # replace whatever an earlier job of the same id left
+            pipe.delete(key).hset(key, mapping={"lines": done_lines, "message": message}).expire(key, 86400)
+            pipe.execute()
 
 
-def progress(job: ImportJob) -> int | None:
-    """Percent done of the running step, when it can be known (a broker, and a CSV's line count)."""
-    if not job.running or not job.lines:
-        return None
-    client = _redis()
+def _reporting(job: ImportJob) -> dict:
+    """run_import's callbacks for a job: lines read (for the bar) and a wait for another import (shown)."""
+    return {
+        "on_line": lambda line: report_progress(job.pk, line),
+        "progress": lambda message: report_progress(job.pk, 0, message),
+    }
+
+
+def progress(job: ImportJob) -> tuple[int | None, str]:
+    """(percent done of the running step when it can be known — a broker and a CSV's line count —, and a
+    sentence such as "Väntar på en annan import …")."""
+    client = _redis() if job.running else None
     if client is None:
-        return None
-    done = int(client.get(PROGRESS_KEY.format(pk=job.pk)) or 0)
-    return min(99, done * 100 // job.lines)
+        return None, ""
+    state = {k.decode(): v.decode() for k, v in client.hgetall(PROGRESS_KEY.format(pk=job.pk)).items()}
+    message = state.get("message", "")
+    if not job.lines:
+        return None, message
+    return min(99, int(state.get("lines") or 0) * 100 // job.lines), message

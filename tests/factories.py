@@ -367,3 +367,4 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     kind = "units"
     filename = "enheter.csv"
     path = "/nonexistent/enheter.csv"
+    created_by = factory.SubFactory(UserFactory)

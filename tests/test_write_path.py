@@ -341,3 +341,12 @@ def test_a_later_decision_that_adds_and_drops_requirements_is_judged_without_a_c
     video = result.units[0].requirements["TB3-VIDEO"]
     assert video.status == "no_data" and "ingen regel" in video.reason
     assert UnitResult.objects.get(unit=unit, as_of=datetime.date(2027, 2, 1)).decision == later
+
+
+def test_a_full_width_hsa_id_is_refused_by_the_model_too():
+    from units.models import CareUnit
+
+    unit = f.CareUnitFactory.build(hsa_id="SE２３２１000255-A1B2")
+    with pytest.raises(ValidationError, match="ogiltigt HSA-id"):
+        unit.full_clean()
+    assert not CareUnit.objects.exists()

@@ -5,7 +5,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
-HSA_ID_RE = re.compile(r"SE\d{10}-[A-Za-z0-9]+")
+# [0-9], not \d: \d also takes full-width and other scripts' digits, which would look like a real HSA-id.
+HSA_ID_RE = re.compile(r"SE[0-9]{10}-[A-Za-z0-9]+")
 HSA_ID_MIN, HSA_ID_MAX = 14, 31
 
 

@@ -93,9 +93,11 @@ def confirm(request, pk: int):
 
 def _status_context(job: ImportJob) -> dict:
     problems = job.problem_lines()
+    percent, waiting = import_jobs.progress(job)
     return {
         "job": job,
-        "percent": import_jobs.progress(job),
+        "percent": percent,
+        "waiting": waiting,
         "problems": problems,
         "kind_label": KIND_LABELS.get(job.kind, job.kind),
     }

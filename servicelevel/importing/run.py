@@ -85,7 +85,10 @@ def short(name: str) -> str:
     return name if len(name) <= QUOTE_LIMIT else name[:QUOTE_LIMIT] + "…"
 
 
-def validate(importer, table, filename: str) -> tuple[list[Row], ErrorLog, int]:
+PROGRESS_EVERY = 5_000  # lines between two reports to `on_line` (a cheap test in the hot loop)
+
+
+def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], ErrorLog, int]:
     """Check every row. Returns (clean rows, errors, number of clean rows). A streaming importer gets the
     clean rows in chunks through `stage` instead (memory stays bounded) until the first error; after an
     error only errors are counted, and only the first MAX_ERRORS of them kept, so a file of bad rows takes
@@ -116,6 +119,8 @@ def validate(importer, table, filename: str) -> tuple[list[Row], ErrorLog, int]:
     width = len(table.header)
     parse_row = row_parser(importer, present)
     for line, cells in table.rows:
+        if on_line is not None and line % PROGRESS_EVERY == 0:
+            on_line(line)
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             errors.add(line, "-", f"raden har {len(cells)} fält men rubrikraden {width}")
             rows.clear()  # nothing will be written: do not hold the clean rows read so far
@@ -155,10 +160,11 @@ def validate(importer, table, filename: str) -> tuple[list[Row], ErrorLog, int]:
 
 
 def run_import(
-    kind: str, path: str | Path, *, dry_run: bool = False, actor=None, progress=None
+    kind: str, path: str | Path, *, dry_run: bool = False, actor=None, progress=None, on_line=None
 ) -> ImportReport:
     """Import one file of `kind`. Raises ImportRejected (nothing written) or returns the report.
-    `progress(message)`, if given, hears (in Swedish) when the import waits for another of its kind."""
+    `progress(message)`, if given, hears (in Swedish) when the import waits for another of its kind;
+    `on_line(line)`, if given, hears every few thousand lines how far the check has come (a progress bar)."""
     from servicelevel import locks
 
     filename = str(path)
@@ -176,7 +182,7 @@ def run_import(
             locks.hold(locks.import_lock(kind), on_wait=(lambda: progress(waiting)) if progress else None)
             try:
                 try:
-                    rows, errors, count = validate(importer, table, filename)
+                    rows, errors, count = validate(importer, table, filename, on_line)
                 except FileProblem as problem:  # the CSV broke part-way: nothing is written
                     raise ImportRejected(filename, [RowError(problem.line, "-", str(problem))]) from None
                 if errors:

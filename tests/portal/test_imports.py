@@ -123,3 +123,31 @@ def test_the_status_fragment_polls_while_the_job_runs(client):
     job.save()
     html = client.get(reverse("portal:import_status", args=[job.pk])).content.decode()
     assert "hx-trigger" not in html
+
+
+def test_the_check_reports_how_far_it_has_come():
+    from servicelevel.importing import registry
+    from servicelevel.importing.reader import Table
+    from servicelevel.importing.run import validate
+
+    seen = []
+    header = [c.name for c in registry.get("periods").columns]
+    rows = ((n, [f"P{n}", "", "2026-01-01", "2025-01-01"]) for n in range(2, 12_002))  # every row wrong
+    validate(registry.get("periods")(), Table(header, rows), "perioder.csv", on_line=seen.append)
+    assert seen == [5_000, 10_000]
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("REDIS_URL"), reason="progress is kept in Redis")
+def test_a_running_jobs_progress_and_wait_come_from_redis(settings):
+    import os
+
+    from servicelevel import import_jobs
+
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    job = f.ImportJobFactory(status=ImportJob.Status.IMPORTING, lines=20_000)
+    import_jobs.report_progress(job.pk, 10_000)
+    assert import_jobs.progress(job) == (50, "")
+    import_jobs.report_progress(job.pk, 0, "Väntar på en annan import av samma slag (units) …")
+    assert import_jobs.progress(job) == (0, "Väntar på en annan import av samma slag (units) …")
+    job.status = ImportJob.Status.DONE
+    assert import_jobs.progress(job) == (None, "")
