@@ -28,6 +28,9 @@ class DesignSystemMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "ds-input")
 
@@ -100,6 +103,7 @@ class OfferingsForm(DesignSystemMixin, forms.Form):
             self.fields[template_field(m)] = forms.BooleanField(
                 required=False, label=m.name, initial=(Offering.Kind.MALL, m.code) in offered
             )
+        self.style_fields()  # the catalogue's fields are added after the mixin styled the declared ones
 
     def service_rows(self):
         """(service, offered field, open field) for the template, in catalogue order."""
@@ -249,6 +253,8 @@ class BookingFiguresForm(DesignSystemMixin, forms.ModelForm):
         fields = BookingFigures.FIGURES
 
     HELP = {
+        "booked_total": "Alla tider som var bokade under perioden, hur de än bokades.",
+        "slots_total": "Alla tider som gick att boka under perioden.",
         "booked_visible": "Av de bokade tiderna: hur många syns för invånaren på 1177.se.",
         "booked_cancellable": "Av de bokade tiderna: hur många invånaren kan avboka på 1177.se.",
         "booked_reschedulable": "Av de bokade tiderna: hur många invånaren kan omboka på 1177.se.",
@@ -284,7 +290,6 @@ class RoleForm(DesignSystemMixin, forms.Form):
         parse_text,
         label="Person (id)",
         max_length=AdminRole._meta.get_field("person_id").max_length,
-        help_text="Personens HSA-id, t.ex. SE2321000255-P123.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(

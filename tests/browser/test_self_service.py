@@ -1,0 +1,60 @@
+"""Self-service in a real browser: a unit manager edits booking figures and the offering, sees the
+engine's verdict in the preview (htmx), saves and reads the confirmation; axe on each page."""
+
+import datetime
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from .conftest import assert_no_axe_violations, login_as, screenshot
+
+
+def test_a_unit_manager_previews_and_saves_a_change(page, demo_users):
+    from compliance.services import recompute, today
+    from tests import factories as f
+    from units.permissions import changeable_units
+
+    unit = changeable_units(demo_users["enhetschef"]).order_by("hsa_id").first()
+    day = today()
+    period = f.SchedulePeriodFactory(
+        code="P-NU", start_date=day - datetime.timedelta(days=20), end_date=day + datetime.timedelta(days=60)
+    )
+    # Level 1: every TB1 figure is fine, but times are bookable only 6 weeks ahead (TB2 asks for 8).
+    f.BookingFiguresFactory(unit=unit, period=period, lookahead_weeks=Decimal("6"))
+    f.OfferingFactory(unit=unit, code="KONTAKT")
+    recompute(as_of=day, unit_ids=[unit.pk])
+
+    login_as(page, "enhetschef")
+    page.wait_for_url(lambda url: "/konto/logga-in/" not in url)  # the login's redirect has landed
+    page.goto(f"/enheter/{unit.hsa_id}/bokning/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bokningsuppgifter")
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Framförhållning (veckor)").fill("8,5")
+    page.get_by_role("button", name="Förhandsgranska").click()
+    preview = page.locator("#forhandsgranskning")
+    expect(preview).to_contain_text("Med ändringen: nivå 1 → nivå 2")
+    expect(preview).to_contain_text("TB2-FRAMFORHALLNING blir uppfyllt")
+    expect(page).to_have_url(
+        f"{page.url.split('/enheter/')[0]}/enheter/{unit.hsa_id}/bokning/"
+    )  # htmx: no reload
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-booking-preview")
+
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Bokningsuppgifterna för P-NU sparades")
+    expect(page.get_by_role("status")).to_contain_text("framförhållning (veckor): 6,00 → 8,5")
+
+    page.get_by_role("link", name="Utbud", exact=True).click()
+    page.get_by_label("Kontakta mig", exact=True).check()
+    page.get_by_label("Meddelande från vården", exact=True).check()
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(preview).to_contain_text("AH2-REGIONALA-MALLAR blir uppfyllt")
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-offerings-preview")
+    page.get_by_role("button", name="Spara").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Tillagd: tjänsten KONTAKTA-MIG")
+    expect(status).to_contain_text("Tillagd: mallen MALL-MEDDELANDE")
+    expect(status).to_contain_text("Enhetens resultat har räknats om.")
+    screenshot(page, "self-service-offerings-saved")
