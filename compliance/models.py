@@ -101,7 +101,8 @@ class UnitResult(models.Model):
         indexes = [models.Index(fields=["decision", "as_of"])]
 
     def __str__(self):
-        return f"{self.unit_id} {self.as_of} nivå {self.booking_level}"
+        level = "–" if self.booking_level is None else self.booking_level
+        return f"{self.unit} per {self.as_of}: nivå {level}"
 
 
 class RequirementResult(models.Model):
@@ -132,4 +133,4 @@ class RequirementResult(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.requirement_id}: {self.status}"
+        return f"{self.requirement.code}: {self.get_status_display()}"

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from . import services as rulebook
 from .admin_mixins import Services, WritePathAdminMixin
+from .audit import action_label, detail_text
 from .models import (
     AuditEntry,
     BaseOfferingProfile,
@@ -19,8 +20,12 @@ class RequirementInline(admin.TabularInline):
 
     model = Requirement
     extra = 0
-    fields = ("order", "code", "group", "level", "name", "section", "is_trend", "parameters")
+    fields = ("order", "code", "group", "level", "name", "section", "is_trend", "parameters_shown")
     readonly_fields = fields
+
+    @admin.display(description="parametrar")
+    def parameters_shown(self, obj):
+        return detail_text(obj.parameters) or "–"
     can_delete = False
     show_change_link = True
 
@@ -102,7 +107,17 @@ class SchedulePeriodAdmin(WritePathAdminMixin, admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor_label", "action", "object_type", "object_id")
+    list_display = ("at", "actor_label", "action_shown", "object_type", "object_id", "detail_shown")
+    fields = ("at", "actor_label", "action_shown", "object_type", "object_id", "detail_shown")
+    readonly_fields = fields
+
+    @admin.display(description="händelse", ordering="action")
+    def action_shown(self, obj):
+        return action_label(obj.action)
+
+    @admin.display(description="detaljer")
+    def detail_shown(self, obj):
+        return detail_text(obj.detail)
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
     date_hierarchy = "at"

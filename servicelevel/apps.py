@@ -6,7 +6,12 @@ class ServicelevelConfig(AppConfig):
     verbose_name = "Regelverk"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .importers import PeriodsImporter
         from .importing import registry
+        from .permission_names import swedish_permission_names
 
         registry.register(PeriodsImporter)
+        # After Django's own post_migrate handler has created the permissions (contrib.auth comes first).
+        post_migrate.connect(swedish_permission_names, dispatch_uid="servicelevel.swedish_permission_names")

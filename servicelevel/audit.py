@@ -20,3 +20,66 @@ def audit(
         actor_label=actor_label or (actor.get_username() if actor else "system"),
         detail=detail or {},
     )
+
+
+# Swedish words for the audit trail's action codes (the codes stay English and stable: exports and
+# filters use them). `<model>_<verb>` codes from the write path are read from the model's verbose name.
+ACTIONS = {
+    "import": "Fil importerad",
+    "closed_day_added": "Stängd dag tillagd",
+    "closed_day_removed": "Stängd dag borttagen",
+    "exemption_imported": "Avsteg importerat",
+    "exemption_follow_ups_set": "Uppföljningsdatum satta",
+    "exemption_follow_up_done": "Uppföljning gjord",
+    "report_downloaded": "Rapport hämtad",
+}
+VERBS = {
+    "created": "skapad",
+    "changed": "ändrad",
+    "deleted": "borttagen",
+    "submitted": "inskickat",
+    "approved": "godkänt",
+    "rejected": "avslaget",
+    "revoked": "återkallat",
+    "expired": "utgånget",
+    "approval": "godkännande",
+    "rejection": "avslag",
+}
+
+
+def action_label(action: str) -> str:
+    """'careunit_changed' → 'Vårdenhet ändrad'; unknown codes are shown as they are."""
+    if action in ACTIONS:
+        return ACTIONS[action]
+    noun, _, verb = action.rpartition("_")
+    if verb not in VERBS or not noun:
+        return action
+    from django.apps import apps
+
+    model = next((m for m in apps.get_models() if m._meta.model_name == noun), None)
+    name = str(model._meta.verbose_name) if model else noun
+    return f"{name[:1].upper()}{name[1:]} {VERBS[verb]}"
+
+
+def detail_text(detail: dict) -> str:
+    """A change's details as a sentence: 'booked_visible: 300 → 400; …', or an import's summary."""
+    if not isinstance(detail, dict):
+        return str(detail)
+    changes = detail.get("changes")
+    if isinstance(changes, dict):
+        return "; ".join(f"{field}: {_shown(old)} → {_shown(new)}" for field, (old, new) in changes.items())
+    if "summary" in detail:
+        return f"{detail.get('rows', '?')} rader: {detail['summary']}"
+    return "; ".join(f"{key}: {_shown(value)}" for key, value in detail.items())
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return "ja"
+    if value is False:
+        return "nej"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "–"
+    return str(value)

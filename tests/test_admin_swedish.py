@@ -59,9 +59,7 @@ def visible_text(page: str) -> str:
 
 
 def leftovers(page: str) -> list[str]:
-    # UnitResult.__str__ says "nivå None" for a unit without a level; the model is not this change's
-    # to edit (see test_a_unit_result_is_named_without_none below), so that one phrase is let through.
-    text = visible_text(page).replace("nivå None", "nivå –")
+    text = visible_text(page)
     return [text[max(0, m.start() - 30) : m.end() + 30] for m in LEFTOVER.finditer(text)]
 
 
@@ -186,12 +184,11 @@ def test_a_unit_result_without_response_time_says_why(admin_client):
     assert "Bedöms inte" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="UnitResult.__str__ (compliance/models.py) prints 'nivå None'; a change outside this issue's files",
-)
-def test_a_unit_result_is_named_without_none():
-    assert "None" not in str(f.UnitResultFactory(booking_level=None))
+def test_results_are_named_in_swedish_without_none():
+    result = f.UnitResultFactory(booking_level=None)
+    assert str(result) == f"{result.unit} per 2026-11-15: nivå –"
+    requirement = f.RequirementResultFactory(status="not_met")
+    assert str(requirement) == "TB1-VISA: Ej uppfyllt"
 
 
 # --- error pages ---------------------------------------------------------------------------------
@@ -232,3 +229,34 @@ def test_a_csrf_failure_is_a_swedish_page():
     assert '<html lang="sv"' in page and "formuläret" in page
     assert "CSRF verification failed" not in page
     assert leftovers(page) == []
+
+
+def test_the_audit_trail_and_the_decisions_parameters_read_in_swedish(admin_client):
+    from servicelevel.audit import action_label, detail_text
+
+    assert action_label("careunit_changed") == "Vårdenhet ändrad"
+    assert action_label("import") == "Fil importerad"
+    assert detail_text({"changes": {"booked_visible": [300, 400]}}) == "booked_visible: 300 → 400"
+    assert detail_text({"rows": 3, "summary": "3 created, 0 updated, 0 unchanged"}).startswith("3 rader: ")
+    f.AuditEntryFactory(action="bookingfigures_changed", detail={"changes": {"booked_visible": [300, 400]}})
+    page = admin_client.get("/admin/servicelevel/auditentry/").content.decode()
+    assert "Bokningsuppgifter ändrad" in page and "booked_visible: 300 → 400" in page
+    page = admin_client.get(f"/admin/servicelevel/decision/{f.decision().pk}/change/").content.decode()
+    assert "threshold: 0.95" in page and "{&quot;threshold&quot;" not in page
+
+
+def test_model_permissions_are_named_in_swedish():
+    from django.contrib.auth.models import Permission
+
+    from servicelevel.permission_names import swedish_permission_names
+
+    swedish_permission_names()  # as after every migrate
+    assert Permission.objects.get(codename="change_careunit").name == "Kan ändra vårdenhet"
+    assert Permission.objects.get(codename="view_vardomrade").name == "Kan se vårdområde"
+    assert (
+        not Permission.objects.filter(name__startswith="Can ")
+        .exclude(
+            content_type__app_label__in=["auth", "contenttypes", "sessions", "admin", "axes", "guardian"]
+        )
+        .exists()
+    )
