@@ -8,7 +8,6 @@ admin.site.site_title = "Servicenivåportalen"
 admin.site.index_title = "Regelverk och uppgifter"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("admin/", admin.site.urls),
     path("konto/logga-in/", accounts.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", accounts.LogoutView.as_view(), name="logout"),

@@ -22,11 +22,14 @@ def test_the_start_page_sends_an_anonymous_visitor_to_the_login(client):
     assert "2026-0000277" in html  # the decision it follows up, in the header
 
 
-def test_the_start_page_greets_a_logged_in_user_in_the_layout(client):
-    user = f.UserFactory(first_name="Karin")
+def test_the_start_page_shows_a_logged_in_user_the_layout(client):
+    user = f.UserFactory(first_name="Karin", last_name="Koncernstab")
+    user.groups.add(ensure_groups()[Roles.LEDNING])
     client.force_login(user)
-    html = client.get("/").content.decode()
-    assert "Välkommen, Karin" in html
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Inloggad som <strong>Karin Koncernstab</strong>" in html
     assert 'action="/konto/logga-ut/"' in html and "Logga ut" in html
     assert reverse("admin:index") not in html  # not staff
 
