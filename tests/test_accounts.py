@@ -137,19 +137,22 @@ def nav_labels(client, user) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "role, staff, expected",
+    "role, staff, import_, admin",
     [
-        (Roles.KONCERNSTAB, True, ["Översikt", "Enheter", "Jämförelse", "Import", "Admin"]),
-        (Roles.KONCERNSTAB, False, ["Översikt", "Enheter", "Jämförelse", "Import"]),
-        (Roles.HS_STYRNING, False, ["Översikt", "Enheter", "Jämförelse", "Import"]),
-        (Roles.HS_STYRNING, True, ["Översikt", "Enheter", "Jämförelse", "Import"]),  # staff, not Koncernstab
-        (Roles.LEDNING, False, ["Översikt", "Enheter", "Jämförelse"]),
-        (Roles.VERKSAMHETSCHEF, False, ["Översikt", "Enheter", "Jämförelse"]),
-        (Roles.VARDGIVARE, False, ["Översikt", "Enheter", "Jämförelse"]),
+        (Roles.KONCERNSTAB, True, True, True),
+        (Roles.KONCERNSTAB, False, True, False),
+        (Roles.HS_STYRNING, False, True, False),
+        (Roles.HS_STYRNING, True, True, False),  # staff, but the admin is Koncernstab's tool
+        (Roles.LEDNING, False, False, False),
+        (Roles.VERKSAMHETSCHEF, False, False, False),
+        (Roles.VARDGIVARE, False, False, False),
     ],
 )
-def test_the_navigation_follows_the_role(client, role, staff, expected):
-    assert nav_labels(client, user_with_role(role, is_staff=staff)) == expected
+def test_the_navigation_follows_the_role(client, role, staff, import_, admin):
+    labels = nav_labels(client, user_with_role(role, is_staff=staff))
+    assert labels[:3] == ["Översikt", "Enheter", "Jämförelse"]
+    assert ("Import" in labels) == import_
+    assert ("Admin" in labels) == admin
 
 
 def test_the_current_section_is_marked_for_assistive_technology(client, karin):

@@ -22,9 +22,15 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def pytest_collection_modifyitems(items):
+    """Every test here is a `browser` test on a transactional database whose migration data (rulebook,
+    catalogue, guardian's AnonymousUser) is put back after the flush: a flush without it loses the
+    rulebook, and one test with it after one without collides on the AnonymousUser guardian recreates."""
+    here = Path(__file__).parent
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+        if Path(str(item.fspath)).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -39,6 +45,13 @@ def _async_unsafe_allowed():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
     else:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Each test creates five users and logs in through the form: the real hasher's deliberate slowness
+    would be most of the run (the live server shares these settings: it is a thread of this process)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
