@@ -3,7 +3,7 @@ from django.contrib import admin
 from servicelevel.admin_mixins import Services, WritePathAdminMixin
 
 from . import services
-from .models import Exemption, ExemptionApproval, FollowUp
+from .models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, SystemCapability
 
 
 class FollowUpInline(admin.TabularInline):
@@ -40,7 +40,7 @@ class ExemptionAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "reason", "requirement")
     search_fields = ("exemption_id", "unit__hsa_id", "unit__name")
     list_select_related = ("unit", "requirement")
-    readonly_fields = ("status", "ended_on", "imported", "proposed_by", "created_at")
+    readonly_fields = ("status", "ended_on", "imported", "proposed_by", "group", "created_at")
     raw_id_fields = ("unit",)
     inlines = [ApprovalInline, FollowUpInline]
     services = Services("exemption", services.exemption_draft_save)
@@ -54,6 +54,43 @@ class ExemptionAdmin(WritePathAdminMixin, admin.ModelAdmin):
         if change and obj.status != Exemption.Status.DRAFT:
             return  # every field is read-only: only the follow-ups inline can have changed
         super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SystemCapability)
+class SystemCapabilityAdmin(WritePathAdminMixin, admin.ModelAdmin):
+    """What each booking system supports; also kept at /avsteg/system/ in the portal."""
+
+    list_display = ("booking_system", "requirement", "supported", "expected_on")
+    list_filter = ("booking_system", "supported")
+    services = Services("capability", services.capability_save)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class GroupApprovalInline(ApprovalInline):
+    fk_name = "group"
+
+
+@admin.register(ExemptionGroup)
+class ExemptionGroupAdmin(admin.ModelAdmin):
+    """Common decisions are proposed and decided in the portal (/avsteg/system/); read-only here."""
+
+    list_display = ("group_id", "booking_system", "status", "valid_from", "valid_until", "ended_on")
+    list_filter = ("status", "booking_system")
+    inlines = [GroupApprovalInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ExemptionGroup._meta.fields if f.name != "id"] + ["requirements"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

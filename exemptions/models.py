@@ -51,6 +51,15 @@ class Exemption(models.Model):
         verbose_name="föreslaget av",
     )
     imported = models.BooleanField("importerat", default=False, help_text="Beslutat utanför portalen.")
+    group = models.ForeignKey(
+        "ExemptionGroup",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="exemptions",
+        verbose_name="gemensamt beslut",
+        help_text="Avsteget skapades av ett gemensamt beslut för ett bokningssystem.",
+    )
     created_at = models.DateTimeField("skapat", auto_now_add=True)
 
     objects = ExemptionQuerySet.as_manager()
@@ -87,15 +96,93 @@ class Exemption(models.Model):
             raise ValidationError(problems)
 
 
+class ExemptionGroup(models.Model):
+    """Gemensamt beslut: one technical exemption for every unit on a booking system that cannot yet support
+    a function (§2.1.2). Decided once, through the same two approvals as a single exemption; approval
+    creates one `Exemption` per affected unit and requirement, linked here (the engine still reads one
+    unit, one requirement)."""
+
+    Status = Exemption.Status
+
+    group_id = models.CharField("beslutets id", max_length=40, unique=True)
+    booking_system = models.CharField("bokningssystem", max_length=10, choices=CareUnit.BookingSystem.choices)
+    requirements = models.ManyToManyField(Requirement, verbose_name="krav", related_name="+")
+    reason = models.CharField(
+        "skäl", max_length=20, choices=Exemption.Reason.choices, default=Exemption.Reason.TEKNISK
+    )
+    valid_from = models.DateField("gäller fr.o.m.")
+    valid_until = models.DateField("gäller t.o.m.")
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    ended_on = models.DateField("avslutat", null=True, blank=True)
+    justification = models.TextField("motivering", blank=True)
+    follow_up_dates = models.JSONField(
+        "uppföljningsdatum", default=list, blank=True, help_text="Datum (ÅÅÅÅ-MM-DD) som varje avsteg får."
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="föreslaget av",
+    )
+    created_at = models.DateTimeField("skapat", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "gemensamt beslut om avsteg"
+        verbose_name_plural = "gemensamma beslut om avsteg"
+        ordering = ["-group_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("valid_from")), name="exemption_group_until_after_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="revoked", ended_on__isnull=False)
+                | (~Q(status="revoked") & Q(ended_on__isnull=True)),
+                name="exemption_group_ended_on_iff_revoked",
+            ),
+            models.CheckConstraint(condition=Q(reason="teknisk"), name="exemption_group_is_technical"),
+        ]
+
+    def __str__(self):
+        return self.group_id
+
+    def clean(self):
+        from .rules import dates_problems
+
+        problems = dates_problems(
+            status=self.status,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            ended_on=self.ended_on,
+        )
+        if problems:
+            raise ValidationError(problems)
+
+
 class ExemptionApproval(models.Model):
-    """One of the two decisions approval takes: Koncernstab kommunikation and HS-styrning."""
+    """One of the two decisions approval takes: Koncernstab kommunikation and HS-styrning — on a single
+    exemption or on a common decision (exactly one of the two)."""
 
     class Body(models.TextChoices):
         KONCERNSTAB = "koncernstab", "Koncernstab kommunikation"
         HS_STYRNING = "hs_styrning", "Avdelningen för hälso- och sjukvårdsstyrning"
 
     exemption = models.ForeignKey(
-        Exemption, on_delete=models.CASCADE, related_name="approvals", verbose_name="avsteg"
+        Exemption,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+        verbose_name="avsteg",
+    )
+    group = models.ForeignKey(
+        ExemptionGroup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+        verbose_name="gemensamt beslut",
     )
     body = models.CharField("instans", max_length=20, choices=Body.choices)
     decided_by = models.ForeignKey(
@@ -108,7 +195,15 @@ class ExemptionApproval(models.Model):
     class Meta:
         verbose_name = "beslut om avsteg"
         verbose_name_plural = "beslut om avsteg"
-        constraints = [models.UniqueConstraint(fields=["exemption", "body"], name="one_decision_per_body")]
+        constraints = [
+            models.UniqueConstraint(fields=["exemption", "body"], name="one_decision_per_body"),
+            models.UniqueConstraint(fields=["group", "body"], name="one_group_decision_per_body"),
+            models.CheckConstraint(
+                condition=Q(exemption__isnull=False, group__isnull=True)
+                | Q(exemption__isnull=True, group__isnull=False),
+                name="approval_of_exemption_or_group",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_body_display()}: {'godkänt' if self.approved else 'avslaget'}"
@@ -131,3 +226,43 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"Uppföljning {self.due_on}"
+
+
+class SystemCapability(models.Model):
+    """What a booking system supports (§2.1.2): kept by Koncernstab. A requirement a system does not support
+    is the ground for a common technical exemption for its units; when it becomes supported, the
+    approvers are told which exemptions to end."""
+
+    booking_system = models.CharField("bokningssystem", max_length=10, choices=CareUnit.BookingSystem.choices)
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, verbose_name="krav")
+    supported = models.BooleanField("stöds", default=False)
+    expected_on = models.DateField("väntas stödjas", null=True, blank=True)
+    note = models.TextField("anteckning", blank=True)
+
+    class Meta:
+        verbose_name = "bokningssystemets stöd"
+        verbose_name_plural = "bokningssystemens stöd"
+        ordering = ["booking_system", "requirement__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking_system", "requirement"], name="one_capability_per_system_requirement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.booking_system} {self.requirement.code}: {'stöds' if self.supported else 'stöds inte'}"
+
+
+class ExemptionNumber(models.Model):
+    """The last number given per year: ids AV-2026-0042 (exemptions) and GB-2026-0003 (common
+    decisions) are handed out under a row lock, so two proposals at once never get the same."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"

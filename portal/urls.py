@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import comparison, imports, self_service, units
 from .views import dashboard as dashboard_views
+from .views import exemptions as exemption_views
 
 # Several engineers add pages here at the same time, in one shared working tree: re-read this file right
 # before editing and add only your own lines; commit only your own files (`git add PATH…`), never
@@ -43,5 +44,20 @@ urlpatterns: list = [
         "enheter/<str:hsa_id>/roller/forhandsgranska/",
         self_service.unit_roles_preview,
         name="unit_roles_preview",
+    ),
+    path("avsteg/", exemption_views.exemption_list, name="exemption_list"),
+    path("avsteg/ny/", exemption_views.exemption_new, name="exemption_new"),
+    path("avsteg/system/", exemption_views.system, name="exemption_system"),
+    path("avsteg/system/ny/", exemption_views.group_new, name="exemption_group_new"),
+    path("avsteg/system/<str:group_id>/", exemption_views.group_detail, name="exemption_group"),
+    path("avsteg/system/<str:group_id>/atgard/", exemption_views.group_action, name="exemption_group_action"),
+    path("avsteg/<str:exemption_id>/", exemption_views.exemption_detail, name="exemption_detail"),
+    path("avsteg/<str:exemption_id>/beslut/", exemption_views.exemption_decide, name="exemption_decide"),
+    path("avsteg/<str:exemption_id>/skicka-in/", exemption_views.exemption_submit, name="exemption_submit"),
+    path("avsteg/<str:exemption_id>/aterkalla/", exemption_views.exemption_revoke, name="exemption_revoke"),
+    path(
+        "avsteg/<str:exemption_id>/uppfoljning/<int:pk>/",
+        exemption_views.exemption_follow_up,
+        name="exemption_follow_up",
     ),
 ]

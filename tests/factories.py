@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model
 from actionplan.models import Activity, Target
 from compliance.calendar import WorkingCalendar
 from compliance.models import Case, ClosedDay, RequirementResult, UnitResult
-from exemptions.models import Exemption, ExemptionApproval, FollowUp
+from exemptions.models import (
+    Exemption,
+    ExemptionApproval,
+    ExemptionGroup,
+    ExemptionNumber,
+    FollowUp,
+    SystemCapability,
+)
 from servicelevel.models import (
     AuditEntry,
     BaseOfferingProfile,
@@ -245,6 +252,35 @@ class ExemptionApprovalFactory(factory.django.DjangoModelFactory):
     body = ExemptionApproval.Body.KONCERNSTAB
     decided_by = factory.SubFactory(UserFactory)
     approved = True
+
+
+class ExemptionGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExemptionGroup
+
+    group_id = factory.Sequence(lambda n: f"GB-2026-{n:04d}")
+    booking_system = "PMO"
+    valid_from = datetime.date(2026, 6, 1)
+    valid_until = datetime.date(2026, 12, 31)
+
+
+class SystemCapabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SystemCapability
+        django_get_or_create = ("booking_system", "requirement")
+
+    booking_system = "PMO"
+    requirement = factory.LazyFunction(lambda: requirement("TB3-OPPEN-KALLELSE"))
+    supported = False
+
+
+class ExemptionNumberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExemptionNumber
+        django_get_or_create = ("prefix", "year")
+
+    prefix = "AV"
+    year = 2026
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

@@ -148,6 +148,20 @@ def may_change_unit(user, unit: CareUnit) -> bool:
     return changeable_units(user).filter(pk=unit.pk).exists()
 
 
+def approval_body(user) -> str | None:
+    """The body whose decision on an exemption this user may give: "koncernstab" (first approval) for
+    Koncernstab kommunikation, "hs_styrning" (second) for Hälso- och sjukvårdsstyrning, else None. (The
+    values are `exemptions.models.ExemptionApproval.Body`'s.)"""
+    if not user.is_authenticated:
+        return None
+    held = roles(user)
+    if Roles.KONCERNSTAB in held:
+        return "koncernstab"
+    if Roles.HS_STYRNING in held:
+        return "hs_styrning"
+    return None
+
+
 def visible_forvaltningar(user) -> QuerySet[Forvaltning]:
     return Forvaltning.objects.filter(id__in=visible_units(user).values("forvaltning_id"))
 

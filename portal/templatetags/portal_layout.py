@@ -28,6 +28,7 @@ SECTIONS = [
     ("Översikt", "/", "anyone"),
     ("Enheter", "/enheter/", "anyone"),
     ("Jämförelse", "/jamforelse/", "anyone"),
+    ("Avsteg", "/avsteg/", "anyone"),
     ("Import", "/import/", "import"),
     ("Admin", "/admin/", "admin"),
 ]

@@ -1,0 +1,139 @@
+"""Forms of the exemption pages (/avsteg/). They parse what a person typed; the services in
+`exemptions/services.py` hold every rule (an end date always, two different approvers, the allowed
+transitions) and the views show a refusal from them next to the form's own errors."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+
+from exemptions.models import Exemption, SystemCapability
+from portal.forms import DesignSystemMixin
+from servicelevel.models import Decision, Requirement
+from units.models import CareUnit
+
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+FOLLOW_UPS = 3
+
+
+def requirements_in_force(today: datetime.date, *, booking_only: bool = False):
+    decision = Decision.in_force(today)
+    qs = Requirement.objects.filter(decision=decision).order_by("order", "code")
+    return qs.filter(group="TB") if booking_only else qs
+
+
+class _Terms(DesignSystemMixin, forms.Form):
+    """Dates and follow-ups, shared by single proposals and common decisions."""
+
+    justification = forms.CharField(
+        label="Motivering",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Varför kravet inte kan uppfyllas nu, och vad som görs för att det ska kunna uppfyllas.",
+    )
+    valid_from = forms.DateField(label="Gäller från", **DATE_WIDGET)
+    valid_until = forms.DateField(
+        label="Gäller till",
+        help_text="Till och med denna dag. Ett avsteg är alltid tidsbegränsat.",
+        required=False,  # the service refuses a missing end date, with its own words
+        **DATE_WIDGET,
+    )
+    follow_up_1 = forms.DateField(label="Uppföljning 1", required=False, **DATE_WIDGET)
+    follow_up_2 = forms.DateField(label="Uppföljning 2", required=False, **DATE_WIDGET)
+    follow_up_3 = forms.DateField(label="Uppföljning 3", required=False, **DATE_WIDGET)
+
+    def follow_ups(self) -> list[datetime.date]:
+        return [d for i in range(1, FOLLOW_UPS + 1) if (d := self.cleaned_data.get(f"follow_up_{i}"))]
+
+    def follow_up_fields(self):
+        return [self[f"follow_up_{i}"] for i in range(1, FOLLOW_UPS + 1)]
+
+
+class ProposalForm(_Terms):
+    """/avsteg/ny/: one unit the user may change, one or more requirements."""
+
+    unit = forms.ModelChoiceField(label="Enhet", queryset=CareUnit.objects.none(), empty_label="Välj enhet")
+    requirements = forms.ModelMultipleChoiceField(
+        label="Krav", queryset=Requirement.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.ChoiceField(label="Skäl", choices=Exemption.Reason.choices, widget=forms.RadioSelect)
+
+    field_order = ["unit", "requirements", "reason", "justification", "valid_from", "valid_until"]
+
+    def __init__(self, *args, units, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related(None).order_by("name", "hsa_id")
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.hsa_id})"
+        self.fields["requirements"].queryset = requirements_in_force(today)
+        self.fields["requirements"].label_from_instance = lambda r: f"{r.code} – {r.name}"
+
+
+class GroupProposalForm(_Terms):
+    """/avsteg/system/ny/: a technical exemption for every unit on one booking system."""
+
+    booking_system = forms.ChoiceField(
+        label="Bokningssystem",
+        choices=[c for c in CareUnit.BookingSystem.choices if c[0] != CareUnit.BookingSystem.INGEN],
+    )
+    requirements = forms.ModelMultipleChoiceField(
+        label="Krav", queryset=Requirement.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    field_order = ["booking_system", "requirements", "justification", "valid_from", "valid_until"]
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirements"].queryset = requirements_in_force(today, booking_only=True)
+        self.fields["requirements"].label_from_instance = lambda r: f"{r.code} – {r.name}"
+
+
+class DecisionForm(DesignSystemMixin, forms.Form):
+    """Godkänn (comment optional) or Avslå (reason required — the service says so)."""
+
+    comment = forms.CharField(
+        label="Kommentar eller skäl till avslag",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Valfritt vid godkännande; krävs vid avslag.",
+    )
+
+
+class RevokeForm(DesignSystemMixin, forms.Form):
+    ended_on = forms.DateField(
+        label="Upphör den",
+        required=False,  # the service refuses a missing date
+        help_text="Från och med denna dag gäller avsteget inte längre; dagar före står kvar.",
+        **DATE_WIDGET,
+    )
+
+
+class FollowUpForm(DesignSystemMixin, forms.Form):
+    note = forms.CharField(
+        label="Anteckning från uppföljningen", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CapabilityForm(DesignSystemMixin, forms.Form):
+    """One row of the capability table, found by (system, requirement): added or changed."""
+
+    booking_system = forms.ChoiceField(
+        label="Bokningssystem",
+        choices=[c for c in CareUnit.BookingSystem.choices if c[0] != CareUnit.BookingSystem.INGEN],
+    )
+    requirement = forms.ModelChoiceField(label="Krav", queryset=Requirement.objects.none())
+    supported = forms.BooleanField(label="Systemet stödjer funktionen", required=False)
+    expected_on = forms.DateField(label="Väntas stödjas från", required=False, **DATE_WIDGET)
+    note = forms.CharField(label="Anteckning", required=False)
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].queryset = requirements_in_force(today, booking_only=True)
+        self.fields["requirement"].label_from_instance = lambda r: f"{r.code} – {r.name}"
+
+    def capability(self) -> SystemCapability:
+        data = self.cleaned_data
+        found = SystemCapability.objects.filter(
+            booking_system=data["booking_system"], requirement=data["requirement"]
+        ).first() or SystemCapability(booking_system=data["booking_system"], requirement=data["requirement"])
+        found.supported, found.expected_on, found.note = data["supported"], data["expected_on"], data["note"]
+        return found
