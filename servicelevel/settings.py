@@ -99,8 +99,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded default serves one person at a time; wait for locks instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves one person at a time; wait for locks instead of failing at once, and
+    # take the write lock when a transaction begins (IMMEDIATE), so two writers queue instead of the one
+    # that read first failing with "database is locked" when it tries to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A list to extend (e.g. django-axes puts its backend first): PortalModelBackend is Django's ModelBackend
@@ -193,6 +195,31 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers recycle to bound memory: WeasyPrint keeps fonts, images and layout caches per process, so a
+# child process is replaced after this many tasks or once it has grown past this many KiB (docs/reports.md).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
+
+# PDF reports (/rapporter/): stored under MEDIA_ROOT/reports and served only through the portal's download
+# view, which checks rights: MEDIA_URL is never routed. The task builds a report's HTML with the function
+# named here (the portal owns the pages' selectors and templates; compliance only stores and renders).
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+REPORT_CONTENT = "portal.reports.report_html"
+# The portal's address in e-mails (reminders link to the exemption's page).
+PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
+
+# E-mail (reminders, docs/reports.md): printed on the console in development, SMTP otherwise.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Servicenivåportalen <servicenivaportalen@skane.se>")
 
 LOGGING = {
     "version": 1,

@@ -189,7 +189,8 @@ def main() -> None:
         )
 
     print(f"(b) full recompute of {UNITS} units over {CASES + IMPORT_ROWS} cases")
-    seconds, _ = timed(["recompute_compliance", "--as-of", TODAY], "recompute_compliance")
+    # --force: seed_demo stored results for TODAY, which has passed by the time the bench runs.
+    seconds, _ = timed(["recompute_compliance", "--as-of", TODAY, "--force"], "recompute_compliance")
     print(f"  goal ≤ 10 s: {'met' if seconds <= 10 else 'NOT met'}")
     print("(c) export")
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 except ImportRejected as rejected:
                     raise CommandError("\n".join(rejected.lines()[:20])) from None
                 self.stdout.write(f"  {report.summary()}")
-        recompute(as_of=day)
+        recompute(as_of=day, force=True)  # the demo's --today is its own today, even when it has passed
         self.stdout.write(
             f"seed_demo: {units} enheter och {cases} ärenden klara på {time.monotonic() - started:.0f} s."
         )
