@@ -9,7 +9,9 @@ Queries, whatever the number of units (docs/dashboard.md lists them; the tests c
 decision in force, its requirements, the trend dates (one query, scalar subqueries on the (decision,
 as_of) index), levels, statuses per row × requirement, response time per month, local administrators
 per month, exemptions ending, imports per kind, schedule periods, booking sums per period; for a user
-who sees only some units, one more: their förvaltningar's levels as plain numbers.
+who sees only some units, one more: their förvaltningar's levels as plain numbers. For a region-wide
+user the figures read from the results alone are cached until results are stored again (one query, the
+newest result's id, says whether they were).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, FloatField, IntegerField, Max, OuterRef, Q, Subquery, Sum
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, FloatField, IntegerField, Max, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Round
 from django.http import Http404
@@ -101,11 +105,27 @@ def _visible_by_id(queryset, text: str):
     return found
 
 
-def _seen(user, scope: Scope, path: str) -> Q:
-    """The user's visible units (a subquery; nothing for those who see everything) inside the scope."""
+@dataclass(frozen=True)
+class Visible:
+    """The units the user may see: every unit (`ids` None), or these — read once per page, so each query
+    filters on a plain list the planner can count (a subquery of OR-ed grants reads as "most units")."""
+
+    ids: tuple[int, ...] | None
+    forvaltning_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, user) -> Visible:
+        if sees_everything(user):
+            return cls(None)
+        rows = list(visible_units(user).values_list("id", "forvaltning_id"))
+        return cls(tuple(r[0] for r in rows), tuple(sorted({r[1] for r in rows})))
+
+
+def _seen(visible: Visible, scope: Scope, path: str) -> Q:
+    """The user's visible units inside the scope, as a filter on the unit reached by `path`."""
     q = scope.units(path)
-    if not sees_everything(user):
-        q &= Q(**{f"{path}id__in": visible_units(user).values("id")})
+    if visible.ids is not None:
+        q &= Q(**{f"{path}id__in": visible.ids})
     return q
 
 
@@ -281,6 +301,7 @@ class Dashboard:
     periods: list[PeriodTrend] = field(default_factory=list)
     comparison: list[Comparison] = field(default_factory=list)
     threshold: float | None = None  # SV1's threshold, for the response-time chart's reference line
+    results_version: int | None = None  # the newest stored result's id: the cache key's version
 
     @property
     def row_kind(self) -> str:
@@ -290,7 +311,8 @@ class Dashboard:
 
 def dashboard(user, as_of: AsOf, scope: Scope) -> Dashboard:
     """Everything the dashboard shows, in a fixed number of queries (see the module's docstring)."""
-    board = Dashboard(as_of=as_of, scope=scope, region_wide=sees_everything(user))
+    visible = Visible.of(user)
+    board = Dashboard(as_of=as_of, scope=scope, region_wide=visible.ids is None)
     day = as_of.shown
     if day is None:
         return board
@@ -299,28 +321,64 @@ def dashboard(user, as_of: AsOf, scope: Scope) -> Dashboard:
     by_code = {r.code: r for r in board.requirements}
     if "SV1-SVARSTID" in by_code:
         board.threshold = by_code["SV1-SVARSTID"].parameters.get("threshold")
-    month_dates, month_ends = _trend_dates(decision, day)
-
-    _read_levels(board, user, day)
-    _read_statuses(board, user, day)
-    board.months = _response_months(user, scope, decision, month_dates)
-    board.admins = _local_admins(user, scope, decision, month_ends, by_code.get(AR1))
-    board.exemptions, board.exemptions_more = _exemptions_ending(user, scope, day)
+    figures = _cached_figures(board) if board.region_wide else None
+    if figures is None:
+        figures = _result_figures(board, visible, by_code.get(AR1))
+        if board.region_wide:
+            cache.set(_figures_key(board), figures, CACHE_SECONDS)
+    for name, value in figures.items():
+        setattr(board, name, value)
+    board.exemptions, board.exemptions_more = _exemptions_ending(visible, scope, day)
     board.imports = _imports(as_of.requested)
-    board.periods = _periods(user, scope, day)
+    board.periods = _periods(visible, scope, day)
     if not board.region_wide:
-        board.comparison = _comparison(user, scope, decision, day)
+        board.comparison = _comparison(visible, scope, decision, day)
     return board
+
+
+# ------------------------------------------------------------------------------------------ the results
+
+# What is read from the stored results alone (levels, statuses, the trends): the same for every region-wide
+# user, and unchanged until results are stored again. Kept in Django's cache, keyed by the newest stored
+# result's id: storing results (for any date) deletes and inserts rows, so the newest id changes and the
+# next page reads afresh. CACHE_SECONDS bounds what could otherwise outlive a change that inserts nothing
+# (a unit deleted with its results). Users who see only some units always read afresh (their rights may
+# change at any time, and their reads are over few units).
+CACHE_SECONDS = 600
+RESULT_FIGURES = ("levels", "units", "computed_at", "rows", "totals", "months", "admins")
+
+
+def _figures_key(board: Dashboard) -> str:
+    return (
+        f"portal:dashboard:{board.decision.pk}:{board.as_of.shown.isoformat()}:{board.scope.level}:"
+        f"{next(iter(board.scope.params.values()), '')}:{board.results_version}"
+    )
+
+
+def _cached_figures(board: Dashboard) -> dict | None:
+    """The cached figures for this page, if results were not stored since (one query: the newest id)."""
+    board.results_version = UnitResult.objects.aggregate(newest=Max("id"))["newest"]
+    return cache.get(_figures_key(board))
+
+
+def _result_figures(board: Dashboard, visible: Visible, ar1: Requirement | None) -> dict:
+    day, decision, scope = board.as_of.shown, board.decision, board.scope
+    month_dates, month_ends = _trend_dates(decision, day)
+    _read_levels(board, visible, day)
+    _read_statuses(board, visible, day)
+    board.months = _response_months(visible, scope, decision, month_dates)
+    board.admins = _local_admins(visible, scope, decision, month_ends, ar1)
+    return {name: getattr(board, name) for name in RESULT_FIGURES}
 
 
 # ------------------------------------------------------------------------------------- the shown date
 
 
-def _read_levels(board: Dashboard, user, day: datetime.date) -> None:
+def _read_levels(board: Dashboard, visible: Visible, day: datetime.date) -> None:
     """Units per (level, with exemptions): one GROUP BY over the shown date's unit results."""
     rows = (
         UnitResult.objects.filter(as_of=day, decision=board.decision)
-        .filter(_seen(user, board.scope, "unit__"))
+        .filter(_seen(visible, board.scope, "unit__"))
         .values("booking_level", "booking_level_with_exemptions")
         .annotate(n=Count("id"), computed=Max("computed_at"))
         .order_by()
@@ -343,13 +401,13 @@ ROW_FIELDS = {
 }
 
 
-def _read_statuses(board: Dashboard, user, day: datetime.date) -> None:
+def _read_statuses(board: Dashboard, visible: Visible, day: datetime.date) -> None:
     """Statuses counted per (row, requirement, status) in one GROUP BY over the shown date's requirement
     results (at most rows × requirements × 5 groups); the scope's totals per requirement are their sums."""
     fields = ROW_FIELDS[board.scope.level]
     rows = (
         RequirementResult.objects.filter(unit_result__as_of=day, unit_result__decision=board.decision)
-        .filter(_seen(user, board.scope, "unit_result__unit__"))
+        .filter(_seen(visible, board.scope, "unit_result__unit__"))
         .values(*fields, "requirement_id", "status")
         .annotate(n=Count("id"))
         .order_by()
@@ -362,8 +420,10 @@ def _read_statuses(board: Dashboard, user, day: datetime.date) -> None:
             heat[key] = HeatRow(key, row[fields[1]], row[fields[2]] if len(fields) > 2 else "")
         heat[key].cells[row["requirement_id"]].add(row["status"], row["n"])
         totals[row["requirement_id"]].add(row["status"], row["n"])
+    for row in heat.values():
+        row.cells = dict(row.cells)  # a plain dict from here on (the cache pickles it)
     board.rows = sorted(heat.values(), key=lambda r: (r.label.casefold(), r.hsa_id))
-    board.totals = totals
+    board.totals = dict(totals)
 
 
 # --------------------------------------------------------------------------------------------- trends
@@ -390,27 +450,40 @@ def _judging_window(month: str) -> tuple[datetime.date, datetime.date]:
 
 def _trend_dates(decision: Decision, day: datetime.date) -> tuple[dict[str, datetime.date | None], ...]:
     """For each of the last twelve evaluation months, the latest stored date (≤ `day`) that judged it; for
-    each of the last twelve calendar months, its latest stored date (≤ `day`). One query: 24 scalar
-    subqueries, each the newest entry of a date range on the (decision, as_of) index."""
+    each of the last twelve calendar months, its latest stored date (≤ `day`).
+
+    One query of 24 scalar subqueries, each the newest `as_of` in a date range of the (decision, as_of)
+    index — written as SQL because building 24 ORM subqueries cost more than running them."""
     eval_months = last_months(_month_date(evaluation_month(day)), MONTHS_SHOWN)
     calendar_months = last_months(day, MONTHS_SHOWN)
-
-    def latest(**where) -> Subquery:
-        rows = UnitResult.objects.filter(decision=OuterRef("pk"), **where).order_by("-as_of")
-        return Subquery(rows.values("as_of")[:1])
-
-    subqueries = {}
-    for i, month in enumerate(eval_months):
-        first, last = _judging_window(month)
-        subqueries[f"e{i}"] = latest(as_of__gte=first, as_of__lte=min(last, day), evaluation_month=month)
-    for i, month in enumerate(calendar_months):
-        first, following = month_bounds(month)
-        subqueries[f"c{i}"] = latest(as_of__gte=first, as_of__lt=following, as_of__lte=day)
-    found = Decision.objects.filter(pk=decision.pk).values(**subqueries).get()
-    return (
-        {m: found[f"e{i}"] for i, m in enumerate(eval_months)},
-        {m: found[f"c{i}"] for i, m in enumerate(calendar_months)},
+    meta = UnitResult._meta
+    table = connection.ops.quote_name(meta.db_table)
+    as_of, decision_id, month_column = (
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in ("as_of", "decision", "evaluation_month")
     )
+    newest = f"(SELECT MAX({as_of}) FROM {table} WHERE {decision_id} = %s AND {as_of} BETWEEN %s AND %s"
+    parts, params = [], []
+    for month in eval_months:
+        first, last = _judging_window(month)
+        parts.append(f"{newest} AND {month_column} = %s)")
+        params += [decision.pk, first, min(last, day), month]
+    for month in calendar_months:
+        first, following = month_bounds(month)
+        parts.append(f"{newest})")
+        params += [decision.pk, first, min(following - datetime.timedelta(days=1), day)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = [_as_date(value) for value in cursor.fetchone()]
+    return (
+        dict(zip(eval_months, found[:MONTHS_SHOWN], strict=True)),
+        dict(zip(calendar_months, found[MONTHS_SHOWN:], strict=True)),
+    )
+
+
+def _as_date(value) -> datetime.date | None:
+    """A date from a raw cursor: PostgreSQL gives a date, SQLite the ISO text."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _month_date(month: str) -> datetime.date:
@@ -422,7 +495,7 @@ def _figure(key: str) -> Cast:
     return Cast(KT(f"response_time__{key}"), IntegerField())
 
 
-def _response_months(user, scope, decision, dates: dict[str, datetime.date | None]) -> list[ResponseMonth]:
+def _response_months(visible, scope, decision, dates: dict[str, datetime.date | None]) -> list[ResponseMonth]:
     """The stored response-time figures summed per month over the scope's units (one GROUP BY as_of).
 
     The JSON stores outcome counts and `share_within_2h` (rounded to four decimals), not the count within
@@ -441,7 +514,7 @@ def _response_months(user, scope, decision, dates: dict[str, datetime.date | Non
             for row in UnitResult.objects.filter(
                 decision=decision, as_of__in=wanted, response_time__isnull=False
             )
-            .filter(_seen(user, scope, "unit__"))
+            .filter(_seen(visible, scope, "unit__"))
             .values("as_of")
             .annotate(
                 assessed=Sum(_figure("assessed")),
@@ -475,7 +548,7 @@ def _response_months(user, scope, decision, dates: dict[str, datetime.date | Non
     return months
 
 
-def _local_admins(user, scope, decision, dates, ar1: Requirement | None) -> list[AdminsMonth]:
+def _local_admins(visible, scope, decision, dates, ar1: Requirement | None) -> list[AdminsMonth]:
     """AR1's stored value summed per month-end date (one GROUP BY over those dates' AR1 results)."""
     wanted = [d for d in dates.values() if d is not None]
     sums = {}
@@ -485,7 +558,7 @@ def _local_admins(user, scope, decision, dates, ar1: Requirement | None) -> list
             for row in RequirementResult.objects.filter(
                 requirement_id=ar1.id, unit_result__as_of__in=wanted, unit_result__decision=decision
             )
-            .filter(_seen(user, scope, "unit_result__unit__"))
+            .filter(_seen(visible, scope, "unit_result__unit__"))
             .values("unit_result__as_of")
             .annotate(total=Sum("value"), units=Count("id"), not_met=Count("id", filter=Q(status=NOT_MET)))
             .order_by()
@@ -505,14 +578,14 @@ def _local_admins(user, scope, decision, dates, ar1: Requirement | None) -> list
 # ------------------------------------------------------------------------------- exemptions and imports
 
 
-def _exemptions_ending(user, scope, day: datetime.date) -> tuple[list[ExemptionEnding], bool]:
+def _exemptions_ending(visible, scope, day: datetime.date) -> tuple[list[ExemptionEnding], bool]:
     """Exemptions active on `day` (exemptions.rules.is_active) whose last day is within 30 days of it,
     soonest first. One query; the few candidates are checked against the rule in Python."""
     last = day + datetime.timedelta(days=EXEMPTION_DAYS)
     candidates = (
         Exemption.objects.covering(day)
         .filter(valid_until__lte=last, status__in=[*ACTIVE_STATUSES, Exemption.Status.REVOKED])
-        .filter(_seen(user, scope, "unit__"))
+        .filter(_seen(visible, scope, "unit__"))
         .select_related("unit", "requirement")
         .order_by("valid_until", "unit__hsa_id", "exemption_id")
     )
@@ -553,7 +626,7 @@ def _imports(day: datetime.date) -> list[Import]:
 # -------------------------------------------------------------------------------------------- periods
 
 
-def _periods(user, scope, day: datetime.date) -> list[PeriodTrend]:
+def _periods(visible, scope, day: datetime.date) -> list[PeriodTrend]:
     """The latest six schedule periods begun by `day`, oldest first, with the booking figures summed over
     the scope's units: two queries (the periods; one GROUP BY period over their figures)."""
     periods = list(SchedulePeriod.objects.filter(start_date__lte=day).order_by("-start_date")[:PERIODS_SHOWN])
@@ -561,7 +634,7 @@ def _periods(user, scope, day: datetime.date) -> list[PeriodTrend]:
         {
             row["period_id"]: row
             for row in BookingFigures.objects.filter(period__in=[p.id for p in periods])
-            .filter(_seen(user, scope, "unit__"))
+            .filter(_seen(visible, scope, "unit__"))
             .values("period_id")
             .annotate(
                 units=Count("id"),
@@ -603,13 +676,13 @@ def _periods(user, scope, day: datetime.date) -> list[PeriodTrend]:
 # ---------------------------------------------------------------------------------------- comparison
 
 
-def _comparison(user, scope, decision, day: datetime.date) -> list[Comparison]:
+def _comparison(visible, scope, decision, day: datetime.date) -> list[Comparison]:
     """For a user who sees only some units: the levels of every unit in their förvaltningar (the scope's
     förvaltning when one is chosen), as counts per förvaltning — numbers only, never a unit's name."""
     if scope.forvaltning is not None:
         where = Q(unit__forvaltning_id=scope.forvaltning.pk)
     else:
-        where = Q(unit__forvaltning_id__in=visible_units(user).values("forvaltning_id"))
+        where = Q(unit__forvaltning_id__in=visible.forvaltning_ids)
     rows = (
         UnitResult.objects.filter(where, as_of=day, decision=decision)
         .values("unit__forvaltning__name", "booking_level", "booking_level_with_exemptions")

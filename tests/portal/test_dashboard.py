@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
@@ -40,6 +41,11 @@ def _pinned_clock():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
 def user_in(role):
     user = f.UserFactory()
     user.groups.add(ensure_groups()[role])
@@ -61,6 +67,11 @@ def table_row(html: str, header: str) -> str:
     """The <tr> whose row header starts with `header`."""
     start = html.index(f'<th scope="row">{header}')
     return html[start : html.index("</tr>", start)]
+
+
+def without_tokens(html: str) -> str:
+    """The page without its CSRF tokens (new on every response)."""
+    return re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', r"\1", html)
 
 
 def hrefs(html: str) -> list[str]:
@@ -421,6 +432,19 @@ def test_the_charts_are_pictures_with_their_tables_and_nothing_external(client, 
         assert "<table" in figure[figure.index("</svg>") :]
 
 
+def test_figures_are_read_afresh_once_results_are_stored_again(client, periods):
+    units = region(6, periods)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    no_level = table_row(section(html_of(client.get(URL)), "rubrik-nivaer"), "Ingen nivå")
+    assert "href" not in no_level  # every unit has a level
+    CareUnit.objects.filter(pk=units[5].pk).update(has_contact_card=False)  # no requirement applies now
+    recompute(as_of=DAY, force=True)
+    no_level = table_row(section(html_of(client.get(URL)), "rubrik-nivaer"), "Ingen nivå")
+    assert (
+        '<a class="ds-link" href="/enheter/?niva=ingen" aria-label="1 – Ingen nivå, totalt">1</a>' in no_level
+    )
+
+
 # ---------------------------------------------------------------------------------------- query count
 
 
@@ -431,13 +455,17 @@ def test_the_region_dashboard_takes_the_same_queries_for_20_and_200_units(
     region(n, periods)
     client.force_login(user_in(Roles.KONCERNSTAB))
     # 1 session, 2 user, 3 the stored date (?per=), 4 the user's roles, 5 the decision in force then,
-    # 6 its requirements, 7 the trend dates (one query of 24 scalar subqueries), 8 units per level,
-    # 9 statuses per förvaltning × requirement, 10 response time per month, 11 local administrators per
-    # month, 12 exemptions ending, 13 latest import per kind, 14 the schedule periods, 15 booking sums
-    # per period.
-    with django_assert_num_queries(15):
+    # 6 its requirements, 7 the newest stored result's id (the cache's version), 8 the trend dates (one
+    # query of 24 scalar subqueries), 9 units per level, 10 statuses per förvaltning × requirement,
+    # 11 response time per month, 12 local administrators per month, 13 exemptions ending, 14 latest
+    # import per kind, 15 the schedule periods, 16 booking sums per period.
+    with django_assert_num_queries(16):
         html = html_of(client.get(URL))
     assert f"{n} enheter</a>" in html
+    # Again: 8–12 come from the cache, the results unchanged since.
+    with django_assert_num_queries(11):
+        again = html_of(client.get(URL))
+    assert without_tokens(again) == without_tokens(html)
 
 
 @pytest.mark.parametrize("n", [20, 200])
@@ -448,8 +476,9 @@ def test_a_unit_managers_drill_down_takes_the_same_queries_for_20_and_200_units(
     manager = user_in(Roles.VERKSAMHETSCHEF)
     grant_area(manager, units[0].vardomrade)
     client.force_login(manager)
-    # As above, plus: the chosen förvaltning checked against the visible ones (after 3), and the
-    # förvaltning's levels as plain numbers (last). The rights are subqueries inside each query.
-    with django_assert_num_queries(17):
+    # As for the region, but never cached for them (no version query); plus the chosen förvaltning
+    # checked against the visible ones (after 3), the ids of their visible units (read once, before the
+    # decision; every query filters on that list), and the förvaltning's levels as plain numbers (last).
+    with django_assert_num_queries(18):
         html = html_of(client.get(URL, {"forvaltning": units[0].forvaltning_id}))
     assert "Primärvård Malmö" in html and "Primärvård Nordväst" not in html
