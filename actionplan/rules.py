@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 
@@ -17,4 +18,46 @@ def share_problem(share: Decimal) -> str | None:
         return f"ska vara mellan 0 och 1, inte {share}"
     if share != share.quantize(Decimal("0.0001")):
         return f"högst fyra decimaler, inte {share}"
+    return None
+
+
+def activity_problems(
+    *, period_id: int | None, forvaltning_id: int | None, area_forvaltning_id: int | None
+) -> dict[str, str]:
+    """An activity belongs to one period's plan; a vårdområde's activity lies in that area's förvaltning
+    (the service fills the förvaltning in from the vårdområde)."""
+    problems = {}
+    if period_id is None:
+        problems["period"] = "Välj vilken period aktiviteten hör till."
+    if area_forvaltning_id is not None and forvaltning_id != area_forvaltning_id:
+        problems["vardomrade"] = "Vårdområdet hör till en annan förvaltning än den som är vald."
+    return problems
+
+
+def replacement_problem(kind: str, has_service: bool, has_template: bool) -> dict[str, str] | None:
+    """A local service is replaced by a regional service, a local template by a regional template."""
+    if kind == "tjanst" and has_template:
+        return {"replacement_template": "En tjänst ersätts av en regional tjänst, inte av en mall."}
+    if kind == "mall" and has_service:
+        return {"replacement_service": "En mall ersätts av en regional mall, inte av en tjänst."}
+    return None
+
+
+def obstacle_problems(*, status: str, answer: str) -> dict[str, str]:
+    """An answered obstacle has an answer."""
+    if status == "answered" and not answer.strip():
+        return {"answer": "Skriv ett svar innan hindret markeras som besvarat."}
+    return {}
+
+
+def units_outside_scope_problem(
+    *, forvaltning_id: int | None, vardomrade_id: int | None, unit_scopes: Iterable[tuple[int, int]]
+) -> str | None:
+    """A local activity's units lie in its förvaltning / vårdområde (unit_scopes: (förvaltning, vårdområde)
+    per linked unit); a regional activity may name any unit."""
+    for unit_forvaltning, unit_area in unit_scopes:
+        if vardomrade_id is not None and unit_area != vardomrade_id:
+            return "Enheterna ska höra till aktivitetens vårdområde."
+        if forvaltning_id is not None and unit_forvaltning != forvaltning_id:
+            return "Enheterna ska höra till aktivitetens förvaltning."
     return None

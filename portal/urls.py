@@ -4,6 +4,7 @@ views live in their own module under portal/views/."""
 from django.urls import path
 
 from .views import comparison, imports, self_service, units
+from .views import actionplan as actionplan_views
 from .views import dashboard as dashboard_views
 from .views import exemptions as exemption_views
 
@@ -60,4 +61,12 @@ urlpatterns: list = [
         exemption_views.exemption_follow_up,
         name="exemption_follow_up",
     ),
+    path("handlingsplan/", actionplan_views.plan, name="actionplan"),
+    path("handlingsplan/aktiviteter/ny/", actionplan_views.activity_new, name="actionplan_activity_new"),
+    path("handlingsplan/aktiviteter/<int:pk>/", actionplan_views.activity_edit, name="actionplan_activity"),
+    path("handlingsplan/mal/ny/", actionplan_views.target_new, name="actionplan_target_new"),
+    path("handlingsplan/mal/<int:pk>/", actionplan_views.target_edit, name="actionplan_target"),
+    path("handlingsplan/utfasning/", actionplan_views.phase_out_edit, name="actionplan_phase_out"),
+    path("handlingsplan/hinder/ny/", actionplan_views.obstacle_new, name="actionplan_obstacle_new"),
+    path("handlingsplan/hinder/<int:pk>/", actionplan_views.obstacle_detail, name="actionplan_obstacle"),
 ]

@@ -190,3 +190,43 @@ def grant_provider(user, provider: Provider) -> None:
     """A private provider's user: every unit of the provider, including units a later import creates."""
     for codename in ("view_provider", "change_provider"):
         assign_perm(f"units.{codename}", user, provider)
+
+
+# --- The action plan (handlingsplan, docs/actionplan.md) ---------------------------------------------------
+
+# Who owns the plan: targets, regional activities, every activity and phase-out plan.
+PLAN_ROLES = (Roles.KONCERNSTAB, Roles.HS_STYRNING)
+# Who answers the obstacle reports (hinder) the vårdområden send Koncernkontoret.
+ANSWER_OBSTACLES = (Roles.KONCERNSTAB,)
+
+
+def may_plan_regionally(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(PLAN_ROLES)))
+
+
+def may_answer_obstacles(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(ANSWER_OBSTACLES)))
+
+
+def changeable_areas(user) -> QuerySet[Vardomrade]:
+    """The vårdområden the user reports for: the areas of the units whose facts the user may change."""
+    return Vardomrade.objects.filter(id__in=changeable_units(user).values("vardomrade_id"))
+
+
+def area_for_user(user, area_id, *, change: bool = False) -> Vardomrade:
+    """A vårdområde with one of the user's visible units (else 404); with `change`, 403 unless the user
+    plans regionally or may change one of its units (a unit manager reporting for their own area)."""
+    area = visible_areas(user).select_related("forvaltning").filter(pk=area_id).first()
+    if area is None:
+        raise Http404("Vårdområdet finns inte eller så saknar du behörighet till det.")
+    if change and not (may_plan_regionally(user) or changeable_areas(user).filter(pk=area.pk).exists()):
+        raise PermissionDenied("Du kan se vårdområdet men inte ändra något för det.")
+    return area
+
+
+def forvaltning_for_user(user, forvaltning_id) -> Forvaltning:
+    """A förvaltning with one of the user's visible units, else 404."""
+    forvaltning = visible_forvaltningar(user).filter(pk=forvaltning_id).first()
+    if forvaltning is None:
+        raise Http404("Förvaltningen finns inte eller så saknar du behörighet till den.")
+    return forvaltning

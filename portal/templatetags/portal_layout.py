@@ -29,6 +29,7 @@ SECTIONS = [
     ("Enheter", "/enheter/", "anyone"),
     ("Jämförelse", "/jamforelse/", "anyone"),
     ("Avsteg", "/avsteg/", "anyone"),
+    ("Handlingsplan", "/handlingsplan/", "anyone"),
     ("Import", "/import/", "import"),
     ("Admin", "/admin/", "admin"),
 ]
