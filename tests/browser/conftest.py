@@ -58,7 +58,9 @@ def _fast_password_hashing(settings):
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} saknas: apt-get install chromium (se .ci/run)")
-    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+    # --lang: the browser's own widgets (the date field) in Swedish, ÅÅÅÅ-MM-DD, as on the region's computers.
+    args = [*browser_type_launch_args.get("args", []), "--lang=sv-SE"]
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": args}
 
 
 @pytest.fixture(scope="session")
