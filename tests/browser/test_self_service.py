@@ -4,11 +4,15 @@ engine's verdict in the preview (htmx), saves and reads the confirmation; axe on
 import datetime
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import assert_no_axe_violations, login_as, screenshot
 
 
+# The live server needs a transactional database; an earlier transactional test flushes the rulebook and
+# catalogue that the migrations load, so they are restored for this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_unit_manager_previews_and_saves_a_change(page, demo_users):
     from compliance.services import recompute, today
     from tests import factories as f
