@@ -1,5 +1,6 @@
 """Cases with their deadlines, the region's extra closed days, and stored results per as-of date."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -134,3 +135,81 @@ class RequirementResult(models.Model):
 
     def __str__(self):
         return f"{self.requirement.code}: {self.get_status_display()}"
+
+
+class Report(models.Model):
+    """A PDF report asked for at /rapporter/ and rendered by a Celery task into a stored file
+    (docs/reports.md). The file lies under MEDIA_ROOT/reports and is only ever served through the portal's
+    download view, which checks the reader's rights; it has no public URL."""
+
+    class Kind(models.TextChoices):
+        HANDLINGSPLAN = "handlingsplan", "Handlingsplan"
+        EFTERLEVNAD = "efterlevnad", "Efterlevnadsrapport"
+        ENHETSKORT = "enhetskort", "Enhetskort"
+
+    class Scope(models.TextChoices):
+        REGION = "region", "Regionen"
+        FORVALTNING = "forvaltning", "Förvaltning"
+        VARDOMRADE = "vardomrade", "Vårdområde"
+        UNIT = "unit", "Enhet"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "I kö"
+        RENDERING = "rendering", "Skapas"
+        DONE = "done", "Klar"
+        FAILED = "failed", "Misslyckades"
+
+    RUNNING = (Status.QUEUED, Status.RENDERING)
+
+    kind = models.CharField("slag", max_length=20, choices=Kind.choices)
+    scope = models.CharField("omfattning", max_length=20, choices=Scope.choices)
+    forvaltning = models.ForeignKey(
+        "units.Forvaltning", null=True, blank=True, on_delete=models.PROTECT, verbose_name="förvaltning"
+    )
+    vardomrade = models.ForeignKey(
+        "units.Vardomrade", null=True, blank=True, on_delete=models.PROTECT, verbose_name="vårdområde"
+    )
+    unit = models.ForeignKey(
+        CareUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="vårdenhet"
+    )
+    period = models.CharField("period", max_length=20, blank=True)  # the action plan's schedule period
+    as_of = models.DateField("per datum")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports", verbose_name="beställd av"
+    )
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("förlopp (%)", default=0)
+    file = models.FileField("fil", upload_to="reports/", blank=True)
+    title = models.CharField("titel", max_length=200, blank=True)
+    pages = models.PositiveIntegerField("sidor", null=True, blank=True)
+    error = models.TextField("fel", blank=True)
+    attempts = models.PositiveSmallIntegerField("försök", default=0)
+    created_at = models.DateTimeField("beställd", auto_now_add=True)
+    started_at = models.DateTimeField("påbörjad", null=True, blank=True)
+    finished_at = models.DateTimeField("klar", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rapport"
+        verbose_name_plural = "rapporter"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The scope names exactly what it covers: a unit scorecard a unit, a vårdområde report its area.
+            models.CheckConstraint(
+                name="report_scope_matches",
+                condition=(
+                    Q(scope="region", forvaltning=None, vardomrade=None, unit=None)
+                    | Q(scope="forvaltning", forvaltning__isnull=False, vardomrade=None, unit=None)
+                    | Q(scope="vardomrade", vardomrade__isnull=False, unit=None)
+                    | Q(scope="unit", unit__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(name="report_progress_percent", condition=Q(progress__lte=100)),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING

@@ -3,10 +3,12 @@ views live in their own module under portal/views/."""
 
 from django.urls import path
 
-from .views import comparison, imports, self_service, units
 from .views import actionplan as actionplan_views
+from .views import audit as audit_views
+from .views import comparison, imports, self_service, units
 from .views import dashboard as dashboard_views
 from .views import exemptions as exemption_views
+from .views import reports as report_views
 
 # Several engineers add pages here at the same time, in one shared working tree: re-read this file right
 # before editing and add only your own lines; commit only your own files (`git add PATH…`), never
@@ -69,4 +71,11 @@ urlpatterns: list = [
     path("handlingsplan/utfasning/", actionplan_views.phase_out_edit, name="actionplan_phase_out"),
     path("handlingsplan/hinder/ny/", actionplan_views.obstacle_new, name="actionplan_obstacle_new"),
     path("handlingsplan/hinder/<int:pk>/", actionplan_views.obstacle_detail, name="actionplan_obstacle"),
+    path("rapporter/", report_views.report_list, name="reports"),
+    path("rapporter/<int:pk>/", report_views.report_detail, name="report_detail"),
+    path("rapporter/enhetskort/<str:hsa_id>/", report_views.unit_scorecard, name="report_unit_scorecard"),
+    path("rapporter/<int:pk>/status/", report_views.report_status, name="report_status"),
+    path("rapporter/<int:pk>/hamta/", report_views.report_download, name="report_download"),
+    path("granskning/", audit_views.audit_trail, name="audit_trail"),
+    path("granskning/export.csv", audit_views.audit_export_csv, name="audit_export_csv"),
 ]

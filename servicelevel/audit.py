@@ -83,3 +83,31 @@ def _shown(value) -> str:
     if isinstance(value, list):
         return ", ".join(map(str, value)) or "–"
     return str(value)
+
+
+# What the audit trail's object types are called in Swedish: an import's kind, or a model's name (read
+# from the model's verbose name, as for action codes); unknown types are shown as they are.
+OBJECT_TYPES = {
+    "units": "Import: enheter",
+    "periods": "Import: tidbokningsschemaperioder",
+    "offerings": "Import: utbud",
+    "booking": "Import: bokningsuppgifter",
+    "cases": "Import: ärenden",
+    "admin_roles": "Import: administrativa roller",
+    "exemptions": "Import: avsteg",
+    "targets": "Import: mål",
+    "closed_day": "Stängd dag",
+    "report": "Rapport",
+}
+
+
+def object_type_label(object_type: str) -> str:
+    if object_type in OBJECT_TYPES:
+        return OBJECT_TYPES[object_type]
+    from django.apps import apps
+
+    model = next((m for m in apps.get_models() if m._meta.model_name == object_type), None)
+    if model is None:
+        return object_type
+    name = str(model._meta.verbose_name)
+    return f"{name[:1].upper()}{name[1:]}"

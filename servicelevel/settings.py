@@ -227,5 +227,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
     # In-process tasks would otherwise log a line per task in the development server's console.
-    "loggers": {"celery": {"level": "WARNING"}, "kombu": {"level": "ERROR"}},
+    "loggers": {
+        "celery": {"level": "WARNING"},
+        "kombu": {"level": "ERROR"},
+        # WeasyPrint logs each layout step and page at INFO (reports: docs/reports.md).
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from units.permissions import Roles, may_import, roles
+from units.permissions import Roles, may_import, roles, sees_everything
 
 register = template.Library()
 
@@ -30,6 +30,8 @@ SECTIONS = [
     ("Jämförelse", "/jamforelse/", "anyone"),
     ("Avsteg", "/avsteg/", "anyone"),
     ("Handlingsplan", "/handlingsplan/", "anyone"),
+    ("Rapporter", "/rapporter/", "anyone"),
+    ("Granskning", "/granskning/", "region"),
     ("Import", "/import/", "import"),
     ("Admin", "/admin/", "admin"),
 ]
@@ -40,6 +42,8 @@ def _may(user, who: str) -> bool:
         return True
     if who == "import":
         return may_import(user)
+    if who == "region":  # the audit trail: region-wide roles only (portal/views/audit.py)
+        return sees_everything(user)
     # The admin is Koncernstab's tool for the catalogue: staff accounts of that role (or a superuser).
     return user.is_staff and (user.is_superuser or Roles.KONCERNSTAB in roles(user))
 

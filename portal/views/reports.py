@@ -1,0 +1,221 @@
+"""PDF reports at /rapporter/ (docs/reports.md): ask for one (POST), follow it (the page polls a status
+fragment with htmx, or refreshes itself without JavaScript), download it.
+
+Who sees which report: the person who asked, and the region-wide roles (Koncernstab, HS-styrning,
+Ledning), who may read everything a report can hold. Anyone else gets 404 — a report by a region-wide
+user holds every unit. What a report holds is decided when it is rendered, as the person who asked sees
+the portal (portal/reports.py). Each download writes an audit entry ("report_downloaded").
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from compliance.models import Report
+from compliance.reports import report_downloaded, report_request
+from compliance.services import today
+from servicelevel.models import SchedulePeriod
+from units.permissions import (
+    area_for_user,
+    forvaltning_for_user,
+    sees_everything,
+    unit_for_user,
+    visible_areas,
+)
+
+from ..actionplan_forms import REGION, parse_scope, scope_choices
+from ..forms import DesignSystemMixin
+from ..selectors.as_of import as_of_from
+
+LISTED = 30  # reports on the page, newest first
+
+KIND_HELP = {
+    Report.Kind.EFTERLEVNAD: "Nivåer, krav per enhet, svarstider, varje enhets status och avsteg – "
+    "för regionen, en förvaltning eller ett vårdområde.",
+    Report.Kind.ENHETSKORT: "En sida om en enhet: nivå, varje krav, svarstid och avsteg.",
+    Report.Kind.HANDLINGSPLAN: "Aktiviteter, målnivåer, avsteg, utfasning och hinder för en period.",
+}
+
+
+class ReportForm(DesignSystemMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label="Rapport",
+        choices=[(k.value, f"{k.label}: {KIND_HELP[k]}") for k in Report.Kind],
+        widget=forms.RadioSelect,
+        initial=Report.Kind.EFTERLEVNAD,
+    )
+    omfattning = forms.ChoiceField(
+        label="Omfattning",
+        required=False,
+        help_text="Efterlevnadsrapport och handlingsplan: regionen, en förvaltning eller ett vårdområde.",
+    )
+    enhet = forms.CharField(
+        label="Enhetens HSA-id",
+        required=False,
+        max_length=40,
+        help_text="Enhetskort: till exempel SE2321000255-A1B2.",
+    )
+    period = forms.ChoiceField(label="Period", required=False, help_text="Handlingsplan: planens period.")
+    per = forms.DateField(
+        label="Per datum",
+        help_text="ÅÅÅÅ-MM-DD. Rapporten visar de sparade resultaten för datumet (eller det senaste före).",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["kind"].widget.attrs["class"] = "ds-input"
+        self.fields["omfattning"].choices = scope_choices(list(_areas(user)), region=True)
+        periods = SchedulePeriod.objects.order_by("-start_date")
+        self.fields["period"].choices = [("", "Perioden som gäller per datumet")] + [
+            (p.code, f"{p.code} ({p.start_date:%Y-%m-%d} – {p.end_date:%Y-%m-%d})") for p in periods
+        ]
+        self.fields["per"].initial = today()
+
+    def clean(self):
+        data = super().clean()
+        data["forvaltning"] = data["vardomrade"] = data["unit"] = None
+        kind = data.get("kind")
+        if kind == Report.Kind.ENHETSKORT:
+            hsa_id = (data.get("enhet") or "").strip()
+            if not hsa_id:
+                self.add_error("enhet", "Skriv HSA-id för enheten som enhetskortet ska gälla.")
+                return data
+            try:
+                data["unit"] = unit_for_user(self.user, hsa_id)
+            except Http404:
+                # The same words whether the unit does not exist or is someone else's: nothing leaks.
+                self.add_error("enhet", "Det finns ingen enhet med det HSA-id:t som du har behörighet till.")
+        elif kind:
+            try:
+                scope, number = parse_scope(data.get("omfattning") or REGION)
+                if scope == "omrade":
+                    data["vardomrade"] = area_for_user(self.user, number)
+                elif scope == "forvaltning":
+                    data["forvaltning"] = forvaltning_for_user(self.user, number)
+            except (ValueError, Http404):
+                self.add_error("omfattning", "Välj en omfattning i listan.")
+        return data
+
+
+def _areas(user) -> QuerySet:
+    return visible_areas(user).select_related("forvaltning").order_by("forvaltning__name", "name")
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    """The reports the user may follow and download: their own, or every one for a region-wide role."""
+    reports = Report.objects.select_related("requested_by", "forvaltning", "vardomrade", "unit")
+    return reports if sees_everything(user) else reports.filter(requested_by=user)
+
+
+def report_for_user(user, pk: int) -> Report:
+    """The report if the user may see it, else 404 (another person's report is not even confirmed)."""
+    report = visible_reports(user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("Rapporten finns inte eller så saknar du behörighet till den.")
+    return report
+
+
+@login_required
+def report_list(request):
+    form = ReportForm(request.POST or None, user=request.user, initial=_initial(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = report_request(
+            requested_by=request.user,
+            kind=data["kind"],
+            as_of=data["per"],
+            forvaltning=data["forvaltning"],
+            vardomrade=data["vardomrade"],
+            unit=data["unit"],
+            period=data.get("period") or "",
+        )
+        return redirect("portal:report_detail", pk=report.pk)
+    reports = list(visible_reports(request.user)[:LISTED])
+    return render(
+        request,
+        "portal/reports.html",
+        {
+            "form": form,
+            "errors": _errors(form),
+            "reports": reports,
+            "region_wide": sees_everything(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _errors(form) -> list[tuple[str, str]]:
+    """(field id, message) for the error summary, in the form's order."""
+    if not form.is_bound or form.is_valid():
+        return []
+    items = [("", message) for message in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name != "__all__":
+            items += [(form[name].auto_id, f"{form[name].label}: {message}") for message in errors]
+    return items
+
+
+def _initial(request) -> dict:
+    """A link may preset the form (a unit page's "Enhetskort som PDF": ?rapport=enhetskort&enhet=…)."""
+    initial = {}
+    if request.GET.get("rapport") in Report.Kind.values:
+        initial["kind"] = request.GET["rapport"]
+    if request.GET.get("enhet"):
+        initial["enhet"] = request.GET["enhet"][:40]
+    if request.GET.get("omfattning"):
+        initial["omfattning"] = request.GET["omfattning"][:40]
+    return initial
+
+
+@login_required
+@require_GET
+def report_detail(request, pk: int):
+    report = report_for_user(request.user, pk)
+    return render(request, "portal/reports_detail.html", {"report": report})
+
+
+@login_required
+@require_GET
+def report_status(request, pk: int):
+    """The report's state alone: the detail page polls it while the report is made."""
+    report = report_for_user(request.user, pk)
+    return render(request, "portal/_report_status.html", {"report": report})
+
+
+@login_required
+@require_GET
+def report_download(request, pk: int):
+    report = report_for_user(request.user, pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404("Rapporten är inte klar.")
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Rapportens fil finns inte längre; beställ rapporten igen.") from exc
+    report_downloaded(report=report, actor=request.user)
+    filename = report.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+@login_required
+def unit_scorecard(request, hsa_id: str):
+    """POST: a unit's scorecard for the as-of date (`per`, default today), e.g. from the unit's page.
+    404 for a unit the user may not see, whatever the method."""
+    unit = unit_for_user(request.user, hsa_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    as_of = as_of_from(request) if request.GET.get("per") else None
+    report = report_request(
+        requested_by=request.user,
+        kind=Report.Kind.ENHETSKORT,
+        as_of=as_of.requested if as_of else today(),
+        unit=unit,
+    )
+    return redirect("portal:report_detail", pk=report.pk)
