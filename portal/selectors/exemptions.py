@@ -314,6 +314,23 @@ ACTIONS = {
 }
 
 
+FIELD_LABELS = {
+    "status": "status",
+    "ended_on": "upphör",
+    "follow_ups": "uppföljning",
+    "follow_up_done_on": "uppföljd",
+}
+
+
+def _value(value) -> str:
+    """An audited value in words: a state's Swedish label, a list joined, nothing as a dash."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "–"
+    if value in Status.values:
+        return Status(value).label.lower()
+    return "–" if value in (None, "") else str(value)
+
+
 def _history(object_type: str, object_id: str) -> list[HistoryLine]:
     lines = []
     for entry in AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("at", "id"):
@@ -321,7 +338,7 @@ def _history(object_type: str, object_id: str) -> list[HistoryLine]:
         body = Body(d["body"]).label if d.get("body") in Body.values else ""
         what = ACTIONS.get(entry.action, entry.action).format(body=body)
         parts = [
-            f"{name}: {old or '–'} → {new or '–'}"
+            f"{FIELD_LABELS.get(name, name)}: {_value(old)} → {_value(new)}"
             for name, (old, new) in (d.get("changes") or {}).items()
             if entry.action not in ("exemption_created", "exemptiongroup_created")
         ]
@@ -547,12 +564,13 @@ def system_page() -> SystemPage:
         .annotate(n=Count("id"))
         .values_list("booking_system", "n")
     )
+    capabilities = list(
+        SystemCapability.objects.select_related("requirement").order_by("booking_system", "requirement__code")
+    )
+    for c in capabilities:
+        c.units = counts.get(c.booking_system, 0)  # the units a common decision would cover
     return SystemPage(
-        capabilities=list(
-            SystemCapability.objects.select_related("requirement").order_by(
-                "booking_system", "requirement__code"
-            )
-        ),
+        capabilities=capabilities,
         groups=group_rows(),
         to_end=end_suggestions(),
         unit_counts=counts,
