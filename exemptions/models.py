@@ -266,3 +266,45 @@ class ExemptionNumber(models.Model):
 
     def __str__(self):
         return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail claimed for sending (docs/reports.md, Reminders): the row is inserted before the
+    mail goes out, and the unique constraint makes a rerun or a second worker skip what is already
+    claimed — each reminder is sent at most once. `due_date` is the day the reminder is about (the
+    exemption's last day, the follow-up's date, the digest's Monday)."""
+
+    class Kind(models.TextChoices):
+        ENDS_IN_30 = "ends_30", "Avsteget slutar om 30 dagar"
+        ENDS_IN_7 = "ends_7", "Avsteget slutar om 7 dagar"
+        FOLLOW_UP = "follow_up", "Uppföljning att göra"
+        DIGEST = "digest", "Veckosammanfattning"
+
+    kind = models.CharField("slag", max_length=12, choices=Kind.choices)
+    exemption = models.ForeignKey(
+        Exemption,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name="avsteg",
+    )
+    recipient = models.EmailField("mottagare")
+    due_date = models.DateField("gäller dag")
+    sent_at = models.DateTimeField("skickat", null=True, blank=True)
+    error = models.TextField("fel", blank=True)
+    created_at = models.DateTimeField("skapat", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "skickad påminnelse"
+        verbose_name_plural = "skickade påminnelser"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "exemption", "recipient", "due_date"],
+                name="one_reminder_per_kind_exemption_recipient_day",
+                nulls_distinct=False,  # the weekly digest has no exemption: still once per recipient and week
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} till {self.recipient} ({self.due_date})"

@@ -22,4 +22,13 @@ app.conf.beat_schedule = {
         "task": "compliance.tasks.nightly_recompute",
         "schedule": crontab(hour=0, minute=30),
     },
+    # E-mail reminders in the working morning, after expiry (exemptions/reminders.py).
+    "exemption-reminders": {
+        "task": "exemptions.tasks.send_daily_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "exemption-weekly-digest": {
+        "task": "exemptions.tasks.send_weekly_digest",
+        "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
+    },
 }

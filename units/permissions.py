@@ -230,3 +230,56 @@ def forvaltning_for_user(user, forvaltning_id) -> Forvaltning:
     if forvaltning is None:
         raise Http404("Förvaltningen finns inte eller så saknar du behörighet till den.")
     return forvaltning
+
+
+# --- Who is told (e-mail reminders, exemptions/reminders.py) -----------------------------------------------
+
+
+def unit_managers(unit: CareUnit) -> QuerySet:
+    """Active users who keep this unit's facts through a grant — on the unit, its vårdområde or its
+    provider, to themselves or to one of their groups — in the roles that report for units (unit managers
+    and providers; Koncernstab's support right over every unit does not make them its manager)."""
+    from django.contrib.auth import get_user_model
+
+    def holders(model_user, model_group, obj_id, codename):
+        return Q(
+            id__in=model_user.objects.filter(content_object_id=obj_id, permission__codename=codename).values(
+                "user_id"
+            )
+        ) | Q(
+            groups__in=model_group.objects.filter(
+                content_object_id=obj_id, permission__codename=codename
+            ).values("group_id")
+        )
+
+    q = holders(CareUnitUserObjectPermission, CareUnitGroupObjectPermission, unit.pk, "change_careunit")
+    if unit.vardomrade_id:
+        q |= holders(
+            VardomradeUserObjectPermission,
+            VardomradeGroupObjectPermission,
+            unit.vardomrade_id,
+            "change_vardomrade",
+        )
+    if unit.provider_id:
+        q |= holders(
+            ProviderUserObjectPermission, ProviderGroupObjectPermission, unit.provider_id, "change_provider"
+        )
+    return (
+        get_user_model()
+        .objects.filter(q)
+        # A second filter(): its own join on the groups, so a grant to one group and the role from
+        # another both count.
+        .filter(is_active=True, groups__name__in=(Roles.VERKSAMHETSCHEF, Roles.VARDGIVARE))
+        .distinct()
+    )
+
+
+def approvers(body: str | None = None) -> QuerySet:
+    """Active users who decide on exemptions: Koncernstab kommunikation ("koncernstab", the first
+    approval), Hälso- och sjukvårdsstyrning ("hs_styrning", the second), or both when `body` is None."""
+    from django.contrib.auth import get_user_model
+
+    names = {"koncernstab": (Roles.KONCERNSTAB,), "hs_styrning": (Roles.HS_STYRNING,)}.get(
+        body or "", (Roles.KONCERNSTAB, Roles.HS_STYRNING)
+    )
+    return get_user_model().objects.filter(is_active=True, groups__name__in=names).distinct()
