@@ -56,3 +56,16 @@ def locked_out(request, original_response=None, credentials=None):
         "minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
     }
     return render(request, "accounts/locked_out.html", context, status=429)
+
+
+def client_ip(request) -> str:
+    """axes' AXES_CLIENT_IP_CALLABLE: the address a lockout counts failures for. Behind the proxy
+    (DJANGO_BEHIND_PROXY) every request comes from the proxy, so the client is the last address the proxy
+    added to X-Forwarded-For — the rightmost, the only one a client cannot write itself."""
+    from django.conf import settings
+
+    if settings.SECURE_PROXY_SSL_HEADER:  # set exactly when the portal runs behind its proxy
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")

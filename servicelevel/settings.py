@@ -131,6 +131,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "servicelevel.accounts.locked_out"
+AXES_CLIENT_IP_CALLABLE = "servicelevel.accounts.client_ip"  # the client behind the proxy, not the proxy
 # axes' admin pages are English only; the admin stays Swedish (the command above unlocks).
 AXES_ENABLE_ADMIN = False
 

@@ -165,3 +165,13 @@ def test_the_current_section_is_marked_for_assistive_technology(client, karin):
 def test_anonymous_pages_have_no_navigation(client):
     html = client.get(LOGIN).content.decode()
     assert "portal-nav" not in html and "Logga ut" not in html
+
+
+def test_lockouts_count_the_client_behind_the_proxy(rf, settings):
+    from servicelevel.accounts import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert client_ip(request) == "10.0.0.5"  # not behind a proxy: the header is anyone's to write
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client_ip(request) == "198.51.100.7"  # the address the proxy itself appended
