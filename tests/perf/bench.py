@@ -9,6 +9,9 @@ Seeds 2,000 units and 1,000,000 cases into a database of its own, then times in 
       concurrent clients on the portal's `/` and `/enheter/`, side by side with the Django admin's unit
       changelist on the same units (goals: one client p50 ≤ 150 ms; 20 clients p95 ≤ 600 ms and faster
       than the admin);
+  (e) PDF reports: a compliance report for a vårdområde (the one nearest 50 units) and for the region,
+      each end to end (claim, data, template, WeasyPrint, stored file) against WeasyPrint rendering the
+      same finished HTML alone, the floor (goals: overhead ≤ 20 % of the floor; the vårdområde ≤ 5 s);
 and the peak memory of each command. Each step runs as its own `manage.py` process, as a person would.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/servicelevel_bench, dropped
@@ -204,7 +207,87 @@ def main() -> None:
         )
     print("(d) load: gunicorn with production settings, locust clients without think time")
     load_run()
+    report_run()
     flush_broker()
+
+
+REPORT_PROBE = r"""
+import json, time
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Func
+from compliance import reports
+from compliance.models import Report
+from compliance.services import today
+from units.models import Vardomrade
+from units.permissions import Roles, ensure_groups
+
+user, _ = get_user_model().objects.get_or_create(username="bench-reports")
+user.groups.set([ensure_groups()[Roles.KONCERNSTAB]])
+area = (
+    Vardomrade.objects.annotate(n=Count("careunit"))
+    .annotate(distance=Func(F("n") - 50, function="ABS"))
+    .order_by("distance", "pk")
+    .first()
+)
+day = today()
+reports.write_pdf(reports.ReportHTML("<html lang=sv><title>x</title><p>x", "x", "x"))  # fonts loaded once
+out = []
+for label, scope in (("vardomrade", {"scope": "vardomrade", "vardomrade": area, "forvaltning": area.forvaltning}),
+                     ("region", {"scope": "region"})):
+    report = Report.objects.create(kind="efterlevnad", as_of=day, requested_by=user, **scope)
+    totals = []
+    for _ in range(2):  # end to end, best of two like the floor (the machine may be shared)
+        Report.objects.filter(pk=report.pk).update(status="queued")
+        started = time.perf_counter()
+        assert reports.render(report_id=report.pk), Report.objects.get(pk=report.pk).error
+        totals.append(time.perf_counter() - started)
+    total = min(totals)
+    started = time.perf_counter()
+    document = reports.build_html(report)
+    html = time.perf_counter() - started
+    floors = []
+    for _ in range(2):  # the floor: WeasyPrint alone on the same finished HTML, best of two
+        started = time.perf_counter()
+        reports.write_pdf(document)
+        floors.append(time.perf_counter() - started)
+    report.refresh_from_db()
+    units = area.careunit_set.count() if label == "vardomrade" else None
+    out.append(dict(label=label, units=units, pages=report.pages, total=total, html=html, floor=min(floors)))
+print("REPORTS=" + json.dumps(out))
+"""
+
+
+def report_run() -> None:
+    """(e) PDF reports, rendered in one process as the worker does (no broker round trip timed)."""
+    print("(e) PDF reports: end to end against WeasyPrint alone on the same HTML")
+    with tempfile.TemporaryDirectory(prefix="bench-media-") as media:
+        ran = subprocess.run(
+            [PY, "tests/perf/measure.py", "shell", "-c", REPORT_PROBE],
+            cwd=ROOT,
+            env={**env(), "DJANGO_MEDIA_ROOT": media},
+            capture_output=True,
+            text=True,
+        )
+    if ran.returncode != 0:
+        sys.exit(f"reports failed ({ran.returncode}):\n{ran.stderr[-3000:]}")
+    peak = float(re.search(r"PEAK_RSS_MIB=(\d+)", ran.stderr).group(1))
+    import json
+
+    for r in json.loads(re.search(r"REPORTS=(.*)", ran.stdout).group(1)):
+        overhead = r["total"] - r["floor"]
+        what = f"vårdområde, {r['units']} units" if r["label"] == "vardomrade" else f"region, {UNITS} units"
+        print(
+            f"  compliance report ({what}, {r['pages']} pages): {r['total']:.2f} s end to end; "
+            f"floor (WeasyPrint alone) {r['floor']:.2f} s; data + template {r['html']:.2f} s"
+        )
+        goal = (
+            " and ≤ 5 s: " + ("met" if r["total"] <= 5 else "NOT met") if r["label"] == "vardomrade" else ""
+        )
+        print(
+            f"    overhead {overhead:.2f} s = {overhead / r['floor']:.0%} of the floor (goal ≤ 20 %: "
+            f"{'met' if overhead <= 0.2 * r['floor'] else 'NOT met'}){goal}"
+        )
+    print(f"  peak memory of the rendering process: {peak:.0f} MiB")
 
 
 LOAD_PORT = int(os.environ.get("BENCH_PORT", 8765))
