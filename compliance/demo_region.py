@@ -438,11 +438,26 @@ class DemoRegion:
                 "Avbokning kräver medicinsk bedömning inför behandling",
             ]
 
+    def cases_start(self) -> dt.date:
+        """The first day of the demo's cases: the first of the month about four months back."""
+        return (self.today.replace(day=1) - dt.timedelta(days=95)).replace(day=1)
+
+    def month_ends(self) -> list[dt.date]:
+        """The last day of each month after the first month of cases and before today's month: as of
+        each, one more month of cases has been judged in full."""
+        ends, month = [], self.cases_start()
+        while True:
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+            end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            if end >= self.today:
+                return ends
+            ends.append(end)
+
     def _cases_rows(self):
         """Cases over the last four months: office hours mostly, Mondays and days after holidays busier;
         answers mostly within hours, some late (a few with a notice), a few never answered."""
         rng, calendar = self.rng, WorkingCalendar()
-        start = (self.today.replace(day=1) - dt.timedelta(days=95)).replace(day=1)
+        start = self.cases_start()
         days = [start + dt.timedelta(days=n) for n in range((self.today - start).days + 1)]
         weights = []
         for day in days:

@@ -151,6 +151,11 @@ def test_seed_demo_builds_a_region_through_the_importers(settings):
     assert CareUnit.objects.count() == 30
     assert CareUnit.objects.values("forvaltning").distinct().count() == 7
     assert "koncernstab" in ran.out and "demo-2026" in ran.out
+    from compliance.models import UnitResult
+
+    # The month ends the cases cover, as the nightly run would have stored them, and the demo's today.
+    dates = sorted({str(d) for d in UnitResult.objects.values_list("as_of", flat=True)})
+    assert dates == ["2026-08-31", "2026-09-30", "2026-10-31", "2026-11-21"]
     again = manage("seed_demo", "--if-empty")
     assert "inget ändrat" in again.out
 

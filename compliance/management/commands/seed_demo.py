@@ -63,6 +63,11 @@ class Command(BaseCommand):
                 except ImportRejected as rejected:
                     raise CommandError("\n".join(rejected.lines()[:20])) from None
                 self.stdout.write(f"  {report.summary()}")
+        # History, as the nightly run would have stored it: the end of each month the demo's cases cover,
+        # so the dashboard's months and trends have points; then today. (Facts such as offerings are
+        # today's: the demo has no older ones.) force: these dates have passed.
+        for month_end in region.month_ends():
+            recompute(as_of=month_end, force=True)
         recompute(as_of=day, force=True)  # the demo's --today is its own today, even when it has passed
         self.stdout.write(
             f"seed_demo: {units} enheter och {cases} ärenden klara på {time.monotonic() - started:.0f} s."
