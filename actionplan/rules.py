@@ -29,7 +29,8 @@ def activity_problems(
     problems = {}
     if period_id is None:
         problems["period"] = "Välj vilken period aktiviteten hör till."
-    if area_forvaltning_id is not None and forvaltning_id != area_forvaltning_id:
+    # An empty förvaltning is filled in from the area by the service (activity_save).
+    if area_forvaltning_id is not None and forvaltning_id not in (None, area_forvaltning_id):
         problems["vardomrade"] = "Vårdområdet hör till en annan förvaltning än den som är vald."
     return problems
 

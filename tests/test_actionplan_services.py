@@ -279,3 +279,27 @@ def test_an_answer_needs_text_and_an_answered_or_closed_state(actor, area, answe
         services.obstacle_answer(obstacle=obstacle, answer=answer, status=status, actor=actor)
     obstacle.refresh_from_db()
     assert (obstacle.status, obstacle.answer) == ("open", "")
+
+
+def test_the_admin_saves_an_activity_and_its_links_through_the_service(admin_client, period, area):
+    unit = f.CareUnitFactory(vardomrade=area)
+    data = {
+        "title": "Från admin",
+        "description": "",
+        "period": period.pk,
+        "forvaltning": "",
+        "vardomrade": area.pk,
+        "requirements": [f.requirement("TB1-VISA").pk],
+        "units": str(unit.pk),
+        "exemptions": "",
+        "owner": "",
+        "owner_text": "",
+        "due_on": "",
+        "state": "planned",
+    }
+    response = admin_client.post("/admin/actionplan/activity/add/", data)
+    assert response.status_code == 302, [e for e in response.context["errors"]] if response.context else ""
+    activity = Activity.objects.get()
+    assert activity.forvaltning_id == area.forvaltning_id  # the service filled it in
+    assert list(activity.units.all()) == [unit]
+    assert AuditEntry.objects.filter(action="activity_created_links").exists()

@@ -296,7 +296,7 @@ def action_plan(
         _activity_rows(user, scope, period, as_of, everything, may_plan, own_unit_ids) if period else []
     )
     targets = _target_rows(user, scope, period, everything, may_plan) if period else []
-    exemptions = _exemption_rows(units, as_of)
+    exemptions = exemptions_in_force(units, as_of)
     phase_out, phase_out_areas = _phase_out_rows(units, as_of, may_plan, own_unit_ids)
     obstacles = _obstacle_rows(user, scope, everything)
     return ActionPlan(
@@ -405,7 +405,9 @@ def _target_rows(user, scope, period, everything, may_plan) -> list[TargetRow]:
     ]
 
 
-def _exemption_rows(units: QuerySet[CareUnit], day: datetime.date) -> list[ExemptionRow]:
+def exemptions_in_force(units: QuerySet[CareUnit], day: datetime.date) -> list[ExemptionRow]:
+    """The exemptions of these units active on `day` (`exemptions.rules.is_active`), the first to end first
+    (one query). Public: the compliance report lists the same rows."""
     candidates = (
         Exemption.objects.covering(day)
         .filter(status__in=MAYBE_ACTIVE, unit__in=units)
@@ -431,6 +433,9 @@ def _exemption_rows(units: QuerySet[CareUnit], day: datetime.date) -> list[Exemp
             status=e.status, valid_from=e.valid_from, valid_until=e.valid_until, ended_on=e.ended_on, day=day
         )
     ]
+
+
+_exemption_rows = exemptions_in_force  # the name portal/reports.py imported first
 
 
 def _phase_out_rows(units, day, may_plan, own_unit_ids) -> tuple[list[PhaseOutRow], list[PhaseOutArea]]:
