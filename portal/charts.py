@@ -289,6 +289,7 @@ class HeatRowInput:
     href: str = ""  # the row's own page (drill-down)
     note: str = ""  # e.g. "12 enheter", a second column of the table
     note_href: str = ""
+    short: str = ""  # the label in the picture, if shorter than the table's (a unit's name, not its HSA-id)
 
 
 @dataclass(frozen=True)
@@ -385,7 +386,7 @@ def heatmap(
                     n(y + cell_h / 2 + 4),
                 )
             )
-        out_rows.append(HeatRow(truncate(row.label, 38), n(y + cell_h / 2 + 4), tuple(cells)))
+        out_rows.append(HeatRow(truncate(row.short or row.label, 36), n(y + cell_h / 2 + 4), tuple(cells)))
     legend_items = [(fill, legend) for _lowest, fill, _ink, legend in BINS] + [(NO_SHARE[0], NO_SHARE[2])]
     legend, x = [], 0.0
     for fill, text in legend_items:
@@ -534,7 +535,7 @@ def line_chart(
     for s, line in enumerate(series):
         colour, dash, marker = SERIES[s % len(SERIES)]
         legend.append(LegendItem(n(x), "14", line.name, fill=colour, dash=dash, marker=marker))
-        x += 44 + 6.5 * len(line.name)
+        x += 48 + 7 * len(line.name)
     ref = None
     if reference is not None:
         ref = Reference(n(y_of(reference[0])), reference[1])

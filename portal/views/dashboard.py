@@ -196,7 +196,12 @@ def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
             cells.append(charts.HeatInput(met, judged, cell_href))
         rows.append(
             charts.HeatRowInput(
-                label, tuple(cells), href=href, note=units_text(row.units), note_href=note_href
+                label,
+                tuple(cells),
+                href=href,
+                note=units_text(row.units),
+                note_href=note_href,
+                short=row.label,
             )
         )
     head, word = ROW_WORDS[kind]
@@ -380,6 +385,17 @@ def periods_chart(board: Dashboard, links: Links) -> charts.LineChart:
 # ------------------------------------------------------------------------------------------- the page
 
 
+def drill_links(board: Dashboard, links: Links) -> list[dict]:
+    """The heatmap's rows as links one level down (the picture itself has none): text, href, a note."""
+    kind = board.row_kind
+    if kind == "unit":
+        return [{"text": r.label, "href": links.unit(r.hsa_id), "note": r.hsa_id} for r in board.rows]
+    return [
+        {"text": r.label, "href": links.page(**{kind: r.key}), "note": units_text(r.units)}
+        for r in board.rows
+    ]
+
+
 def requirement_rows(board: Dashboard, links: Links) -> list[dict]:
     """Per requirement: the scope's count per status, each linked to those units."""
     out = []
@@ -443,6 +459,7 @@ def page_context(board: Dashboard) -> dict:
         "level_chart": level_chart(board, links) if shown else None,
         "heatmap": heatmap_chart(board, links) if shown and board.rows else None,
         "row_word": ROW_WORDS[board.row_kind],
+        "drill": drill_links(board, links),
         "status_heads": [STATUS_LABELS[s] for s in STATUS_ORDER],
         "requirement_rows": requirement_rows(board, links),
         "response_chart": response_chart(board, links) if shown else None,
