@@ -208,6 +208,16 @@ def test_a_unit_manager_sees_only_their_units_figures_and_their_forvaltnings_num
     assert "href" not in comparison
 
 
+def test_a_user_without_units_sees_an_empty_dashboard(client, periods):
+    region(3, periods)
+    client.force_login(f.UserFactory())  # logged in, but no role and no grant
+    html = html_of(client.get(URL))
+    assert "0 enheter</a> som du har behörighet till" in html
+    for unit in CareUnit.objects.all():
+        assert unit.hsa_id not in html
+    assert "Primärvård Skåne" not in html and "Psykiatri Skåne" not in html
+
+
 @pytest.mark.parametrize("param", ["forvaltning", "vardomrade"])
 def test_a_scope_the_user_may_not_see_is_not_found(client, periods, param):
     units = region(6, periods)
