@@ -209,10 +209,10 @@ def report_downloaded(*, report: Report, actor) -> None:
         object_type="report",
         object_id=report.pk,
         actor=actor,
+        # Swedish keys: the audit trail shows a detail's keys as they are (servicelevel.audit.detail_text).
         detail={
-            "kind": report.get_kind_display(),
-            "title": report.title,
-            "as_of": report.as_of.isoformat(),
-            "requested_by": report.requested_by.get_username(),
+            "rapport": report.title or report.get_kind_display(),
+            "per": report.as_of.isoformat(),
+            "beställd av": report.requested_by.get_username(),
         },
     )

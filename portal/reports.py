@@ -95,9 +95,21 @@ def compliance_report(report: Report) -> ReportHTML:
             for u in rows
         ],
         exemptions=_exemption_rows(units, as_of.shown or report.as_of),
+        heat_lines=_heat_lines(context["heatmap"]),
     )
     html = render_to_string("reports/compliance.html", context)
     return ReportHTML(html, title, f"efterlevnad-{slug(name)}-{report.as_of.isoformat()}")
+
+
+def _heat_lines(heatmap) -> list[dict]:
+    """The heatmap's rows for a page-wide table: the row's full name and its units (the chart's own table)
+    and each cell's share as the picture prints it — the counts behind them are in the table per status."""
+    if heatmap is None:
+        return []
+    return [
+        {"label": table_row[0].text, "units": table_row[1].text, "shares": [c.text or "–" for c in row.cells]}
+        for table_row, row in zip(heatmap.table.rows, heatmap.rows, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------------------------- unit scorecard

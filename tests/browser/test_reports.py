@@ -1,0 +1,99 @@
+"""PDF reports (/rapporter/) in a real browser: Ledning asks for a compliance report with the keyboard-usable
+form, follows it to the done state, downloads the PDF and finds the download in the audit trail; a report still being made shows its progress bar
+(polled with htmx); a wrong HSA-id is named in the error summary. axe finds no WCAG 2.1 AA violation."""
+
+import datetime
+from importlib import import_module
+
+import pytest
+from playwright.sync_api import expect
+
+from compliance.models import Report
+from compliance.services import recompute, today
+from servicelevel.models import AuditEntry
+
+from .conftest import assert_no_axe_violations, login_as, screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the live server is a thread of this process: same settings
+
+
+@pytest.fixture
+def results(demo_users):
+    from django.apps import apps
+
+    import_module("servicelevel.migrations.0002_rulebook_2026_0000277").load(apps, None)
+    recompute(as_of=today())
+    return demo_users
+
+
+def test_ledning_asks_for_a_compliance_report_and_downloads_the_pdf(page, results):
+    page.goto("/rapporter/")
+    login_as(page, "ledning")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rapporter")
+    assert_no_axe_violations(page)
+    screenshot(page, "reports-form")
+
+    page.get_by_label("Efterlevnadsrapport", exact=False).check()
+    page.get_by_label("Omfattning").select_option("region")
+    page.get_by_role("button", name="Skapa rapport").click()  # the task runs in-process: done on arrival
+    page.wait_for_load_state()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Efterlevnadsrapport: hela regionen")
+    expect(page.get_by_role("heading", name="Klar")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "reports-done")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Hämta PDF").click()
+    download = info.value
+    assert download.suggested_filename.startswith(f"{Report.objects.get().pk}-efterlevnad-region-skane-")
+    with open(download.path(), "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    assert AuditEntry.objects.filter(action="report_downloaded", actor=results["ledning"]).count() == 1
+
+    # The download is in the audit trail, which Ledning may read.
+    page.get_by_role("link", name="Granskning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Granskningslogg")
+    page.get_by_label("Händelse").select_option("report_downloaded")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_role("rowheader", name="Rapport hämtad")).to_have_count(1)
+    assert_no_axe_violations(page)
+    screenshot(page, "audit-trail")
+
+
+def test_a_report_being_made_shows_its_progress_until_it_is_done(page, results):
+    report = Report.objects.create(
+        kind="efterlevnad", scope="region", as_of=today(), requested_by=results["koncernstab"], progress=40
+    )
+    Report.objects.filter(pk=report.pk).update(
+        status="rendering", started_at=datetime.datetime.now(datetime.UTC)
+    )
+    page.goto("/rapporter/")
+    login_as(page, "koncernstab")
+    page.wait_for_url(lambda url: "logga-in" not in url)  # the login's redirect has landed first
+    page.goto(f"/rapporter/{report.pk}/")
+    expect(page.get_by_role("heading", name="Skapas")).to_be_visible()
+    expect(page.locator("#report-progress")).to_have_attribute("value", "40")
+    assert_no_axe_violations(page)
+    screenshot(page, "reports-progress")
+
+    # The worker finishes: the polled status box swaps in the download without a reload.
+    Report.objects.filter(pk=report.pk).update(status="failed", error="Rapporten tog för lång tid att skapa.")
+    expect(page.get_by_role("alert")).to_have_text("Rapporten tog för lång tid att skapa.", timeout=5000)
+
+
+def test_a_unit_the_person_may_not_see_is_refused_in_the_error_summary(page, results):
+    page.goto("/rapporter/")
+    login_as(page, "enhetschef")
+    page.get_by_label("Enhetskort", exact=False).check()
+    page.get_by_label("Enhetens HSA-id").fill("SE2321000255-FINNSEJ")
+    page.get_by_role("button", name="Skapa rapport").click()
+    summary = page.locator("#felsammanfattning")
+    expect(summary).to_contain_text("Det finns ingen enhet med det HSA-id:t som du har behörighet till.")
+    assert_no_axe_violations(page)
+    assert not Report.objects.exists()
