@@ -193,10 +193,10 @@ MATRIX = [
 ]
 
 
-@pytest.mark.parametrize(("role", "page", "get_status", "post_status"), MATRIX)
-def test_the_permission_matrix(client, world, unit, other_unit, role, page, get_status, post_status):
+@pytest.mark.parametrize(("role", "which", "get_status", "post_status"), MATRIX)
+def test_the_permission_matrix(client, world, unit, other_unit, role, which, get_status, post_status):
     client.force_login(user_in(role, [unit]))
-    url = PAGES[page](world, unit, other_unit)
+    url = PAGES[which](world, unit, other_unit)
     assert client.get(url).status_code == get_status
     # An empty POST: an allowed one comes back with the form's errors (200), never saves anything.
     before = AuditEntry.objects.count()
@@ -204,12 +204,12 @@ def test_the_permission_matrix(client, world, unit, other_unit, role, page, get_
     assert AuditEntry.objects.count() == before
 
 
-@pytest.mark.parametrize("page", ["other_activity", "other_obstacle", "other_phase_out", "other_target"])
+@pytest.mark.parametrize("which", ["other_activity", "other_obstacle", "other_phase_out", "other_target"])
 def test_a_unit_manager_posting_to_anothers_area_gets_404_and_nothing_changes(
-    client, world, manager, unit, other_unit, page
+    client, world, manager, unit, other_unit, which
 ):
     client.force_login(manager)
-    response = client.post(PAGES[page](world, unit, other_unit), {"action": "delete", "answer": "x"})
+    response = client.post(PAGES[which](world, unit, other_unit), {"action": "delete", "answer": "x"})
     assert response.status_code == 404
     assert "Hemlig" not in response.content.decode()
     assert Activity.objects.filter(pk=world["other_activity"].pk).exists()
@@ -217,10 +217,10 @@ def test_a_unit_manager_posting_to_anothers_area_gets_404_and_nothing_changes(
     assert Obstacle.objects.get(pk=world["other_obstacle"].pk).answer == ""
 
 
-@pytest.mark.parametrize("page", ["own_activity", "own_obstacle", "own_target", "own_phase_out"])
-def test_ledning_gets_403_posting_and_nothing_changes(client, world, unit, other_unit, page):
+@pytest.mark.parametrize("which", ["own_activity", "own_obstacle", "own_target", "own_phase_out"])
+def test_ledning_gets_403_posting_and_nothing_changes(client, world, unit, other_unit, which):
     client.force_login(user_in(Roles.LEDNING))
-    response = client.post(PAGES[page](world, unit, other_unit), {"action": "delete", "answer": "Svar"})
+    response = client.post(PAGES[which](world, unit, other_unit), {"action": "delete", "answer": "Svar"})
     assert response.status_code == 403
     assert Activity.objects.filter(pk=world["own_activity"].pk).exists()
     assert Target.objects.filter(pk=world["own_target"].pk).exists()
