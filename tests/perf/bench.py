@@ -322,6 +322,8 @@ def load_run() -> None:
     )
     try:
         wait_for(f"http://127.0.0.1:{LOAD_PORT}/healthz")
+        # One login for every client: 20 password hashes at the start would otherwise fill the window.
+        session, csrf = login_once()
         rows = []
         for target in ("portal", "admin"):
             for users in (1, 20):
@@ -331,10 +333,11 @@ def load_run() -> None:
         )
         for name, users, n, rps, p50, p95, fails in rows:
             print(f"  {name:<22} {users:>7} {n:>9} {rps:>7.1f} {p50:>7.0f} {p95:>7.0f} {fails:>5}")
+        nothing = (0.0, float("inf"), float("inf"))  # a page no request finished for in the window
         by = {(name, users): (rps, p50, p95) for name, users, _, rps, p50, p95, _ in rows}
-        one = max(by[("/", 1)][1], by[("/enheter/", 1)][1])
-        many = max(by[("/", 20)][2], by[("/enheter/", 20)][2])
-        admin = by[("admin changelist", 20)][2]
+        one = max(by.get(("/", 1), nothing)[1], by.get(("/enheter/", 1), nothing)[1])
+        many = max(by.get(("/", 20), nothing)[2], by.get(("/enheter/", 20), nothing)[2])
+        admin = by.get(("admin changelist", 20), nothing)[2]
         print(f"  one client, portal p50 (worse of / and /enheter/): {one:.0f} ms (goal ≤ 150 ms)")
         print(
             f"  20 clients, portal p95: {many:.0f} ms (goal ≤ 600 ms); admin changelist p95: {admin:.0f} ms"
@@ -342,6 +345,47 @@ def load_run() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+SESSION = ["", ""]
+
+
+def login_once() -> tuple[str, str]:
+    """Log the bench user in through the login page once; every locust client then uses the session."""
+    import http.cookiejar
+    import re as regex
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{LOAD_PORT}"
+    headers = {"X-Forwarded-Proto": "https"}
+    page = opener.open(urllib.request.Request(f"{base}/konto/logga-in/", headers=headers)).read().decode()
+    token = regex.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    data = f"username={LOAD_USER}&password={LOAD_PASSWORD}&csrfmiddlewaretoken={token}".encode()
+    request = urllib.request.Request(
+        f"{base}/konto/logga-in/",
+        data=data,
+        headers={
+            **headers,
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"https://127.0.0.1:{LOAD_PORT}/konto/logga-in/",
+        },
+    )
+    try:
+        response = opener.open(request)
+        set_cookie = response.headers.get_all("Set-Cookie") or []
+    except urllib.error.HTTPError as redirect:  # the 302 after a login is fine
+        set_cookie = redirect.headers.get_all("Set-Cookie") or []
+    session = next(
+        (c.split("=", 1)[1].split(";", 1)[0] for c in set_cookie if c.startswith("sessionid=")),
+        next((c.value for c in jar if c.name == "sessionid"), ""),
+    )
+    if not session:
+        sys.exit("the bench user could not log in")
+    SESSION[:] = [session, csrf]
+    return session, csrf
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
@@ -368,7 +412,7 @@ def locust(target: str, users: int) -> list[tuple]:
                 "--host", f"http://127.0.0.1:{LOAD_PORT}", "--csv", prefix, "--loglevel", "WARNING",
             ],
             cwd=ROOT,
-            env={**load_env(), "LOAD_TARGET": target},
+            env={**load_env(), "LOAD_TARGET": target, "LOAD_SESSION": SESSION[0], "LOAD_CSRF": SESSION[1]},
             capture_output=True,
             text=True,
         )  # fmt: skip

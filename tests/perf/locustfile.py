@@ -23,6 +23,10 @@ class Client(HttpUser):
     wait_time = constant(0)
 
     def on_start(self):
+        if os.environ.get("LOAD_SESSION"):  # logged in once by the bench: no password hashing in the window
+            session, csrf = os.environ["LOAD_SESSION"], os.environ.get("LOAD_CSRF", "")
+            self.headers = {**PROXY, "Cookie": f"sessionid={session}; csrftoken={csrf}"}
+            return
         page = self.client.get("/konto/logga-in/", headers=PROXY, name="login")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         csrf_cookie = page.cookies.get("csrftoken")
