@@ -26,6 +26,7 @@ class RequirementInline(admin.TabularInline):
     @admin.display(description="parametrar")
     def parameters_shown(self, obj):
         return detail_text(obj.parameters) or "–"
+
     can_delete = False
     show_change_link = True
 
@@ -118,6 +119,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="detaljer")
     def detail_shown(self, obj):
         return detail_text(obj.detail)
+
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
     date_hierarchy = "at"
