@@ -25,7 +25,7 @@ from compliance.models import Report
 from compliance.reports import ReportHTML
 from units.permissions import area_for_user, forvaltning_for_user, unit_for_user, visible_units
 
-from .selectors.actionplan import _exemption_rows, action_plan, period_for
+from .selectors.actionplan import action_plan, exemptions_in_force, period_for
 from .selectors.as_of import AsOf, as_of_from
 from .selectors.dashboard import dashboard, scope_for
 from .selectors.units import level_label, share_text, unit_page, unit_rows
@@ -94,7 +94,7 @@ def compliance_report(report: Report) -> ReportHTML:
             }
             for u in rows
         ],
-        exemptions=_exemption_rows(units, as_of.shown or report.as_of),
+        exemptions=exemptions_in_force(units, as_of.shown or report.as_of),
         heat_lines=_heat_lines(context["heatmap"]),
     )
     html = render_to_string("reports/compliance.html", context)
