@@ -306,6 +306,57 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         model = Activity
 
     title = "Införa öppen kallelse i PASiS"
+    period = factory.SubFactory(SchedulePeriodFactory)
+
+
+class ActivityNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplan.ActivityNote"
+
+    activity = factory.SubFactory(ActivityFactory)
+    written_on = datetime.date(2026, 11, 2)
+    text = "Utbildning genomförd för två enheter."
+
+
+class PhaseOutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplan.PhaseOut"
+
+    unit = factory.SubFactory(CareUnitFactory)
+    kind = "tjanst"
+    code = "Egen receptförnyelse"
+    planned_end = datetime.date(2027, 3, 31)
+    replacement_service = factory.LazyFunction(lambda: service("FORNYA-RECEPT"))
+
+
+class ObstacleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplan.Obstacle"
+
+    vardomrade = factory.SubFactory(VardomradeFactory)
+    title = "PMO saknar digital kallelse"
+    description = "Systemet stöder ännu inte öppen kallelse."
+    reported_by = factory.SubFactory(UserFactory)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "compliance.Report"
+
+    kind = "efterlevnad"
+    scope = "region"
+    as_of = datetime.date(2026, 11, 15)
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class ReminderSentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exemptions.ReminderSent"
+
+    kind = "ends_30"
+    exemption = factory.SubFactory(ExemptionFactory)
+    recipient = "enhetschef@example.org"
+    due_date = datetime.date(2026, 12, 1)
 
 
 class UnitResultFactory(factory.django.DjangoModelFactory):
