@@ -13,7 +13,8 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 1000 portal && chown -R portal /app
+# media/: uploaded imports and rendered reports (a volume shared by web and worker in docker compose).
+RUN mkdir -p /app/media && useradd --system --uid 1000 portal && chown -R portal /app
 USER portal
 EXPOSE 8000
 CMD ["sh", "-c", "gunicorn servicelevel.wsgi --bind 0.0.0.0:${PORT:-8000} --workers 3 --access-logfile -"]
