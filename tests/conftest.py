@@ -12,6 +12,13 @@ def _eager_tasks(settings):
     current_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make many users (factories, the permission matrix's roles); the production hasher's million
+    PBKDF2 rounds would cost most of the suite's time and prove nothing about the portal."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def write_file(tmp_path):
     """Write a CSV (text) or bytes to a file and return its path."""
