@@ -306,7 +306,10 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         model = Activity
 
     title = "Införa öppen kallelse i PASiS"
-    period = factory.SubFactory(SchedulePeriodFactory)
+    # An existing period when there is one: periods may not overlap, and the demo brings its own.
+    period = factory.LazyFunction(
+        lambda: SchedulePeriod.objects.order_by("-start_date").first() or SchedulePeriodFactory()
+    )
 
 
 class ActivityNoteFactory(factory.django.DjangoModelFactory):

@@ -184,7 +184,12 @@ def test_the_beat_schedule_names_existing_tasks():
     from servicelevel.celery import app
 
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert names == {"exemptions.tasks.expire_exemptions", "compliance.tasks.nightly_recompute"}
+    assert names == {
+        "exemptions.tasks.expire_exemptions",
+        "compliance.tasks.nightly_recompute",
+        "exemptions.tasks.send_daily_reminders",
+        "exemptions.tasks.send_weekly_digest",
+    }
     app.loader.import_default_modules()
     assert names <= set(app.tasks)
 
