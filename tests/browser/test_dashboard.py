@@ -4,7 +4,6 @@ no WCAG 2.1 AA violation on any of them."""
 
 import datetime
 import re
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import expect
@@ -19,20 +18,11 @@ from .conftest import assert_no_axe_violations, login_as, screenshot
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def ensure_rulebook():
-    """Put the rulebook back (the migration's own idempotent loader): with the live server, the rows that
-    serialized_rollback restores before the first test of a file are gone for the second one."""
-    from django.apps import apps
-
-    import_module("servicelevel.migrations.0002_rulebook_2026_0000277").load(apps, None)
-
-
 @pytest.fixture
 def region(demo_users):
     """Besides the demo users' four units (Primärvård Skåne): a psychiatry förvaltning with two
     vårdområden; booking figures for a period that has begun; results stored by the engine today and at
     the end of last month."""
-    ensure_rulebook()
     day = today()
     period = f.SchedulePeriodFactory(
         code="P-NU", start_date=day - datetime.timedelta(days=60), end_date=day + datetime.timedelta(days=60)
