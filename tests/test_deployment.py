@@ -41,7 +41,10 @@ PRODUCTION = {"DJANGO_SECRET_KEY": "x", "DJANGO_ALLOWED_HOSTS": "portal.example.
 
 
 def run(args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in SECURITY_VARS}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/browser/conftest.py), never a deployment's.
+    base = {
+        k: v for k, v in os.environ.items() if k not in SECURITY_VARS and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, *args],
         cwd=django_settings.BASE_DIR,
