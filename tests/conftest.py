@@ -32,3 +32,33 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_present(request):
+    """A transactional test (browser tests, races, the worker) starts from the migrations' data: the
+    rulebook, catalogue, content types and permissions. Serialized rollback should put them back after an
+    earlier test's flush, but in a session that ran ordinary database tests first they were seen missing;
+    this restores them from the serialized copy (or by running the data migrations again) when absent."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from servicelevel.models import CatalogueService, Decision
+
+    if not (Decision.objects.exists() and CatalogueService.objects.exists()):
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+        else:
+            from django.core.management import call_command
+
+            call_command("migrate", "servicelevel", "0001", verbosity=0)  # back before the rulebook's data
+            call_command("migrate", verbosity=0)  # and forward: the data migrations run again
+    yield

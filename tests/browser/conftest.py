@@ -155,29 +155,3 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-@pytest.fixture(autouse=True)
-def _migration_data_present(request):
-    """Put the migrations' data (rulebook, catalogue, content types, permissions, guardian's anonymous
-    user) back when an earlier test's flush left the database without it. Serialized rollback should do
-    this, but in a session that ran ordinary database tests first the second browser test was seen to
-    start on an empty rulebook; this makes every browser test start from the migrated state regardless."""
-    if request.node.get_closest_marker("django_db") is None:
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from django.db import connection
-
-    from servicelevel.models import CatalogueService, Decision
-
-    if not (Decision.objects.exists() and CatalogueService.objects.exists()):
-        contents = getattr(connection, "_test_serialized_contents", None)
-        if contents:
-            connection.creation.deserialize_db_from_string(contents)
-        else:
-            from django.core.management import call_command
-
-            call_command("migrate", "servicelevel", "0001", verbosity=0)  # back before the rulebook's data
-            call_command("migrate", verbosity=0)  # and forward: the data migrations run again
-    yield
