@@ -335,3 +335,47 @@ def test_the_24_hour_clock_adds_exactly_24_working_day_hours(received, closed):
     assert working_time(calendar, received, deadline) == dt.timedelta(hours=24)
     # ...and stops as soon as they are reached: one second earlier is short of 24 hours.
     assert working_time(calendar, received, deadline - dt.timedelta(seconds=1)) < dt.timedelta(hours=24)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 12, 31, 23, 59)),
+    st.sampled_from(["T", " "]),
+)
+def test_a_local_time_in_a_file_is_the_instant_the_zone_gives(moment, separator):
+    """The importers' time parser appends the day's offset instead of attaching the zone (faster): the
+    instant is the zone's on every day, the spring gap is refused and the autumn hour is the earlier."""
+    from servicelevel.importing.fields import FieldError, parse_datetime
+
+    text = moment.isoformat(sep=separator)
+    zoned = moment.replace(tzinfo=TZ, fold=0)  # a file cannot say fold=1: the earlier instant
+    if zoned.utcoffset() < zoned.replace(fold=1).utcoffset():
+        with pytest.raises(FieldError, match="finns inte i svensk tid"):
+            parse_datetime(text)
+    else:
+        parsed = parse_datetime(text)
+        assert (parsed, parsed.utcoffset()) == (zoned, zoned.utcoffset())
+
+
+@pytest.mark.parametrize("text", ["2026-03-29T02:00", "2026-03-29T02:59:59", "1980-04-06T02:30"])
+def test_the_hour_skipped_in_spring_is_refused(text):
+    from servicelevel.importing.fields import FieldError, parse_datetime
+
+    with pytest.raises(FieldError, match="finns inte i svensk tid"):
+        parse_datetime(text)
+
+
+@pytest.mark.parametrize(
+    "text, utc",
+    [
+        ("2026-10-25T02:30", "2026-10-25T00:30:00+00:00"),  # the repeated hour: the earlier instant
+        ("2026-10-25T03:00", "2026-10-25T02:00:00+00:00"),
+        ("2026-03-29T03:00", "2026-03-29T01:00:00+00:00"),
+        ("2026-03-29T01:59", "2026-03-29T00:59:00+00:00"),
+        ("20261108T155100", "2026-11-08T14:51:00+00:00"),
+    ],
+)
+def test_times_around_the_changes_are_read_as_swedish_time(text, utc):
+    from servicelevel.importing.fields import parse_datetime
+
+    assert parse_datetime(text).astimezone(dt.UTC).isoformat() == utc

@@ -271,8 +271,8 @@ def chunk_pause(monkeypatch):
     monkeypatch.setattr(import_run, "STAGE_CHUNK", 1)
     real = CaseStage._write_chunk
 
-    def write_chunk(self, staged):
-        real(self, staged)
+    def write_chunk(self, *chunk):
+        real(self, *chunk)
         if not getattr(self, "paused_once", False):
             self.paused_once = True
             pause.hold()

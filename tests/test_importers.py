@@ -519,6 +519,35 @@ def test_cases_staged_in_chunks_are_not_written_when_a_later_row_is_bad(write_fi
     assert Case.objects.count() == 5
 
 
+def test_cases_in_a_chunk_of_new_and_existing_ones_are_counted_exactly(
+    write_file, units, monkeypatch, django_capture_on_commit_callbacks
+):
+    """New cases are COPied straight into the table and existing ones upserted (PostgreSQL): with chunks
+    of two, every chunk mixes the two, and the counts and the touched units stay exact."""
+    from compliance.models import UnitResult
+    from servicelevel.importing import run
+
+    monkeypatch.setattr(run, "STAGE_CHUNK", 2)
+    first = "".join(f"X{n},{A},KONTAKT,2026-10-07T08:00,,\n" for n in range(4))
+    manage("import_data", "cases", write_file(CASES + first))
+    second = (
+        f"N1,{A},KONTAKT,2026-10-07T09:00,,\n"  # new
+        f"X0,{A},KONTAKT,2026-10-07T08:00,,\n"  # unchanged
+        f"X1,{A},KONTAKT,2026-10-07T08:00,2026-10-07T10:00,\n"  # answered
+        f"N2,{A},KONTAKT,2026-10-07T09:00,,\n"  # new
+        f"X2,{B},KONTAKT,2026-10-07T08:00,,\n"  # moved to B
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        ran = manage("import_data", "cases", write_file(CASES + second))
+    assert ran.out.strip() == "cases: 2 created, 2 updated, 1 unchanged"
+    assert sorted(Case.objects.values_list("case_id", "unit__hsa_id")) == [
+        ("N1", A), ("N2", A), ("X0", A), ("X1", A), ("X2", B), ("X3", A),
+    ]  # fmt: skip
+    assert Case.objects.get(case_id="X1").first_response_at is not None
+    assert Case.objects.get(case_id="N1").deadline is not None
+    assert set(UnitResult.objects.values_list("unit__hsa_id", flat=True)) == {A, B}
+
+
 def test_exemptions_file_may_leave_out_ended_on_and_justification(write_file, units):
     text = "exemption_id,unit_hsa_id,requirement_code,reason,valid_from,valid_until,status\n"
     ok = text + f"AV-1,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved\n"

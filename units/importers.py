@@ -1,6 +1,7 @@
 """Importers for the kinds the units app owns: units, offerings, booking, admin_roles."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import (
@@ -20,6 +21,7 @@ from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, 
 from .validators import HSA_ID_MAX, HSA_ID_MIN, hsa_id_problem
 
 
+@lru_cache(maxsize=8192)  # a cases file names the same few thousand units a million times
 def parse_hsa_id(text: str) -> str:
     value = text.strip()
     # The length first, so a huge cell is never quoted whole; then ASCII only, as the validator's \d also

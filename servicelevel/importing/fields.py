@@ -106,20 +106,30 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-@lru_cache(maxsize=1)
-def _change_days() -> frozenset[str]:
-    """The local days (YYYY-MM-DD, YEAR_MIN–YEAR_MAX) on which the local zone's offset changes, with the
-    day before each (a change at midnight). Computed once per process, about 0.1 s."""
-    zone, step = local_zone(), datetime.timedelta(days=1)
-    day = datetime.datetime(YEAR_MIN, 1, 1)
-    offset = day.replace(tzinfo=zone).utcoffset()
-    days = set()
-    while day.year <= YEAR_MAX:
-        day += step
-        previous, offset = offset, day.replace(tzinfo=zone).utcoffset()
-        if offset != previous:
-            days.update(((day - step).date().isoformat(), day.date().isoformat()))
-    return frozenset(days)
+_day_offsets: dict[datetime.date, str] = {}  # local day → "+01:00", "+02:00" or "change"
+
+
+def _day_offset(day: datetime.date) -> str:
+    """The local zone's UTC offset as ISO text if it is the same all `day`, else "change" (the day of a
+    change, or the day before it: a zone may change at midnight). Kept per day: a file spans a few
+    hundred days, and every day of YEAR_MIN–YEAR_MAX is at most 73,000 entries."""
+    zone, midnight = local_zone(), datetime.datetime.combine(day, datetime.time())
+    offsets = {
+        (midnight + datetime.timedelta(hours=h)).replace(tzinfo=zone, fold=f).utcoffset()
+        for h in (0, 24)
+        for f in (0, 1)
+    }
+    if len(offsets) == 1 and not offsets_with_seconds(offsets):
+        minutes = int(offsets.pop().total_seconds()) // 60
+        text = f"{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    else:
+        text = "change"
+    _day_offsets[day] = text
+    return text
+
+
+def offsets_with_seconds(offsets) -> bool:
+    return any(o.total_seconds() % 60 for o in offsets)  # local mean time before 1900 in some zones
 
 
 def parse_datetime(text: str) -> datetime.datetime:
@@ -140,13 +150,19 @@ def parse_datetime(text: str) -> datetime.datetime:
     if not YEAR_MIN <= moment.year <= YEAR_MAX:
         raise FieldError(f"ogiltig tidpunkt {quote(text)}: året ska vara {YEAR_MIN}–{YEAR_MAX}")
     if moment.tzinfo is None:
+        # Most days have one offset all day: the time is read again with it appended (parsing is cheaper
+        # than datetime.replace, and this runs for every time of a million cases). The instant is the same
+        # as with the zone attached; only days with a change take the zone's rules below.
+        offset = _day_offsets.get(moment.date()) or _day_offset(moment.date())
+        if offset != "change":
+            try:
+                return datetime.datetime.fromisoformat(value + offset)
+            except ValueError:
+                pass  # a form fromisoformat reads bare but not with an offset appended: the zone's way
         moment = moment.replace(tzinfo=local_zone())
         # In the spring gap fold=0 reads the time with the offset before the change and fold=1 with the
-        # one after, so the first is the smaller; in the autumn repeat it is the other way round. Two
-        # offsets cost twice the rest of this parser, so only the few days with a change are looked at
-        # (a million cases, most without an offset).
-        maybe = value[:10] in _change_days() if value[4:5] == "-" else True
-        if maybe and moment.utcoffset() < moment.replace(fold=1).utcoffset():
+        # one after, so the first is the smaller; in the autumn repeat it is the other way round.
+        if moment.utcoffset() < moment.replace(fold=1).utcoffset():
             raise FieldError(
                 f"tidpunkten {quote(value)} finns inte i svensk tid (klockan ställs fram en timme när "
                 f"sommartid börjar): ange rätt klockslag eller en UTC-offset, t.ex. +01:00"

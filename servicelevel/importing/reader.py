@@ -157,7 +157,7 @@ def read_csv_stream(stream: TextIO) -> Table:
         try:
             start = reader.line_num + 1
             for cells in reader:
-                if any(c.strip() for c in cells):
+                if "".join(cells).strip():  # not a blank line (a cell that is not blank); C speed
                     yield start, cells
                 start = reader.line_num + 1
         except csv.Error as exc:  # e.g. a quote that never closes

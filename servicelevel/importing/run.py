@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import DataError, IntegrityError, transaction
@@ -118,6 +119,7 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
     seen_keys: dict[tuple, int] = {}
     width = len(table.header)
     parse_row = row_parser(importer, present)
+    key_of = itemgetter(*importer.key)  # the value itself for a one-column key, else a tuple
     for line, cells in table.rows:
         if on_line is not None and line % PROGRESS_EVERY == 0:
             on_line(line)
@@ -131,12 +133,13 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
                 errors.add(line, col, msg)
             rows.clear()
             continue
-        key = tuple(values[k] for k in importer.key)
+        key = key_of(values)
         if key in seen_keys:
+            parts = key if len(importer.key) > 1 else (key,)
             errors.add(
                 line,
                 importer.key[-1],
-                f"nyckeln {'/'.join(map(str, key))} finns redan på rad {seen_keys[key]}",
+                f"nyckeln {'/'.join(map(str, parts))} finns redan på rad {seen_keys[key]}",
             )
             rows.clear()
             continue
