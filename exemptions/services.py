@@ -32,7 +32,7 @@ from servicelevel.models import AuditEntry, Requirement
 from servicelevel.signals import notify_facts_changed
 from servicelevel.writes import Saved, no_unit, save_fact
 from units.models import CareUnit
-from units.permissions import approval_body, may_change_unit
+from units.permissions import approval_body, may_change_unit, may_keep_capabilities
 
 from .models import Exemption, ExemptionApproval, ExemptionGroup, ExemptionNumber, FollowUp, SystemCapability
 
@@ -575,6 +575,6 @@ def _revoke(subject, *, decided_by, ended_on, today):
 def capability_save(*, capability: SystemCapability, actor) -> Saved:
     """Koncernstab keeps the table; the engine does not read it (it only says which exemptions to
     propose or end), so no recompute."""
-    if approval_body(actor) != FIRST and not actor.is_superuser:
+    if not may_keep_capabilities(actor):
         raise Refused("Bara Koncernstab kommunikation för tabellen över bokningssystemens stöd.")
     return save_fact(capability, actor=actor, touches=no_unit)

@@ -162,6 +162,12 @@ def approval_body(user) -> str | None:
     return None
 
 
+def may_keep_capabilities(user) -> bool:
+    """Whether the user keeps the table of what each booking system supports (/avsteg/system/): Koncernstab
+    kommunikation, who prepares the common decisions; the other region-wide roles read it."""
+    return user.is_authenticated and (user.is_superuser or approval_body(user) == "koncernstab")
+
+
 def visible_forvaltningar(user) -> QuerySet[Forvaltning]:
     return Forvaltning.objects.filter(id__in=visible_units(user).values("forvaltning_id"))
 

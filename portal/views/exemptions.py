@@ -22,7 +22,14 @@ from exemptions import services as s
 from exemptions.models import FollowUp
 from portal import exemption_forms as forms
 from portal.selectors import exemptions as sel
-from units.permissions import approval_body, changeable_units, is_read_only, may_change_unit, sees_everything
+from units.permissions import (
+    approval_body,
+    changeable_units,
+    is_read_only,
+    may_change_unit,
+    may_keep_capabilities,
+    sees_everything,
+)
 
 
 def _refusal(error: ValidationError) -> list[str]:
@@ -67,6 +74,9 @@ def exemption_list(request):
 def exemption_new(request):
     _may_write(request.user)
     units = changeable_units(request.user)
+    if request.method == "POST" and not units.exists():
+        # The page (GET) says who proposes; a proposal from someone with no unit to propose for is refused.
+        raise PermissionDenied("Du har inga enheter att föreslå avsteg för.")
     initial = {}
     if request.method == "GET" and request.GET.get("enhet"):
         chosen = units.filter(hsa_id=request.GET["enhet"]).first()
@@ -209,6 +219,8 @@ def exemption_decide(request, exemption_id: str):
 def exemption_submit(request, exemption_id: str):
     exemption = sel.exemption_for_user(request.user, exemption_id)
     _may_write(request.user)
+    if not (exemption.proposed_by_id == request.user.pk or may_change_unit(request.user, exemption.unit)):
+        raise PermissionDenied("Bara den som föreslagit avsteget eller enhetens ansvariga kan skicka in det.")
     try:
         s.exemption_submit(exemption=exemption, actor=request.user)
     except ValidationError as error:
@@ -273,25 +285,28 @@ def _region_wide(user) -> None:
 @require_http_methods(["GET", "POST"])
 def system(request):
     _region_wide(request.user)
-    form = forms.CapabilityForm(request.POST if request.method == "POST" else None, today=today())
-    errors = []
+    may_edit = may_keep_capabilities(request.user)
     if request.method == "POST":
         _may_write(request.user)
-        if form.is_valid():
-            try:
-                saved = s.capability_save(capability=form.capability(), actor=request.user)
-            except ValidationError as error:
-                errors = [("", m) for m in error.messages]
-            else:
-                c = saved.obj
-                messages.success(
-                    request,
-                    f"{c.booking_system} {c.requirement.code}: "
-                    + ("stöds – se nedan vilka avsteg som kan upphöra." if c.supported else "stöds inte.")
-                    if saved.changed
-                    else "Inget ändrades.",
-                )
-                return redirect("portal:exemption_system")
+        if not may_edit:
+            raise PermissionDenied("Bara Koncernstab kommunikation för tabellen över bokningssystemens stöd.")
+    form = forms.CapabilityForm(request.POST if request.method == "POST" else None, today=today())
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = s.capability_save(capability=form.capability(), actor=request.user)
+        except ValidationError as error:
+            errors = [("", m) for m in error.messages]
+        else:
+            c = saved.obj
+            messages.success(
+                request,
+                f"{c.booking_system} {c.requirement.code}: "
+                + ("stöds – se nedan vilka avsteg som kan upphöra." if c.supported else "stöds inte.")
+                if saved.changed
+                else "Inget ändrades.",
+            )
+            return redirect("portal:exemption_system")
     return render(
         request,
         "portal/exemptions_system.html",
@@ -299,7 +314,7 @@ def system(request):
             "page": sel.system_page(),
             "form": form,
             "errors": errors + _form_errors(form),
-            "may_edit": approval_body(request.user) == "koncernstab" or request.user.is_superuser,
+            "may_edit": may_edit,
             "may_propose": approval_body(request.user) is not None,
         },
     )
