@@ -435,9 +435,6 @@ def exemptions_in_force(units: QuerySet[CareUnit], day: datetime.date) -> list[E
     ]
 
 
-_exemption_rows = exemptions_in_force  # the name portal/reports.py imported first
-
-
 def _phase_out_rows(units, day, may_plan, own_unit_ids) -> tuple[list[PhaseOutRow], list[PhaseOutArea]]:
     """Every local service and template still offered by the scope's active units, with its plan if any."""
     active = units.filter(active=True)
