@@ -3,7 +3,7 @@ from django.contrib import admin
 from servicelevel.admin_mixins import Services, WritePathAdminMixin
 
 from . import services
-from .models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, SystemCapability
+from .models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, ReminderSent, SystemCapability
 
 
 class FollowUpInline(admin.TabularInline):
@@ -85,6 +85,37 @@ class ExemptionGroupAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in ExemptionGroup._meta.fields if f.name != "id"] + ["requirements"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """The reminders the jobs have claimed (docs/reports.md, Reminders), to read: who was told what about
+    which exemption, and whether the mail went out. Written only by `exemptions/reminders.py`, each row
+    before its mail is sent, so a row here is what makes a rerun skip that reminder: nothing is added,
+    changed or deleted here (deleting a failed row, to send it again, is a deliberate act in a shell)."""
+
+    list_display = ("created_at", "kind", "exemption", "recipient", "due_date", "outcome", "sent_at")
+    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
+    search_fields = ("recipient", "exemption__exemption_id")
+    list_select_related = ("exemption",)
+    date_hierarchy = "created_at"
+    fields = ("kind", "exemption", "recipient", "due_date", "outcome", "sent_at", "error", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="utfall")
+    def outcome(self, obj):
+        if obj.sent_at:
+            return "Skickad"
+        return "Misslyckades" if obj.error else "Inte skickad"
 
     def has_add_permission(self, request):
         return False

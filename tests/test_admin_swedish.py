@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from compliance.models import RequirementResult, UnitResult
+from exemptions.models import Exemption
 
 from . import factories as f
 from .helpers import manage
@@ -87,6 +88,8 @@ def demo(settings):
     ran = manage("seed_demo", "--units", "14", "--cases", "300", "--today", "2026-11-21")
     assert ran.code == 0, ran.err
     f.ActivityFactory()  # the demo has none; its form has the foreign keys to förvaltning, område, krav
+    # Nor a sent reminder (its read-only page is checked too), about one of the demo's exemptions.
+    f.ReminderSentFactory(exemption=Exemption.objects.order_by("pk").first())
     client = Client()
     assert client.login(username="koncernstab", password="demo-2026")
     return client
@@ -189,6 +192,35 @@ def test_results_are_named_in_swedish_without_none():
     assert str(result) == f"{result.unit} per 2026-11-15: nivå –"
     requirement = f.RequirementResultFactory(status="not_met")
     assert str(requirement) == "TB1-VISA: Ej uppfyllt"
+
+
+def test_sent_reminders_are_listed_read_only_in_swedish(admin_client):
+    import datetime
+
+    from exemptions.models import ReminderSent
+
+    sent = f.ReminderSentFactory(
+        recipient="chef@example.org", sent_at=datetime.datetime(2026, 11, 1, 7, 0, tzinfo=datetime.UTC)
+    )
+    f.ReminderSentFactory(kind="digest", exemption=None, recipient="ks@example.org", error="SMTP 451")
+    page = admin_client.get("/admin/exemptions/remindersent/")
+    assert page.status_code == 200
+    text = visible_text(page.content.decode())
+    assert "Skickade påminnelser" in text and "Mottagare" in text and "Gäller dag" in text
+    assert "Avsteget slutar om 30 dagar" in text and "Veckosammanfattning" in text
+    assert "chef@example.org" in text and sent.exemption.exemption_id in text
+    assert "Skickad" in text and "Misslyckades" in text
+    assert leftovers(page.content.decode()) == []
+    # Read-only: a claimed row is what keeps a rerun from mailing twice.
+    shown = admin_client.get(f"/admin/exemptions/remindersent/{sent.pk}/change/")
+    assert shown.status_code == 200 and "Visa skickad påminnelse" in visible_text(shown.content.decode())
+    assert admin_client.get("/admin/exemptions/remindersent/add/").status_code == 403
+    assert admin_client.post(f"/admin/exemptions/remindersent/{sent.pk}/change/", {}).status_code == 403
+    assert (
+        admin_client.post(f"/admin/exemptions/remindersent/{sent.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert ReminderSent.objects.count() == 2
 
 
 # --- error pages ---------------------------------------------------------------------------------
