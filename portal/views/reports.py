@@ -163,7 +163,8 @@ def _errors(form) -> list[tuple[str, str]]:
 
 
 def _initial(request) -> dict:
-    """A link may preset the form (a unit page's "Enhetskort som PDF": ?rapport=enhetskort&enhet=…)."""
+    """A link may preset the form (e.g. ?rapport=enhetskort&enhet=…; the unit page's "Enhetskort som PDF"
+    posts to `unit_scorecard` instead)."""
     initial = {}
     if request.GET.get("rapport") in Report.Kind.values:
         initial["kind"] = request.GET["rapport"]

@@ -3,15 +3,18 @@ the level per period, response time per month with the cases behind it, the unit
 
 import csv
 import datetime
+import html as html_module
 import io
+import re
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import reverse
 
-from compliance.models import RequirementResult, UnitResult
+from compliance.models import Report, RequirementResult, UnitResult
 from units.permissions import Roles, ensure_groups, grant_units
 
 from .. import factories as f
@@ -122,6 +125,59 @@ def test_only_those_who_may_change_the_unit_see_the_self_service_links(client):
     client.force_login(user_in(Roles.LEDNING))  # sees everything, changes nothing
     html = html_of(client.get(url(unit)))
     assert f"/enheter/{unit.hsa_id}/utbud/" not in html and "Ändra utbud" not in html
+
+
+SCORECARD_FORM = re.compile(r'<form method="post" action="([^"]*)">(.*?)</form>', re.S)
+
+
+def scorecard_form(html: str) -> tuple[str, str]:
+    """The action and body of the form whose button is "Enhetskort som PDF"."""
+    found = [(a, body) for a, body in SCORECARD_FORM.findall(html) if "Enhetskort som PDF" in body]
+    assert len(found) == 1, found
+    return html_module.unescape(found[0][0]), found[0][1]
+
+
+@pytest.mark.parametrize("role", [Roles.VERKSAMHETSCHEF, Roles.LEDNING, Roles.KONCERNSTAB])
+def test_everyone_who_sees_the_page_may_ask_for_the_units_scorecard_for_the_pages_date(client, role):
+    """Asking writes only the report's own row, so Ledning (read-only) may ask too; the form posts with
+    CSRF to the scorecard view with the page's date, and the report is for this unit and that date."""
+    unit = f.CareUnitFactory()
+    stored(unit)
+    user = user_in(role)
+    if role == Roles.VERKSAMHETSCHEF:
+        grant_units(user, [unit])
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(user)
+    html = html_of(checked.get(url(unit) + "?per=2026-11-15"))
+    action, body = scorecard_form(html)
+    assert action == reverse("portal:report_unit_scorecard", args=[unit.hsa_id]) + "?per=2026-11-15"
+    assert (
+        '<button class="ds-button" data-variant="secondary" type="submit">Enhetskort som PDF</button>' in body
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    assert checked.post(action).status_code == 403  # no token, no report
+    assert not Report.objects.exists()
+    response = checked.post(action, {"csrfmiddlewaretoken": token})
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "portal:report_detail", args=[report.pk]
+    )
+    assert (report.kind, report.unit, report.as_of, report.requested_by) == (
+        "enhetskort",
+        unit,
+        DAY,
+        user,
+    )
+
+
+def test_the_scorecard_of_todays_page_is_for_today(client):
+    unit = f.CareUnitFactory()
+    stored(unit)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    action, _body = scorecard_form(html_of(client.get(url(unit))))
+    assert action == reverse("portal:report_unit_scorecard", args=[unit.hsa_id])
+    client.post(action)
+    assert Report.objects.get().as_of == datetime.date(2026, 11, 22)
 
 
 # ------------------------------------------------------------------------------------------- contents
