@@ -243,6 +243,47 @@ def test_an_area_compliance_report_is_tagged_pdf_ua_with_its_units_and_numbers(
     assert report.pages == len(pdf.pages)
 
 
+def test_the_heatmap_alone_is_on_a_landscape_page_and_each_chart_keeps_its_heading(
+    client, region, django_capture_on_commit_callbacks
+):
+    """The landscape page holds the heatmap and its table; the response-time section after it starts on
+    a portrait page of its own, its heading and caption with the chart (not left behind at the foot of
+    the landscape page)."""
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    pdf = pdf_of(request_report(client, django_capture_on_commit_callbacks, omfattning="region"))
+    pages = [(" ".join(p.extract_text().split()), p.mediabox.width > p.mediabox.height) for p in pdf.pages]
+    landscape = [text for text, wide in pages if wide]
+    assert len(landscape) == 1 and "Andel uppfyllda krav per förvaltning" in landscape[0]
+    assert "Svarstid i ärendehanteringen" not in landscape[0]
+    response = next(text for text, _wide in pages if "Svarstid i ärendehanteringen" in text)
+    assert "Svar i tid per månad" in response and "okt 2026" in response  # the chart and its table
+
+
+def test_a_tables_heading_and_caption_are_never_left_at_the_foot_of_a_page():
+    """The print styles keep a section's heading and a table's caption with the table's first row, wherever
+    the table falls on the page (a caption alone at a page's foot, its rows on the next, was seen)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    styles = render_to_string(
+        "reports/_print_styles.html", {"decision_number": "2026-0000277", "running_date": "2026-11-20"}
+    )
+    row = "<br>".join(["AV-2026-0007", "Vårdcentralen Annelund", "TB3-OPPEN-KALLELSE", "Teknisk", "2026"])
+    for filler in range(26, 42):  # the table's start moves down the first page and past its foot
+        html = (
+            f'<html lang="sv"><head><title>T</title>{styles}</head><body><h1>Rapport</h1>'
+            + "<p>Text.</p>" * filler
+            + "<section><h2>Avsteg som gäller (1)</h2><table><caption>Godkända avsteg som gäller</caption>"
+            + f"<thead><tr><th>Avsteg</th></tr></thead><tbody><tr><td>{row}</td></tr></tbody></table></section>"
+            + "</body></html>"
+        )
+        pages = [p.extract_text() for p in PdfReader(io.BytesIO(HTML(string=html).write_pdf())).pages]
+        for text in pages:
+            if "Godkända avsteg som gäller" in text or "Avsteg som gäller (1)" in text:
+                assert "Avsteg som gäller (1)" in text and "Godkända avsteg som gäller" in text, filler
+                assert "Vårdcentralen Annelund" in text, filler
+
+
 def test_a_unit_scorecard_is_one_page_with_the_units_statuses(
     client, region, django_capture_on_commit_callbacks
 ):
