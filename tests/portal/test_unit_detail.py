@@ -231,6 +231,24 @@ def test_it_shows_every_requirement_by_section_with_status_value_and_reason(clie
     assert html.count("Inget sparat resultat") == 12  # the requirements without a stored row
 
 
+def test_an_exemption_the_reason_names_is_not_named_again(client):
+    """The engine's reason already says which exemption applies, or that it is no longer needed."""
+    unit = f.CareUnitFactory()
+    result = stored(unit, level=2)
+    RequirementResult.objects.create(
+        unit_result=result,
+        requirement=f.requirement("TB1-AVBOKA"),
+        status="met",
+        value=1.0,
+        reason="Avbokning finns för 12 av 12 tjänster. Avsteg AV-2026-010 behövs inte längre",
+        exemption_code="AV-2026-010",
+        exemption_unneeded=True,
+    )
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(url(unit)))
+    assert html.count("AV-2026-010") == 1 and "behövs inte längre" in html
+
+
 def test_the_level_per_period_comes_from_the_periods_end_or_its_latest_stored_date(client, periods):
     unit = f.CareUnitFactory()
     stored(unit, day=datetime.date(2026, 8, 30), level=0, period="2026-T2")
