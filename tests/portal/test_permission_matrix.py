@@ -43,17 +43,12 @@ GROUP = {
     "vardgivare": Roles.VARDGIVARE,
 }
 OWN = {"enhetschef", "vardgivare"}  # roles that see only their own units
-REGION_WIDE = {"koncernstab", "styrning", "ledning"}
 OK = "ok"  # a POST the role may make: not sent by the refusal test (test_the_posts_sent_here_change_…)
 
 # Which object an object-bound URL names: "own" — of the unit manager's or provider's own unit (for the
-# region-wide roles the unit manager's), "foreign" — of a unit nobody here manages, "regional" — a
+# region-wide roles the unit manager's), "foreign" — of another unit manager's unit, "regional" — a
 # regional activity linked to every unit.
 WHICH = ("own", "regional", "foreign")
-
-
-def table(**statuses) -> dict[str, object]:
-    return statuses
 
 
 # What a GET answers, per kind of page, for each role.
