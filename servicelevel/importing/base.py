@@ -110,7 +110,18 @@ class Importer:
     def write(self, rows: list[Row]) -> WriteResult:
         raise NotImplementedError
 
-    def stage(self, rows: list[Row]) -> None:
+    def record(self, values: dict[str, Any]) -> tuple:
+        """A streaming importer: the clean row as `stage` takes it; its key first."""
+        raise NotImplementedError
+
+    def fast_parser(self, present: dict[str, int], width: int) -> Callable[[list[str]], tuple | None] | None:
+        """A streaming importer may return a function judging a row's cells at once: the row's `record`
+        when the full check (`row_parser`, `clean`) would accept it and give that record, else None (the
+        row then takes the full check, which words the messages). `present`: column name → index;
+        `width`: the header's width. None: every row takes the full check."""
+        return None
+
+    def stage(self, records: list[tuple]) -> None:
         raise NotImplementedError
 
     def finish(self) -> WriteResult:

@@ -91,9 +91,9 @@ PROGRESS_EVERY = 5_000  # lines between two reports to `on_line` (a cheap test i
 
 def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], ErrorLog, int]:
     """Check every row. Returns (clean rows, errors, number of clean rows). A streaming importer gets the
-    clean rows in chunks through `stage` instead (memory stays bounded) until the first error; after an
-    error only errors are counted, and only the first MAX_ERRORS of them kept, so a file of bad rows takes
-    memory independent of its length."""
+    clean rows' records (`importer.record`) in chunks through `stage` instead (memory stays bounded)
+    until the first error; after an error only errors are counted, and only the first MAX_ERRORS of them
+    kept, so a file of bad rows takes memory independent of its length."""
     errors = ErrorLog()
     names = [c.name for c in importer.columns]
     present: dict[str, int] = {}
@@ -120,9 +120,24 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
     width = len(table.header)
     parse_row = row_parser(importer, present)
     key_of = itemgetter(*importer.key)  # the value itself for a one-column key, else a tuple
+    # A streaming importer may offer a fast path for the rows it can judge at once (most of a large file):
+    # it returns the row's record, or None to send the row through the full check below, which alone
+    # words the messages. Its key is record[0].
+    fast = importer.fast_parser(present, width) if streaming else None
     for line, cells in table.rows:
         if on_line is not None and line % PROGRESS_EVERY == 0:
             on_line(line)
+        if fast is not None:
+            record = fast(cells)
+            if record is not None and record[0] not in seen_keys:
+                seen_keys[record[0]] = line
+                clean += 1
+                if not errors:
+                    rows.append(record)
+                    if len(rows) >= STAGE_CHUNK:
+                        importer.stage(rows)
+                        rows = []
+                continue
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             errors.add(line, "-", f"raden har {len(cells)} fält men rubrikraden {width}")
             rows.clear()  # nothing will be written: do not hold the clean rows read so far
@@ -152,7 +167,7 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
             continue
         clean += 1
         if not errors:
-            rows.append(Row(line, values))
+            rows.append(importer.record(values) if streaming else Row(line, values))
             if streaming and len(rows) >= STAGE_CHUNK:
                 importer.stage(rows)
                 rows = []
