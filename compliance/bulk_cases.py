@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from django.db import connection
 from psycopg import Copy
 from psycopg.copy import FileWriter
+from psycopg.errors import UniqueViolation
 
 from servicelevel.importing.base import Counts
 
@@ -90,12 +91,13 @@ class CaseStage:
     """Writing for one import, inside its transaction.
 
     One worker thread writes each chunk on the import's own database connection while the main thread
-    validates the next one, so PostgreSQL's work and Python's overlap on two cores. Per chunk it asks
-    which of the chunk's case ids exist, COPYs the new cases straight into `compliance_case` (a COPY into
-    the real table costs the database about half of an INSERT … ON CONFLICT from a staging table) and
-    sends only the cases that exist through the staging table's upsert. The existence test cannot go
-    stale before the COPY: cases are created only by the cases import, which holds the cases lock for its
-    whole transaction (servicelevel.locks; test_concurrency). At most one chunk is in flight, so chunks
+    validates the next one, so PostgreSQL's work and Python's overlap on two cores. New cases are COPied
+    straight into `compliance_case` (a COPY into the real table costs the database about half of an
+    INSERT … ON CONFLICT from a staging table): while a file's chunks are all new, untested, in a
+    savepoint; from the first chunk that meets an existing case on, each chunk asks which of its case ids
+    exist and sends only those through the staging table's upsert. The existence test cannot go stale
+    before the COPY: cases are created only by the cases import, which holds the cases lock for its whole
+    transaction (servicelevel.locks; test_concurrency). At most one chunk is in flight, so chunks
     are written in order; an error in the worker is raised in the main thread at the next chunk or at
     `upsert`, and the transaction rolls everything back."""
 
@@ -105,6 +107,7 @@ class CaseStage:
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-stage")
         self.in_flight: Future | None = None
         self.started = False
+        self.all_new = True  # until a chunk meets a case that exists
         self.created_table = False
         self.counts = Counts()
         self.units: set[int] = set()
@@ -136,6 +139,8 @@ class CaseStage:
                 # Python's validation, instead of 300,000 deferred checks queued for the commit.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 self.started = True
+            if self.all_new and self._copy_if_all_new(cursor, records, payload):
+                return
             cursor.execute(EXISTING, [[r[0] for r in records]])
             existing = {case_id for (case_id,) in cursor.fetchall()}
             if existing:  # a file that updates cases: split the chunk (its data is made again)
@@ -149,6 +154,22 @@ class CaseStage:
                 self.units.update({r[1] for r in new})
             if existing:
                 self._upsert(cursor, [r for r in records if r[0] in existing])
+
+    def _copy_if_all_new(self, cursor, records: list[tuple], payload: bytes) -> bool:
+        """A file of new cases (a new month) needs no existence test: the chunk is COPied as it is, in a
+        savepoint. The first case that exists stops that COPY; it is rolled back and this file's chunks
+        are tested from then on. True when the chunk was written."""
+        cursor.execute("SAVEPOINT case_chunk")
+        try:
+            send(cursor, "compliance_case", payload)
+        except UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT case_chunk")
+            self.all_new = False
+            return False
+        cursor.execute("RELEASE SAVEPOINT case_chunk")
+        self.counts.created += len(records)
+        self.units.update({r[1] for r in records})
+        return True
 
     def _upsert(self, cursor, records: list[tuple]) -> None:
         """Cases that exist: staged, then one INSERT … ON CONFLICT updates the changed ones."""

@@ -548,6 +548,27 @@ def test_cases_in_a_chunk_of_new_and_existing_ones_are_counted_exactly(
     assert set(UnitResult.objects.values_list("unit__hsa_id", flat=True)) == {A, B}
 
 
+def test_cases_a_file_that_starts_new_and_then_updates_is_counted_exactly(write_file, units, monkeypatch):
+    """A file's chunks are COPied untested while they are all new; the first that meets an existing case
+    is rolled back to its savepoint and written again through the test and the upsert."""
+    from servicelevel.importing import run
+
+    monkeypatch.setattr(run, "STAGE_CHUNK", 2)
+    manage("import_data", "cases", write_file(CASES + f"X1,{A},KONTAKT,2026-10-07T08:00,,\n"))
+    second = (
+        f"N1,{A},KONTAKT,2026-10-07T09:00,,\n"
+        f"N2,{A},KONTAKT,2026-10-07T09:00,,\n"  # a first chunk of new cases
+        f"N3,{A},KONTAKT,2026-10-07T09:00,,\n"
+        f"X1,{B},KONTAKT,2026-10-07T08:00,2026-10-07T10:00,\n"  # then one that exists, moved and answered
+        f"N4,{A},KONTAKT,2026-10-07T09:00,,\n"
+    )
+    ran = manage("import_data", "cases", write_file(CASES + second))
+    assert ran.out.strip() == "cases: 4 created, 1 updated, 0 unchanged"
+    assert sorted(Case.objects.values_list("case_id", "unit__hsa_id")) == [
+        ("N1", A), ("N2", A), ("N3", A), ("N4", A), ("X1", B),
+    ]  # fmt: skip
+
+
 def test_exemptions_file_may_leave_out_ended_on_and_justification(write_file, units):
     text = "exemption_id,unit_hsa_id,requirement_code,reason,valid_from,valid_until,status\n"
     ok = text + f"AV-1,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-12-31,approved\n"
