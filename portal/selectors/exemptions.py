@@ -452,9 +452,9 @@ def exemption_effect(exemption: Exemption, exemptions: list[Exemption], *, today
     facts = load_units(context, [exemption.unit_id])
     others = tuple(e.exemption_id for e in exemptions if e.pk != exemption.pk)
     if not facts:
-        from portal.selectors.preview import _inactive
+        from portal.selectors.preview import inactive_preview
 
-        return Effect(as_of, "Enheten är inte aktiv och bedöms inte.", _inactive(as_of), others)
+        return Effect(as_of, "Enheten är inte aktiv och bedöms inte.", inactive_preview(as_of), others)
     added = tuple(
         t.ExemptionFact(
             e.exemption_id, e.requirement.code, Status.APPROVED, e.valid_from, e.valid_until, None

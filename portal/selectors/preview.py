@@ -138,7 +138,7 @@ def _run(current: _Current, proposed: t.UnitFacts, as_of: datetime.date, notes=(
     return compare(before, after, rulebook.requirements, as_of=as_of, notes=notes)
 
 
-def _inactive(as_of: datetime.date) -> Preview:
+def inactive_preview(as_of: datetime.date) -> Preview:
     note = "Enheten är inte aktiv och bedöms inte; ändringen sparas men påverkar ingen bedömning."
     return Preview(as_of, "ingen nivå", "ingen nivå", (), (note,))
 
@@ -149,7 +149,7 @@ def preview_offerings(
     as_of = as_of or today()
     current = _current(unit, as_of)
     if current.facts is None:
-        return _inactive(as_of)
+        return inactive_preview(as_of)
     offerings = tuple(t.OfferingFact(r.kind, r.code, r.variant, r.is_open) for r in rows)
     return _run(current, replace(current.facts, offerings=offerings), as_of)
 
@@ -162,7 +162,7 @@ def preview_booking(
     as_of = as_of or today()
     current = _current(unit, as_of)
     if current.facts is None:
-        return _inactive(as_of)
+        return inactive_preview(as_of)
     proposed = t.BookingFigures(*(getattr(figures, name) for name in BookingFigures.FIGURES))
     facts, notes = current.facts, []
     if facts.current_period and period.code == facts.current_period.code:
@@ -188,7 +188,7 @@ def preview_roles(
     as_of = as_of or today()
     current = _current(unit, as_of)
     if current.facts is None:
-        return _inactive(as_of)
+        return inactive_preview(as_of)
     rows = list(rows)
     local = {p for p, role in rows if role == AdminRole.Role.LOKAL_ADMINISTRATOR}
     elsewhere = (

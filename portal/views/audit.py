@@ -20,7 +20,7 @@ from units.permissions import sees_everything
 
 from ..forms import DesignSystemMixin
 from ..selectors.audit import AuditFilter, action_choices, csv_rows, entries, lines
-from .units import _csv_response
+from .units import csv_response
 
 PER_PAGE = 50
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -103,4 +103,4 @@ def audit_export_csv(request):
     form = AuditFilterForm(request.GET or None, actions=[(request.GET.get("handelse", ""), "")])
     if form.is_bound:
         form.is_valid()
-    return _csv_response(csv_rows(form.audit_filter()), "granskningslogg")
+    return csv_response(csv_rows(form.audit_filter()), "granskningslogg")

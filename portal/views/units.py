@@ -77,7 +77,8 @@ class _Echo:
         return value
 
 
-def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+def csv_response(rows, filename: str) -> StreamingHttpResponse:
+    """A streamed CSV download (the unit list, a unit's cases, the audit trail)."""
     writer = csv_writer(_Echo())
 
     def lines():
@@ -94,7 +95,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 @require_GET
 def unit_export_csv(request):
     units, name = _export_units(request)
-    return _csv_response(export_rows(units), name)
+    return csv_response(export_rows(units), name)
 
 
 @login_required
@@ -133,4 +134,4 @@ def unit_cases_csv(request, hsa_id: str):
     if month is None:
         raise Http404("Månaden skrivs ÅÅÅÅ-MM.")
     rows = late_cases_csv_rows(unit, day=as_of.shown, month=month)
-    return _csv_response(rows, f"arenden-{unit.hsa_id}-{month}")
+    return csv_response(rows, f"arenden-{unit.hsa_id}-{month}")
