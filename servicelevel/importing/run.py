@@ -78,7 +78,9 @@ class ImportReport:
         return f"{self.kind}: {self.counts}"
 
 
-STAGE_CHUNK = 30_000  # rows per COPY + INSERT; measured best between 10,000 and 100,000
+# Rows per chunk written. The first chunk's validation and the last chunk's write overlap with nothing,
+# so chunks are small; below 10,000 the per-chunk statements cost more than that saves (measured at 5,000).
+STAGE_CHUNK = 10_000
 
 
 def short(name: str) -> str:
