@@ -414,7 +414,7 @@ class DemoRegion:
                 ended = (self.today - dt.timedelta(days=10)).isoformat()
             for code in ("TB3-OPPEN-KALLELSE", "TB3-OPPEN-KALLELSE-ANDEL"):
                 yield [
-                    f"AV-{year}-{n:03d}{'A' if code.endswith('ANDEL') else ''}",
+                    f"AV-{year}-{n:04d}{'A' if code.endswith('ANDEL') else ''}",
                     u.hsa_id,
                     code,
                     "teknisk",
@@ -427,7 +427,7 @@ class DemoRegion:
         if self.units:
             u = self.units[0]
             yield [
-                f"AV-{year}-010",
+                f"AV-{year}-0010",
                 u.hsa_id,
                 "TB1-AVBOKA",
                 "patientsakerhet",
