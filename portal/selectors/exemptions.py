@@ -333,7 +333,8 @@ def _value(value) -> str:
 
 def _history(object_type: str, object_id: str) -> list[HistoryLine]:
     lines = []
-    for entry in AuditEntry.objects.filter(object_type=object_type, object_id=object_id).order_by("at", "id"):
+    entries = AuditEntry.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
+    for entry in entries.order_by("at", "id"):
         d = entry.detail or {}
         body = Body(d["body"]).label if d.get("body") in Body.values else ""
         what = ACTIONS.get(entry.action, entry.action).format(body=body)
@@ -346,7 +347,10 @@ def _history(object_type: str, object_id: str) -> list[HistoryLine]:
             parts.append(f"”{d['comment']}”")
         if d.get("group"):
             parts.append(f"genom gemensamt beslut {d['group']}")
-        lines.append(HistoryLine(entry.at, entry.actor_label, what, "; ".join(str(p) for p in parts)))
+        # The person's name as the rest of the page shows it; the entry's own label (the username when it
+        # was written) once the account is gone.
+        who = (entry.actor.get_full_name() if entry.actor else "") or entry.actor_label
+        lines.append(HistoryLine(entry.at, who, what, "; ".join(str(p) for p in parts)))
     return lines
 
 

@@ -445,6 +445,8 @@ def page_context(board: Dashboard) -> dict:
         else scope.forvaltning.name
         if scope.forvaltning is not None
         else "Region Skåne"
+        if board.region_wide
+        else "dina enheter"  # a unit manager's or provider's whole view is their units, not the region
     )
     shown = board.as_of.shown is not None
     return {

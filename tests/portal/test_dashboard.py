@@ -194,6 +194,7 @@ def test_a_unit_manager_sees_only_their_units_figures_and_their_forvaltnings_num
     client.force_login(manager)
 
     html = html_of(client.get(URL))
+    assert '<h1 class="ds-heading" data-size="lg">Översikt: dina enheter</h1>' in html
     assert "1 enhet</a> som du har behörighet till" in html
     assert f'href="/?forvaltning={mine.forvaltning_id}">Primärvård Skåne</a>' in html  # its heatmap row
     assert "Psykiatri Skåne" not in html  # a förvaltning without any of their units is not even named

@@ -184,6 +184,15 @@ def test_skicka_in_saves_a_submitted_exemption_and_shows_it(client, unit, people
     assert ">Godkänn</button>" not in html  # the proposer's page has no decision buttons
 
 
+def test_the_history_names_people_as_the_page_does(client, unit, people):
+    e = submitted(unit, people["manager"])
+    client.force_login(people["ks"])
+    assert client.post(action("decide", e), {"action": "approve"}).status_code == 302
+    history = client.get(detail(e)).content.decode().split('id="historik-rubrik"', 1)[1]
+    assert "<td>Karin K</td>" in history  # the approver's full name, not "ks"
+    assert "<td>chef</td>" in history  # an account without a name keeps its username
+
+
 def test_spara_utkast_saves_a_draft(client, unit, people):
     client.force_login(people["manager"])
     client.post(NEW, proposal(unit, action="draft", follow_up_1=""))
