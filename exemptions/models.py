@@ -298,12 +298,19 @@ class ReminderSent(models.Model):
     class Meta:
         verbose_name = "skickad påminnelse"
         verbose_name_plural = "skickade påminnelser"
+        # Two partial constraints rather than one with nulls_distinct=False, which SQLite (the embedded
+        # default) cannot make: the weekly digest has no exemption and is still once per recipient and week.
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "exemption", "recipient", "due_date"],
+                condition=models.Q(exemption__isnull=False),
                 name="one_reminder_per_kind_exemption_recipient_day",
-                nulls_distinct=False,  # the weekly digest has no exemption: still once per recipient and week
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient", "due_date"],
+                condition=models.Q(exemption__isnull=True),
+                name="one_digest_per_kind_recipient_day",
+            ),
         ]
 
     def __str__(self):

@@ -250,3 +250,18 @@ def test_two_workers_at_the_same_moment_send_each_reminder_once(people, monkeypa
     assert sum(o.skipped for o in outcomes) == 3
     assert recipients() == ["chef@skane.se", "koncernstab@skane.se", "styrning@skane.se"]
     assert ReminderSent.objects.count() == 3
+
+
+def test_the_database_keeps_each_reminder_and_each_digest_to_one_row():
+    """The last word on "exactly once", on PostgreSQL and SQLite alike (two partial unique constraints)."""
+    from django.db import IntegrityError, transaction
+
+    exemption = f.ExemptionFactory()
+    day = datetime.date(2026, 11, 23)
+    ReminderSent.objects.create(kind="ends_30", exemption=exemption, recipient="a@example.se", due_date=day)
+    ReminderSent.objects.create(kind="digest", exemption=None, recipient="a@example.se", due_date=day)
+    for kind, on in (("ends_30", exemption), ("digest", None)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ReminderSent.objects.create(kind=kind, exemption=on, recipient="a@example.se", due_date=day)
+    ReminderSent.objects.create(kind="digest", exemption=None, recipient="b@example.se", due_date=day)
+    assert ReminderSent.objects.count() == 3
