@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from servicelevel.admin_mixins import Services, WritePathAdminMixin
+from servicelevel.admin_mixins import ReadOnlyAdminMixin, Services, WritePathAdminMixin
 
 from . import services
 from .models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, ReminderSent, SystemCapability
@@ -76,7 +76,7 @@ class GroupApprovalInline(ApprovalInline):
 
 
 @admin.register(ExemptionGroup)
-class ExemptionGroupAdmin(admin.ModelAdmin):
+class ExemptionGroupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Common decisions are proposed and decided in the portal (/avsteg/system/); read-only here."""
 
     list_display = ("group_id", "booking_system", "status", "valid_from", "valid_until", "ended_on")
@@ -86,18 +86,9 @@ class ExemptionGroupAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in ExemptionGroup._meta.fields if f.name != "id"] + ["requirements"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The reminders the jobs have claimed (docs/reports.md, Reminders), to read: who was told what about
     which exemption, and whether the mail went out. Written only by `exemptions/reminders.py`, each row
     before its mail is sent, so a row here is what makes a rerun skip that reminder: nothing is added,
@@ -116,12 +107,3 @@ class ReminderSentAdmin(admin.ModelAdmin):
         if obj.sent_at:
             return "Skickad"
         return "Misslyckades" if obj.error else "Inte skickad"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services as rulebook
-from .admin_mixins import Services, WritePathAdminMixin
+from .admin_mixins import ReadOnlyAdminMixin, Services, WritePathAdminMixin
 from .audit import action_label, detail_text
 from .models import (
     AuditEntry,
@@ -107,7 +107,7 @@ class SchedulePeriodAdmin(WritePathAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor_label", "action_shown", "object_type", "object_id", "detail_shown")
     fields = ("at", "actor_label", "action_shown", "object_type", "object_id", "detail_shown")
     readonly_fields = fields
@@ -123,12 +123,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

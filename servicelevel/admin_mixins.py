@@ -68,3 +68,17 @@ class WritePathAdminMixin:
         for obj in instances:
             services.save_obj(obj, request.user)
         formset.save_m2m()
+
+
+class ReadOnlyAdminMixin:
+    """A record kept as it was written (audit entries, sent reminders, common decisions made in the
+    portal): listed and shown, never added, changed or deleted through the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
