@@ -315,16 +315,6 @@ def test_an_action_plan_report_names_the_exemptions_in_force(
     assert "AV-2026-0007" in text and "Vårdcentralen Annelund" in text
 
 
-def test_the_reports_read_the_exemptions_in_force_through_the_action_plans_public_selector():
-    """portal/reports.py once imported the selector's private `_exemption_rows`; the alias kept for that
-    import is gone, so the public name is the only way in."""
-    from portal import reports as content
-    from portal.selectors import actionplan
-
-    assert content.exemptions_in_force is actionplan.exemptions_in_force
-    assert not hasattr(actionplan, "_exemption_rows")
-
-
 # ------------------------------------------------------------------------------------------ reliable jobs
 
 
