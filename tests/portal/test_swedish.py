@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["koncernstab", "styrning", "ledning", "enhetschef", "vardgivare"]
 
 
-def pages(world, role):
+def pages(world, role):  # noqa: F811 (the fixture)
     """(url, html) of every page the role may open."""
     seen = set()
     for name, r, which in cases():
@@ -36,7 +36,7 @@ def pages(world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_speaks_swedish_to(client, world, role):
+def test_every_page_speaks_swedish_to(client, world, role):  # noqa: F811
     client.force_login(world["users"][role])
     checked = 0
     for url in pages(world, role):
@@ -46,7 +46,9 @@ def test_every_page_speaks_swedish_to(client, world, role):
             continue
         html = body_of(response)
         checked += 1
-        assert "---------" not in html, f"{url}: Djangos tomma val '---------' i stället för en svensk uppmaning"
+        assert "---------" not in html, (
+            f"{url}: Djangos tomma val '---------' i stället för en svensk uppmaning"
+        )
         assert not re.search(r">\s*None\s*<", html), f"{url}: 'None' syns på sidan"
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         if title is None:  # a fragment (an htmx status), not a page
@@ -55,7 +57,7 @@ def test_every_page_speaks_swedish_to(client, world, role):
     assert checked >= 10
 
 
-def test_a_select_with_nothing_chosen_says_valj(client, world):
+def test_a_select_with_nothing_chosen_says_valj(client, world):  # noqa: F811
     """A model choice with nothing chosen yet (the booking systems' table: system and requirement) starts
     with a Swedish prompt; Django's widget would write "---------"."""
     client.force_login(world["users"]["koncernstab"])
