@@ -67,13 +67,15 @@ def detail_text(detail: dict) -> str:
         return str(detail)
     changes = detail.get("changes")
     if isinstance(changes, dict):
-        return "; ".join(f"{field}: {_shown(old)} → {_shown(new)}" for field, (old, new) in changes.items())
+        return "; ".join(
+            f"{field}: {shown_value(old)} → {shown_value(new)}" for field, (old, new) in changes.items()
+        )
     if "summary" in detail:
         return f"{detail.get('rows', '?')} rader: {detail['summary']}"
-    return "; ".join(f"{key}: {_shown(value)}" for key, value in detail.items())
+    return "; ".join(f"{key}: {shown_value(value)}" for key, value in detail.items())
 
 
-def _shown(value) -> str:
+def shown_value(value) -> str:
     if value is None or value == "":
         return "–"
     if value is True:
