@@ -63,3 +63,12 @@ def test_a_select_with_nothing_chosen_says_valj(client, world):  # noqa: F811
     client.force_login(world["users"]["koncernstab"])
     html = body_of(client.get("/avsteg/system/"))
     assert '<option value="" selected>– välj –</option>' in html
+
+
+def test_the_dashboard_leads_on_to_a_forvaltning_or_a_vardomrade_with_the_right_article(client, world):  # noqa: F811
+    client.force_login(world["users"]["koncernstab"])
+    assert "Gå vidare till en förvaltning" in body_of(client.get("/"))
+    unit = world["objects"]["enhetschef"]["unit"]
+    html = body_of(client.get(f"/?forvaltning={unit.forvaltning_id}"))
+    assert "Gå vidare till ett vårdområde" in html
+    assert "Gå vidare till en vårdområde" not in html
