@@ -17,6 +17,8 @@ $(VENV)/.installed: pyproject.toml
 
 # Development server on the embedded default: SQLite file, Celery tasks in-process, demo region.
 run: install
+	@echo "make run: utvecklingsläge, DJANGO_DEBUG=1 — felsidor med detaljer, demoinloggningarna öppna, e-post"
+	@echo "          skrivs i terminalen. Aldrig så i produktion (docs/deployment.md)."
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)

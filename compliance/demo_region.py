@@ -169,6 +169,30 @@ PROFILE = ["FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING"]
 EXTRA_SERVICES = ["PROVSVAR", "INTYG", "EGENREMISS", "REMISSTATUS", "FORMULAR", "TOLK", "LEVNADSVANOR"]
 TEMPLATES = ["MALL-MEDDELANDE", "MALL-FORMULAR", "MALL-INFOR-BESOK", "MALL-UPPFOLJNING"]
 
+# What each booking system supports (Koncernstab's table at /avsteg/system/), as Region Skåne's page for
+# care providers (seed 004) tells it: web booking through 1177 works for PASiS and PMO only; öppen kallelse
+# only in PASiS (PMO's digital invitations are being worked on); other systems have no web booking at all.
+# (booking system, requirement, supported, note)
+CAPABILITIES = [
+    ("PASiS", "TB2-OMBOKA", True, "Av- och ombokning fram till 24 timmar före besöket."),
+    ("PASiS", "TB3-OPPEN-KALLELSE", True, "Öppen kallelse finns i PASiS."),
+    ("PASiS", "TB3-OPPEN-KALLELSE-ANDEL", True, "Öppen kallelse finns i PASiS."),
+    ("PASiS", "TB3-INVANARBOKNING", True, "Tider med 1177-nivå 4 kan bokas av invånaren."),
+    ("PMO", "TB2-OMBOKA", True, "Ombokning går även till samma dag."),
+    (
+        "PMO",
+        "TB3-OPPEN-KALLELSE",
+        False,
+        "PMO stödjer ännu inte öppen kallelse; arbete pågår för digitala kallelser.",
+    ),
+    ("PMO", "TB3-OPPEN-KALLELSE-ANDEL", False, "PMO stödjer ännu inte öppen kallelse."),
+    ("PMO", "TB3-INVANARBOKNING", True, "Tidbokningstyper schemalagda som synliga i e-tjänsterna."),
+    *(
+        ("annat", code, False, "Webbtidbok via 1177 fungerar i dag bara för PASiS och PMO.")
+        for code in ("TB1-VISA", "TB1-AVBOKA", "TB2-OMBOKA", "TB3-OPPEN-KALLELSE", "TB3-INVANARBOKNING")
+    ),
+]
+
 
 @dataclass
 class DemoUnit:

@@ -30,6 +30,23 @@ def _visible(choices):
     return lambda request: choices(request.user)
 
 
+def _chosen_id(data, name: str) -> int | None:
+    value = data.get(name) if data is not None else None
+    return int(value) if value and str(value).isdigit() else None
+
+
+def _without_foreign_area(data, forvaltning_id: int, areas):
+    """The request's parameters without a vårdområde outside the chosen förvaltning: choosing another
+    förvaltning after an area then lists that förvaltning's units (and offers "Alla" areas) instead of
+    an invalid choice that would filter nothing."""
+    area_id = _chosen_id(data, "vardomrade")
+    if area_id is None or areas.filter(pk=area_id, forvaltning_id=forvaltning_id).exists():
+        return data
+    data = data.copy()
+    data.pop("vardomrade", None)
+    return data
+
+
 class UnitFilter(django_filters.FilterSet):
     """Filters over `portal.selectors.units.unit_rows` (the stored level and statuses are annotated)."""
 
@@ -69,7 +86,16 @@ class UnitFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, queryset=None, *, request, requirements, **kwargs):
+        forvaltning_id = _chosen_id(data, "forvaltning")
+        if forvaltning_id is not None:
+            data = _without_foreign_area(data, forvaltning_id, visible_areas(request.user))
         super().__init__(data, queryset=queryset, request=request, **kwargs)
+        if forvaltning_id is not None:
+            # A chosen förvaltning narrows the areas offered to its own (the list of 40 mixed areas hid
+            # the few that can match); without one every visible area is offered.
+            self.filters["vardomrade"].queryset = lambda request: visible_areas(request.user).filter(
+                forvaltning_id=forvaltning_id
+            )
         self._requirement_ids = {r.code: r.id for r in requirements}
         self.filters["krav"].extra["choices"] = [(r.code, f"{r.code} {r.name}") for r in requirements]
 

@@ -33,22 +33,53 @@ ACTIONS = {
     "exemption_follow_up_done": "Uppföljning gjord",
     "report_downloaded": "Rapport hämtad",
 }
+# Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
+# neuter one ("avsteg skapat") and a plural ("bokningsuppgifter skapade"). A noun form: no agreement.
 VERBS = {
-    "created": "skapad",
-    "changed": "ändrad",
-    "deleted": "borttagen",
-    "submitted": "inskickat",
-    "approved": "godkänt",
-    "rejected": "avslaget",
-    "revoked": "återkallat",
-    "expired": "utgånget",
-    "approval": "godkännande",
-    "rejection": "avslag",
+    "created": ("skapad", "skapat", "skapade"),
+    "changed": ("ändrad", "ändrat", "ändrade"),
+    "deleted": ("borttagen", "borttaget", "borttagna"),
+    "submitted": ("inskickad", "inskickat", "inskickade"),
+    "approved": ("godkänd", "godkänt", "godkända"),
+    "rejected": ("avslagen", "avslaget", "avslagna"),
+    "revoked": ("återkallad", "återkallat", "återkallade"),
+    "expired": ("utgången", "utgånget", "utgångna"),
+    "approval": ": godkännande",
+    "rejection": ": avslag",
 }
+# The models whose Swedish name is a neuter noun ("ett avsteg", "ett mål") or a plural; every other is
+# common gender ("en vårdenhet"). A new model with a neuter or plural name belongs here.
+NEUTER = {
+    "decision",
+    "requirement",
+    "vardomrade",
+    "offering",
+    "exemption",
+    "exemptiongroup",
+    "exemptionapproval",
+    "systemcapability",
+    "target",
+    "obstacle",
+    "case",
+    "unitresult",
+    "requirementresult",
+}
+PLURAL = {"bookingfigures"}
+
+
+def agreed(verb: str, model_name: str) -> str:
+    """The verb's form that agrees with the model's Swedish name: 'careunit' → 'skapad', 'exemption' →
+    'skapat', 'bookingfigures' → 'skapade'."""
+    forms = VERBS[verb]
+    if isinstance(forms, str):
+        return forms
+    common, neuter, plural = forms
+    return plural if model_name in PLURAL else neuter if model_name in NEUTER else common
 
 
 def action_label(action: str) -> str:
-    """'careunit_changed' → 'Vårdenhet ändrad'; unknown codes are shown as they are."""
+    """'careunit_changed' → 'Vårdenhet ändrad', 'exemption_created' → 'Avsteg skapat'; unknown codes are
+    shown as they are."""
     if action in ACTIONS:
         return ACTIONS[action]
     noun, _, verb = action.rpartition("_")
@@ -58,7 +89,8 @@ def action_label(action: str) -> str:
 
     model = next((m for m in apps.get_models() if m._meta.model_name == noun), None)
     name = str(model._meta.verbose_name) if model else noun
-    return f"{name[:1].upper()}{name[1:]} {VERBS[verb]}"
+    words = agreed(verb, noun)
+    return f"{name[:1].upper()}{name[1:]}{words if words.startswith(':') else ' ' + words}"
 
 
 def detail_text(detail: dict) -> str:
@@ -67,13 +99,15 @@ def detail_text(detail: dict) -> str:
         return str(detail)
     changes = detail.get("changes")
     if isinstance(changes, dict):
-        return "; ".join(f"{field}: {_shown(old)} → {_shown(new)}" for field, (old, new) in changes.items())
+        return "; ".join(
+            f"{field}: {shown_value(old)} → {shown_value(new)}" for field, (old, new) in changes.items()
+        )
     if "summary" in detail:
         return f"{detail.get('rows', '?')} rader: {detail['summary']}"
-    return "; ".join(f"{key}: {_shown(value)}" for key, value in detail.items())
+    return "; ".join(f"{key}: {shown_value(value)}" for key, value in detail.items())
 
 
-def _shown(value) -> str:
+def shown_value(value) -> str:
     if value is None or value == "":
         return "–"
     if value is True:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # the widget templates, for FORM_RENDERER below
     "guardian",
     "django_tables2",
     "django_filters",
@@ -91,6 +92,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the project's templates, so templates/django/forms/ may override one: the
+# select's empty choice says "– välj –" instead of Django's "---------" in every form, the admin's too.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

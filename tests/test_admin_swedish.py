@@ -272,9 +272,36 @@ def test_the_audit_trail_and_the_decisions_parameters_read_in_swedish(admin_clie
     assert detail_text({"rows": 3, "summary": "3 created, 0 updated, 0 unchanged"}).startswith("3 rader: ")
     f.AuditEntryFactory(action="bookingfigures_changed", detail={"changes": {"booked_visible": [300, 400]}})
     page = admin_client.get("/admin/servicelevel/auditentry/").content.decode()
-    assert "Bokningsuppgifter ändrad" in page and "booked_visible: 300 → 400" in page
+    assert "Bokningsuppgifter ändrade" in page and "booked_visible: 300 → 400" in page
     page = admin_client.get(f"/admin/servicelevel/decision/{f.decision().pk}/change/").content.decode()
     assert "threshold: 0.95" in page and "{&quot;threshold&quot;" not in page
+
+
+@pytest.mark.parametrize(
+    ("action", "label"),
+    [
+        ("careunit_created", "Vårdenhet skapad"),
+        ("exemption_created", "Avsteg skapat"),
+        ("exemptiongroup_submitted", "Gemensamt beslut om avsteg inskickat"),
+        ("target_deleted", "Mål i handlingsplanen borttaget"),
+        ("bookingfigures_changed", "Bokningsuppgifter ändrade"),
+        ("activity_deleted", "Aktivitet borttagen"),
+        ("exemption_approval", "Avsteg: godkännande"),
+        ("report_created", "Rapport skapad"),
+    ],
+)
+def test_an_action_agrees_with_the_gender_and_number_of_its_noun(action, label):
+    from servicelevel.audit import action_label
+
+    assert action_label(action) == label
+
+
+def test_every_neuter_or_plural_noun_names_a_model():
+    from django.apps import apps
+
+    from servicelevel.audit import NEUTER, PLURAL
+
+    assert (NEUTER | PLURAL) - {m._meta.model_name for m in apps.get_models()} == set()
 
 
 def test_model_permissions_are_named_in_swedish():

@@ -252,3 +252,15 @@ def test_seed_demo_marks_its_accounts_and_only_koncernstab_is_staff(settings):
     settings.DEBUG = False
     for username in users:
         assert not Client().login(username=username, password="demo-2026"), username
+
+
+def test_make_run_says_it_runs_in_development_mode_with_debug_on():
+    """`make run` serves with DJANGO_DEBUG=1: it says so before it starts, so nobody mistakes the demo for
+    a production set-up (`make -n` prints the recipe without running it)."""
+    recipe = subprocess.run(
+        ["make", "-n", "run"], cwd=django_settings.BASE_DIR, capture_output=True, text=True, check=True
+    ).stdout
+    said = [line for line in recipe.splitlines() if line.startswith("echo ")]
+    assert any("utvecklingsläge, DJANGO_DEBUG=1" in line for line in said)
+    assert any("Aldrig så i produktion" in line for line in said)
+    assert recipe.index("utvecklingsläge") < recipe.index("runserver")

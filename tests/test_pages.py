@@ -160,6 +160,26 @@ def test_seed_demo_builds_a_region_through_the_importers(settings):
     assert "inget ändrat" in again.out
 
 
+def test_seed_demo_fills_the_booking_systems_table_as_the_readme_says(settings):
+    """Öppen kallelse only in PASiS (the demo's technical exemptions for it are on PMO units), web booking
+    through 1177 only for PASiS and PMO; written through the write path, so audited."""
+    from exemptions.models import SystemCapability
+    from servicelevel.models import AuditEntry
+
+    from .helpers import manage
+
+    assert manage("seed_demo", "--units", "12", "--cases", "50", "--today", "2026-11-21").code == 0
+    table = {
+        (c.booking_system, c.requirement.code): c.supported
+        for c in SystemCapability.objects.select_related("requirement")
+    }
+    assert table[("PASiS", "TB3-OPPEN-KALLELSE")] is True
+    assert table[("PMO", "TB3-OPPEN-KALLELSE")] is False
+    assert table[("PMO", "TB3-INVANARBOKNING")] is True
+    assert table[("annat", "TB1-VISA")] is False
+    assert AuditEntry.objects.filter(action="systemcapability_created").count() == len(table)
+
+
 @pytest.mark.parametrize("parameters", ['{"threshold": 1.5}', '{"threshold": "95 %"}', '{"threshold": true}'])
 def test_an_invalid_sv1_threshold_is_refused_in_the_admin(admin_client, parameters):
     response = post_sv1_parameters(admin_client, parameters)

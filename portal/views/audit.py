@@ -30,7 +30,7 @@ class AuditFilterForm(DesignSystemMixin, forms.Form):
     handelse = forms.ChoiceField(label="Händelse", required=False)
     objekttyp = forms.CharField(label="Objekttyp (kod)", required=False, max_length=60)
     objekt = forms.CharField(label="Objekt (id)", required=False, max_length=100)
-    av = forms.CharField(label="Av (användarnamn)", required=False, max_length=150)
+    av = forms.CharField(label="Av (namn eller användarnamn)", required=False, max_length=150)
     fran = forms.DateField(
         label="Från och med",
         required=False,

@@ -162,10 +162,12 @@ def level_chart(board: Dashboard, links: Links) -> charts.BarChart:
     )
 
 
+# What a row of the dashboard is called: heading, singular, with its article (Swedish has two genders:
+# "en förvaltning", "ett vårdområde"), plural.
 ROW_WORDS = {
-    "forvaltning": ("Förvaltning", "förvaltning"),
-    "vardomrade": ("Vårdområde", "vårdområde"),
-    "unit": ("Enhet", "enhet"),
+    "forvaltning": ("Förvaltning", "förvaltning", "en förvaltning", "förvaltningar"),
+    "vardomrade": ("Vårdområde", "vårdområde", "ett vårdområde", "vårdområden"),
+    "unit": ("Enhet", "enhet", "en enhet", "enheter"),
 }
 
 
@@ -204,13 +206,13 @@ def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
                 short=row.label,
             )
         )
-    head, word = ROW_WORDS[kind]
+    head, word, _, words = ROW_WORDS[kind]
     where = {"region": "regionen", "forvaltning": "förvaltningen", "vardomrade": "vårdområdet"}
     return charts.heatmap(
         chart_id="krav-per-del",
         title=f"Andel enheter som uppfyller varje krav, per {word}",
         desc=(
-            f"Rader: {len(rows)} {word}{'ar' if kind == 'forvaltning' else ''} i {where[board.scope.level]}; "
+            f"Rader: {len(rows)} {word if len(rows) == 1 else words} i {where[board.scope.level]}; "
             f"kolumner: {len(board.requirements)} krav. Varje ruta visar andelen uppfyllda bland enheterna "
             "som kravet gäller; tabellen har samma siffror med antal."
         ),

@@ -26,6 +26,7 @@ from units.permissions import (
     sees_everything,
     unit_for_user,
     visible_areas,
+    visible_units,
 )
 
 from ..actionplan_forms import REGION, parse_scope, scope_choices
@@ -42,6 +43,18 @@ KIND_HELP = {
 }
 
 
+NO_SUCH_UNIT = "Det finns ingen enhet med det HSA-id:t som du har behörighet till."
+
+
+def unit_choices(user) -> list:
+    """The units the person may see, grouped by vårdområde: "Name (HSA-id)" under each area's name."""
+    groups: dict[str, list] = {}
+    units = visible_units(user).order_by("vardomrade__name", "name", "hsa_id")
+    for hsa_id, name, area in units.values_list("hsa_id", "name", "vardomrade__name"):
+        groups.setdefault(area, []).append((hsa_id, f"{name} ({hsa_id})"))
+    return [("", "– välj enhet –"), *groups.items()]
+
+
 class ReportForm(DesignSystemMixin, forms.Form):
     kind = forms.ChoiceField(
         label="Rapport",
@@ -54,11 +67,13 @@ class ReportForm(DesignSystemMixin, forms.Form):
         required=False,
         help_text="Efterlevnadsrapport och handlingsplan: regionen, en förvaltning eller ett vårdområde.",
     )
-    enhet = forms.CharField(
-        label="Enhetens HSA-id",
+    enhet = forms.ChoiceField(
+        label="Enhet",
         required=False,
-        max_length=40,
-        help_text="Enhetskort: till exempel SE2321000255-A1B2.",
+        help_text="Enhetskort: enheten kortet gäller, bland dem du har behörighet till.",
+        # A unit outside the choices (a hand-made request) is refused in the same words whether it does
+        # not exist or is someone else's: nothing leaks.
+        error_messages={"invalid_choice": NO_SUCH_UNIT},
     )
     period = forms.ChoiceField(label="Period", required=False, help_text="Handlingsplan: planens period.")
     per = forms.DateField(
@@ -72,6 +87,7 @@ class ReportForm(DesignSystemMixin, forms.Form):
         self.user = user
         self.fields["kind"].widget.attrs["class"] = "ds-input"
         self.fields["omfattning"].choices = scope_choices(list(_areas(user)), region=True)
+        self.fields["enhet"].choices = unit_choices(user)
         periods = SchedulePeriod.objects.order_by("-start_date")
         self.fields["period"].choices = [("", "Perioden som gäller per datumet")] + [
             (p.code, f"{p.code} ({p.start_date:%Y-%m-%d} – {p.end_date:%Y-%m-%d})") for p in periods
@@ -83,15 +99,15 @@ class ReportForm(DesignSystemMixin, forms.Form):
         data["forvaltning"] = data["vardomrade"] = data["unit"] = None
         kind = data.get("kind")
         if kind == Report.Kind.ENHETSKORT:
-            hsa_id = (data.get("enhet") or "").strip()
+            hsa_id = data.get("enhet")
             if not hsa_id:
-                self.add_error("enhet", "Skriv HSA-id för enheten som enhetskortet ska gälla.")
+                if "enhet" not in self.errors:
+                    self.add_error("enhet", "Välj enheten som enhetskortet ska gälla.")
                 return data
             try:
                 data["unit"] = unit_for_user(self.user, hsa_id)
-            except Http404:
-                # The same words whether the unit does not exist or is someone else's: nothing leaks.
-                self.add_error("enhet", "Det finns ingen enhet med det HSA-id:t som du har behörighet till.")
+            except Http404:  # the choices are the visible units: only if a grant went meanwhile
+                self.add_error("enhet", NO_SUCH_UNIT)
         elif kind:
             try:
                 scope, number = parse_scope(data.get("omfattning") or REGION)

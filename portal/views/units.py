@@ -58,7 +58,8 @@ def unit_list(request):
         "export_query": export_query.urlencode(),
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        return render(request, "portal/_unit_results.html", context)
+        # The vårdområde select comes along out of band: the förvaltning just chosen narrows it.
+        return render(request, "portal/_unit_results.html", {**context, "swap_filters": True})
     return render(request, "portal/unit_list.html", context)
 
 

@@ -87,13 +87,27 @@ def test_a_report_being_made_shows_its_progress_until_it_is_done(page, results):
     expect(page.get_by_role("alert")).to_have_text("Rapporten tog för lång tid att skapa.", timeout=5000)
 
 
-def test_a_unit_the_person_may_not_see_is_refused_in_the_error_summary(page, results):
+def test_the_scorecard_is_chosen_among_the_persons_own_units_and_none_chosen_is_refused(page, results):
+    """No HSA-id to type: the unit is chosen in a list of the units the person may see (a unit manager's
+    two), grouped by vårdområde; asking without choosing one is refused in the error summary."""
+    from units.permissions import visible_units
+
+    mine = visible_units(results["enhetschef"]).order_by("vardomrade__name", "name")
     page.goto("/rapporter/")
     login_as(page, "enhetschef")
     page.get_by_label("Enhetskort", exact=False).check()
-    page.get_by_label("Enhetens HSA-id").fill("SE2321000255-FINNSEJ")
+    units = page.get_by_label("Enhet", exact=True)
+    offered = units.locator("option").all_text_contents()
+    assert offered == ["– välj enhet –", *(f"{u.name} ({u.hsa_id})" for u in mine)]
     page.get_by_role("button", name="Skapa rapport").click()
     summary = page.locator("#felsammanfattning")
-    expect(summary).to_contain_text("Det finns ingen enhet med det HSA-id:t som du har behörighet till.")
+    expect(summary).to_contain_text("Välj enheten som enhetskortet ska gälla.")
     assert_no_axe_violations(page)
     assert not Report.objects.exists()
+    unit = mine.first()
+    page.get_by_label("Enhetskort", exact=False).check()
+    page.get_by_label("Enhet", exact=True).select_option(unit.hsa_id)
+    page.get_by_role("button", name="Skapa rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(unit.name)
+    assert Report.objects.get().unit == unit
+    screenshot(page, "reports-scorecard-chosen")

@@ -100,7 +100,7 @@ def test_it_lists_who_when_what_and_old_to_new_in_swedish_newest_first(client, t
     assert "Rapport hämtad" in html and "Fil importerad" in html
     assert "Import: utbud" in html and "12 rader: 3 nya" in html
     # A self-service change, old → new, with the model's Swedish name.
-    assert "is_open: nej → ja" in html and "anna" in html
+    assert "öppen för invånare: nej → ja" in html and "anna" in html
 
 
 def test_it_filters_by_action_object_actor_and_date_range(client, trail):

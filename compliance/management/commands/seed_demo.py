@@ -16,10 +16,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from compliance.demo_region import DemoRegion
+from compliance.demo_region import CAPABILITIES, DemoRegion
 from compliance.services import recompute
+from exemptions.models import SystemCapability
 from servicelevel.auth import demo_group
 from servicelevel.importing.run import ImportRejected, run_import
+from servicelevel.models import Requirement
+from servicelevel.writes import no_unit, save_fact
 from units.models import CareUnit, Provider
 from units.permissions import Roles, ensure_groups, grant_provider, grant_units
 
@@ -63,6 +66,7 @@ class Command(BaseCommand):
                 except ImportRejected as rejected:
                     raise CommandError("\n".join(rejected.lines()[:20])) from None
                 self.stdout.write(f"  {report.summary()}")
+        self._capabilities()
         # History, as the nightly run would have stored it: the end of each month the demo's cases cover,
         # so the dashboard's months and trends have points; then today. (Facts such as offerings are
         # today's: the demo has no older ones.) force: these dates have passed.
@@ -73,6 +77,21 @@ class Command(BaseCommand):
             f"seed_demo: {units} enheter och {cases} ärenden klara på {time.monotonic() - started:.0f} s."
         )
         self._demo_users()
+
+    def _capabilities(self):
+        """The booking systems' table (/avsteg/system/) has no import: its rows go through the write path
+        as the region's own (no person), validated and audited like Koncernstab's edits."""
+        requirements = {r.code: r for r in Requirement.objects.filter(code__in={c[1] for c in CAPABILITIES})}
+        kept = set(SystemCapability.objects.values_list("booking_system", "requirement__code"))
+        written = 0
+        for system, code, supported, note in CAPABILITIES:
+            if code in requirements and (system, code) not in kept:
+                capability = SystemCapability(
+                    booking_system=system, requirement=requirements[code], supported=supported, note=note
+                )
+                save_fact(capability, actor=None, touches=no_unit)
+                written += 1
+        self.stdout.write(f"  bokningssystemens stöd: {written} rader")
 
     def _demo_users(self):
         if not settings.DEBUG:
