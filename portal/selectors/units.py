@@ -406,7 +406,7 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         cases=cases,
         cases_total=total,
         offerings=_offerings(unit),
-        roles=list(AdminRole.objects.filter(unit=unit).order_by("role", "person_id")),
+        roles=list(AdminRole.objects.filter(unit=unit).with_person_names().order_by("role", "person_id")),
         exemptions=_exemptions(unit, day),
         targets=targets,
         may_change=may_change_unit(user, unit),
