@@ -350,7 +350,8 @@ def test_the_evaluation_months_late_and_overdue_cases_are_listed_by_the_engines_
 
     response = client.get(url(unit, "portal:unit_cases_csv"), {"per": DAY.isoformat()})
     assert response["Content-Disposition"] == f'attachment; filename="arenden-{unit.hsa_id}-2026-10.csv"'
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows[0] == ["ärende-id", "inkommet", "svarsfrist", "första svar", "besked om försening", "utfall"]
     assert [r[0] for r in rows[1:]] == listed
     overdue = rows[4]
@@ -366,8 +367,10 @@ def test_the_evaluation_months_late_and_overdue_cases_are_listed_by_the_engines_
             io.StringIO(
                 b"".join(
                     client.get(url(unit, "portal:unit_cases_csv"), {"manad": "2026-09"}).streaming_content
-                ).decode("utf-8-sig")
-            )
+                ).decode("utf-8-sig"),
+                newline="",
+            ),
+            delimiter=";",
         )
     )
     assert [r[0] for r in later[1:]] == ["C-SEPTEMBER"]
