@@ -234,7 +234,7 @@ class AdminRolesImporter(Importer):
     def clean(self, values):
         values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
         person, name = values["person_id"], values["name"]
-        first = self.names.setdefault(person, name) if name else name
+        first = self.names.setdefault(person, name) if name else name  # an empty cell names no one
         if first != name:
             raise RowProblem(
                 "name",

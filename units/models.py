@@ -260,15 +260,22 @@ class TypedPersonId(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or "person_id" in fields:
+            self._stored_person_id = self.person_id  # what is stored now (bookkeeping for clean, no rule)
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._stored_person_id = dict(zip(field_names, values, strict=True)).get("person_id")
+        if "person_id" in field_names:  # not when the field was deferred
+            instance._stored_person_id = values[list(field_names).index("person_id")]
         return instance
 
     def stored_person_id(self) -> str | None:
-        """The person_id as stored (None for a new row). Rows read from the database know it; any other
-        instance with a primary key asks (one query: only code that built the row itself gets here)."""
+        """The person_id as stored (None for a new row). Rows read or saved know it; any other instance
+        with a primary key asks (one query: a row whose person_id was deferred, or built by hand)."""
         if hasattr(self, "_stored_person_id"):
             return self._stored_person_id
         if self.pk is None:
