@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -168,6 +169,24 @@ PROVIDERS = [
 PROFILE = ["FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING"]
 EXTRA_SERVICES = ["PROVSVAR", "INTYG", "EGENREMISS", "REMISSTATUS", "FORMULAR", "TOLK", "LEVNADSVANOR"]
 TEMPLATES = ["MALL-MEDDELANDE", "MALL-FORMULAR", "MALL-INFOR-BESOK", "MALL-UPPFOLJNING"]
+# Role holders' names (the admin_roles file's `name` column). Each is derived from the person's HSA-id, not
+# drawn from the random stream, so one person has one name on every row and the rest of the demo (cases,
+# exemptions …) comes out exactly as before the names were added.
+FIRST_NAMES = [
+    "Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Emma", "Kerstin", "Ingrid", "Malin", "Sofia", "Elin",
+    "Lars", "Anders", "Johan", "Per", "Erik", "Karl", "Peter", "Mikael", "Fredrik", "Jonas", "Ali", "Amir",
+]  # fmt: skip
+LAST_NAMES = [
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson",
+    "Gustafsson", "Pettersson", "Jönsson", "Hansson", "Lindberg", "Lindqvist", "Bengtsson", "Håkansson",
+    "Mattsson", "Åberg", "Öberg", "Holm", "Ek", "Nyström", "Hassan", "Ahmed", "Sjöberg", "Lund",
+]  # fmt: skip
+
+
+def person_name(person_id: str) -> str:
+    """A believable name for a demo role holder, the same for the same id on every run."""
+    n = zlib.crc32(person_id.encode())
+    return f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n // len(FIRST_NAMES) % len(LAST_NAMES)]}"
 
 # What each booking system supports (Koncernstab's table at /avsteg/system/), as Region Skåne's page for
 # care providers (seed 004) tells it: web booking through 1177 works for PASiS and PMO only; öppen kallelse
@@ -411,15 +430,19 @@ class DemoRegion:
                 ]
 
     def _roles_rows(self):
+        """Role holders are people: each a person's HSA-id and name (person_id, unit_hsa_id, role, name)."""
         rng = self.rng
         supers = [f"SE2321000255-S{n:04d}" for n in range(1, 9)]
         for i, u in enumerate(self.units):
             for n in range(rng.choice([0, 1, 1, 1, 2, 2, 2, 3])):
-                yield [f"SE2321000255-B{i:04d}{n}", u.hsa_id, "behorighetsadministrator"]
+                person = f"SE2321000255-B{i:04d}{n}"
+                yield [person, u.hsa_id, "behorighetsadministrator", person_name(person)]
             if rng.random() < 0.25:
-                yield [supers[i % len(supers)], u.hsa_id, "lokal_administrator"]
+                person = supers[i % len(supers)]
+                yield [person, u.hsa_id, "lokal_administrator", person_name(person)]
             if rng.random() < 0.06:
-                yield [f"SE2321000255-L{i:04d}", u.hsa_id, "lokal_administrator"]
+                person = f"SE2321000255-L{i:04d}"
+                yield [person, u.hsa_id, "lokal_administrator", person_name(person)]
 
     def _targets_rows(self):
         current = self.periods[-1][0]

@@ -288,19 +288,23 @@ class BookingFiguresForm(DesignSystemMixin, forms.ModelForm):
 class RoleForm(DesignSystemMixin, forms.Form):
     person_id = ParsedField(
         parse_text,
-        label="Person (id)",
+        label="Personens HSA-id",
         max_length=AdminRole._meta.get_field("person_id").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
         label="Roll", choices=AdminRole.Role.choices, initial=AdminRole.Role.LOKAL_ADMINISTRATOR
     )
+    person_name = ""  # the person's known name, set by the view (`RoleFormSet.show_names`)
 
 
 class BaseRoleFormSet(RowsFormSet):
     def clean(self):
         if any(self.errors):
             return
+        # A role the unit already has may keep the id an earlier file gave it; a new one is typed by a
+        # person and must be a person's HSA-id (units.rules, also held by AdminRole.clean).
+        stored = {(row["person_id"], row["role"]) for row in self.initial or ()}
         seen = set()
         for form in self.forms:
             if not _kept(self, form):
@@ -308,6 +312,8 @@ class BaseRoleFormSet(RowsFormSet):
             key = (form.cleaned_data["person_id"], form.cleaned_data["role"])
             if key in seen:
                 form.add_error("person_id", "Personen har redan den här rollen på en annan rad.")
+            elif key not in stored and (problem := rules.person_id_problem(key[0])):
+                form.add_error("person_id", problem + ".")
             seen.add(key)
 
     def rows(self) -> list[tuple[str, str]]:
@@ -316,6 +322,19 @@ class BaseRoleFormSet(RowsFormSet):
             for form in self.forms
             if _kept(self, form)
         ]
+
+    def person_ids(self) -> set[str]:
+        """Every person id on the page: the stored rows' and, on a POST, the typed ones."""
+        ids = {row["person_id"] for row in self.initial or ()}
+        if self.is_bound:
+            ids |= {str(value).strip() for form in self.forms if (value := form["person_id"].value())}
+        return ids
+
+    def show_names(self, names: dict[str, str]) -> None:
+        """Give each row the known name of the person in it (as typed, or as stored)."""
+        for form in self.forms:
+            value = form["person_id"].value()
+            form.person_name = names.get(str(value).strip(), "") if value else ""
 
 
 RoleFormSet = forms.formset_factory(RoleForm, formset=BaseRoleFormSet, extra=1, can_delete=True, max_num=200)

@@ -78,27 +78,52 @@ class UnitTable(tables.Table):
         inspecting its render method's signature, per cell: for 50 rows × 11 columns that cost more than
         the query, so the template prints these instead (the table still sorts, pages and heads)."""
         suffix = f"?{self.as_of_query}" if self.as_of_query else ""
-        rows = []
-        for record in (row.record for row in self.page.object_list):
-            has_result = record.result_id is not None
-            rows.append(
-                UnitRow(
-                    hsa_id=record.hsa_id,
-                    url=reverse("portal:unit_detail", args=[record.hsa_id]) + suffix,
-                    name=record.name,
-                    level=level_label(record.level, bool(record.level_with_exemptions)),
-                    met=record.met if has_result else "–",
-                    not_met=record.not_met if has_result else "–",
-                    sv1_share=share_text(record.sv1_share),
-                    forvaltning=record.forvaltning.name,
-                    vardomrade=record.vardomrade.name,
-                    provider=record.provider.name if record.provider_id else "Regionen",
-                    unit_type=record.get_unit_type_display(),
-                    # "Ingen (inga bokningsbara besök)" → "Ingen": the list is narrow; the unit page has it.
-                    booking_system=record.get_booking_system_display().split(" (")[0],
-                )
-            )
-        return rows
+        return [self.shown(row.record, suffix) for row in self.page.object_list]
+
+    @staticmethod
+    def shown(record, url_suffix: str = "") -> UnitRow:
+        """One unit as the list shows it: the one place its cells are worded (the page and the files)."""
+        has_result = record.result_id is not None
+        return UnitRow(
+            hsa_id=record.hsa_id,
+            url=reverse("portal:unit_detail", args=[record.hsa_id]) + url_suffix,
+            name=record.name,
+            level=level_label(record.level, bool(record.level_with_exemptions)),
+            met=record.met if has_result else "–",
+            not_met=record.not_met if has_result else "–",
+            sv1_share=share_text(record.sv1_share),
+            forvaltning=record.forvaltning.name,
+            vardomrade=record.vardomrade.name,
+            provider=record.provider.name if record.provider_id else "Regionen",
+            unit_type=record.get_unit_type_display(),
+            # "Ingen (inga bokningsbara besök)" → "Ingen": the list is narrow; the unit page has it.
+            booking_system=record.get_booking_system_display().split(" (")[0],
+        )
+
+    # The files' extra column, beside the level: the screen says "nivå 2 med avsteg" in the level's cell.
+    WITH_EXEMPTIONS = "Nivå med avsteg"
+    SHARE_COLUMNS = ("Svar i tid",)  # shares 0–1: shown as percentages in the XLSX
+
+    def export_rows(self):
+        """The CSV/XLSX rows: the screen's headings, columns and order (sort included), every row streamed.
+        Words as the screen has them (the provider "Regionen", the booking system); numbers stay numbers
+        so a spreadsheet can count: the level an integer with "Nivå med avsteg" ja/nej beside it, the
+        counts, SV1's share as the stored fraction 0–1 with four decimals; empty where nothing is stored."""
+        names = [column.name for column in self.columns]
+        headings = [str(column.header) for column in self.columns]
+        after_level = names.index("level") + 1
+        yield [*headings[:after_level], self.WITH_EXEMPTIONS, *headings[after_level:]]
+        numbers = {"level", "met", "not_met", "sv1_share"}  # read from the record, not its screen text
+        for record in self.data.data.iterator(chunk_size=2000):
+            shown, stored = self.shown(record), record.result_id is not None
+            cells = [
+                (getattr(record, name) if stored else None) if name in numbers else getattr(shown, name)
+                for name in names
+            ]
+            with_exemptions = "ja" if record.level_with_exemptions else "nej"
+            if record.level is None:
+                with_exemptions = None
+            yield [*cells[:after_level], with_exemptions, *cells[after_level:]]
 
     def order_level(self, queryset, is_descending):
         return _nulls_last(queryset, "level", is_descending)

@@ -34,6 +34,7 @@ from units.models import (
     CareUnitUserObjectPermission,
     Forvaltning,
     Offering,
+    Person,
     Provider,
     ProviderGroupObjectPermission,
     ProviderUserObjectPermission,
@@ -208,6 +209,14 @@ class AdminRoleFactory(factory.django.DjangoModelFactory):
     person_id = factory.Sequence(lambda n: f"SE2321000255-P{n}")
     unit = factory.SubFactory(CareUnitFactory)
     role = AdminRole.Role.BEHORIGHETSADMINISTRATOR
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    person_id = factory.Sequence(lambda n: f"SE2321000255-P{n}")
+    name = factory.Sequence(lambda n: f"Person {n}")
 
 
 class ClosedDayFactory(factory.django.DjangoModelFactory):

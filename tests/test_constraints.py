@@ -82,6 +82,8 @@ def test_duplicate_natural_keys_are_refused():
     refused(f.BookingFiguresFactory, unit=unit, period=figures.period)
     f.AdminRoleFactory(unit=unit, person_id="P1")
     refused(f.AdminRoleFactory, unit=unit, person_id="P1")
+    f.PersonFactory(person_id="P1")
+    refused(f.PersonFactory, person_id="P1")
 
 
 def test_a_regional_offering_must_point_at_its_catalogue_entry():

@@ -10,7 +10,7 @@ from actionplan.models import Target
 from compliance.models import Case
 from exemptions.models import Exemption
 from servicelevel.models import AuditEntry, SchedulePeriod
-from units.models import AdminRole, BookingFigures, CareUnit, Offering
+from units.models import AdminRole, BookingFigures, CareUnit, Offering, Person
 
 from . import factories as f
 from .helpers import UNITS_HEADER, manage, unit_line
@@ -385,6 +385,68 @@ def test_admin_roles_rules(write_file, units):
         "3: person_id: värde saknas",
         "4: unit_hsa_id: enheten 'SE2321000255-NONE' finns inte",
     ]
+
+
+def test_admin_roles_keep_accepting_any_opaque_person_id(write_file, units):
+    """The file format's person_id is opaque (spec): the HSA-id rule is for what people type in the portal
+    and the admin, not for files from other systems."""
+    text = ROLES + f"Anna Svensson,{A},behorighetsadministrator\nu12345,{A},lokal_administrator\n"
+    ran = manage("import_data", "admin_roles", write_file(text))
+    assert ran.code == 0, ran.err
+    assert sorted(AdminRole.objects.values_list("person_id", flat=True)) == ["Anna Svensson", "u12345"]
+
+
+NAMED_ROLES = "person_id,name,unit_hsa_id,role\n"
+ANNA, BO = "SE2321000255-P1234", "SE2321000255-P5678"
+
+
+def test_admin_roles_learn_the_persons_names_from_an_optional_name_column(write_file, units):
+    text = (
+        NAMED_ROLES
+        + f"{ANNA},Anna Svensson,{A},behorighetsadministrator\n"
+        + f"{ANNA},Anna Svensson,{B},lokal_administrator\n"
+        + f"{BO},,{A},lokal_administrator\n"
+    )
+    ran = manage("import_data", "admin_roles", write_file(text))
+    assert ran.out.strip() == "admin_roles: 3 created, 0 updated, 0 unchanged"
+    assert dict(Person.objects.values_list("person_id", "name")) == {ANNA: "Anna Svensson"}
+    learnt = AuditEntry.objects.get(action="person_created")
+    assert (learnt.object_id, learnt.detail["changes"]["name"]) == (ANNA, [None, "Anna Svensson"])
+
+    # The same file again changes nothing; a new name is a change, an empty cell leaves the name alone.
+    assert manage("import_data", "admin_roles", write_file(text)).out.strip() == (
+        "admin_roles: 0 created, 0 updated, 3 unchanged"
+    )
+    renamed = (
+        NAMED_ROLES + f"{ANNA},Anna Berg,{A},behorighetsadministrator\n{ANNA},,{B},lokal_administrator\n"
+    )
+    ran = manage("import_data", "admin_roles", write_file(renamed + f"{BO},,{A},lokal_administrator\n"))
+    # A row whose role is as before but whose person's name changed counts as updated.
+    assert ran.out.strip() == "admin_roles: 0 created, 2 updated, 1 unchanged"
+    assert dict(Person.objects.values_list("person_id", "name")) == {ANNA: "Anna Berg"}
+    changed = AuditEntry.objects.get(action="person_changed")
+    assert changed.detail["changes"] == {"name": ["Anna Svensson", "Anna Berg"]}
+
+
+def test_admin_roles_without_the_name_column_leave_known_names_alone(write_file, units):
+    Person.objects.create(person_id=ANNA, name="Anna Svensson")
+    ran = manage("import_data", "admin_roles", write_file(ROLES + f"{ANNA},{A},behorighetsadministrator\n"))
+    assert ran.out.strip() == "admin_roles: 1 created, 0 updated, 0 unchanged"
+    assert Person.objects.get(person_id=ANNA).name == "Anna Svensson"
+
+
+def test_admin_roles_refuse_two_names_for_one_person_and_a_name_too_long(write_file, units):
+    text = (
+        NAMED_ROLES
+        + f"{ANNA},Anna Svensson,{A},behorighetsadministrator\n"
+        + f"{ANNA},Anna Berg,{B},lokal_administrator\n"
+        + f"{BO},{'x' * 201},{A},lokal_administrator\n"
+    )
+    assert rejected(write_file, "admin_roles", text) == [
+        f"3: name: personen {ANNA!r} har ett annat namn på en tidigare rad i filen ('Anna Svensson')",
+        "4: name: för långt, högst 200 tecken (är 201): " + repr("x" * 60) + "…",
+    ]
+    assert not Person.objects.exists() and not AdminRole.objects.exists()
 
 
 # exemptions ----------------------------------------------------------------------------------------------

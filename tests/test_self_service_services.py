@@ -14,6 +14,7 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 LOKAL, BEHORIG = AdminRole.Role.LOKAL_ADMINISTRATOR, AdminRole.Role.BEHORIGHETSADMINISTRATOR
+P1, B1, B2 = "SE2321000255-P1", "SE2321000255-B1", "SE2321000255-B2"
 
 
 @pytest.fixture
@@ -115,27 +116,27 @@ def test_admin_roles_replace_touches_every_unit_of_a_changed_person_once(
 ):
     """AR1 counts a local administrator's units region-wide: P's other unit is judged again too."""
     here, elsewhere = f.CareUnitFactory(), f.CareUnitFactory()
-    f.AdminRoleFactory(unit=elsewhere, person_id="P1", role=LOKAL)
-    f.AdminRoleFactory(unit=here, person_id="B1", role=BEHORIG)
-    f.AdminRoleFactory(unit=here, person_id="B2", role=BEHORIG)
+    f.AdminRoleFactory(unit=elsewhere, person_id=P1, role=LOKAL)
+    f.AdminRoleFactory(unit=here, person_id=B1, role=BEHORIG)
+    f.AdminRoleFactory(unit=here, person_id=B2, role=BEHORIG)
 
     with django_capture_on_commit_callbacks(execute=True):
         changes = admin_roles_replace(
-            unit=here, rows=[("B1", BEHORIG), (" P1 ", LOKAL)], actor=f.UserFactory()
+            unit=here, rows=[(B1, BEHORIG), (f" {P1} ", LOKAL)], actor=f.UserFactory()
         )
 
     assert set(AdminRole.objects.filter(unit=here).values_list("person_id", "role")) == {
-        ("B1", BEHORIG),
-        ("P1", LOKAL),
+        (B1, BEHORIG),
+        (P1, LOKAL),
     }
-    assert changes == [FactChange("removed", BEHORIG, "B2"), FactChange("added", LOKAL, "P1")]
+    assert changes == [FactChange("removed", BEHORIG, B2), FactChange("added", LOKAL, P1)]
     assert AuditEntry.objects.filter(object_type="adminrole").count() == 2
     assert notifications == [("edit", {here.pk, elsewhere.pk})]
 
 
 def test_a_person_id_longer_than_the_field_is_refused_and_nothing_written():
     unit = f.CareUnitFactory()
-    f.AdminRoleFactory(unit=unit, person_id="B1", role=BEHORIG)
+    f.AdminRoleFactory(unit=unit, person_id=B1, role=BEHORIG)
     with pytest.raises(ValidationError):
         admin_roles_replace(unit=unit, rows=[("x" * 65, BEHORIG)], actor=None)
-    assert list(AdminRole.objects.filter(unit=unit).values_list("person_id", flat=True)) == ["B1"]
+    assert list(AdminRole.objects.filter(unit=unit).values_list("person_id", flat=True)) == [B1]

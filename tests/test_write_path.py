@@ -272,10 +272,10 @@ def test_moving_a_role_to_another_person_rejudges_both_persons_units(
     django_capture_on_commit_callbacks, notifications
 ):
     a, b, c = f.CareUnitFactory(), f.CareUnitFactory(), f.CareUnitFactory()
-    role = f.AdminRoleFactory(person_id="P1", unit=a, role="lokal_administrator")
-    f.AdminRoleFactory(person_id="P1", unit=b, role="lokal_administrator")
-    f.AdminRoleFactory(person_id="P2", unit=c, role="lokal_administrator")
-    role.person_id = "P2"
+    role = f.AdminRoleFactory(person_id="SE2321000255-P1", unit=a, role="lokal_administrator")
+    f.AdminRoleFactory(person_id="SE2321000255-P1", unit=b, role="lokal_administrator")
+    f.AdminRoleFactory(person_id="SE2321000255-P2", unit=c, role="lokal_administrator")
+    role.person_id = "SE2321000255-P2"
     with django_capture_on_commit_callbacks(execute=True):
         unit_services.admin_role_save(role=role, actor=None)
     assert notifications == [("edit", {a.pk, b.pk, c.pk})]

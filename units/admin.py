@@ -4,7 +4,7 @@ from guardian.admin import GuardedModelAdmin
 from servicelevel.admin_mixins import Services, WritePathAdminMixin
 
 from . import services as facts
-from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
+from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
 
 OFFERINGS = Services("offering", facts.offering_save, facts.offering_delete)
 BOOKING = Services("figures", facts.booking_figures_save, facts.booking_figures_delete)
@@ -105,9 +105,25 @@ class BookingFiguresAdmin(WritePathAdminMixin, admin.ModelAdmin):
 
 @admin.register(AdminRole)
 class AdminRoleAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("person_id", "unit", "role")
+    list_display = ("holder", "unit", "role")
     list_filter = ("role",)
     search_fields = ("person_id", "unit__hsa_id", "unit__name")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     services = ROLES
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_person_names()
+
+    @admin.display(description="person", ordering="person_id")
+    def holder(self, role):
+        return role.person_label
+
+
+@admin.register(Person)
+class PersonAdmin(WritePathAdminMixin, admin.ModelAdmin):
+    """Role holders' names; the admin_roles import's `name` column writes them too."""
+
+    list_display = ("name", "person_id")
+    search_fields = ("name", "person_id")
+    services = Services("person", facts.person_save, facts.person_delete)

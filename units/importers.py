@@ -3,6 +3,7 @@
 from decimal import Decimal
 from functools import lru_cache
 
+from servicelevel.audit import audit
 from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
 from servicelevel.importing.fields import (
     FieldError,
@@ -17,7 +18,7 @@ from servicelevel.importing.write import existing_by, replace_per_unit, upsert
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
 
 from . import rules
-from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
+from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
 from .validators import HSA_ID_MAX, HSA_ID_MIN, hsa_id_problem
 
 
@@ -213,19 +214,32 @@ class BookingImporter(Importer):
 
 
 class AdminRolesImporter(Importer):
+    """person_id is opaque (spec: e.g. the person's HSA-id), unlike what people type in the portal and the
+    admin (`rules.person_id_problem`). The optional `name` column teaches the portal the person's name; an
+    empty cell (or no column) leaves a known name as it is."""
+
     kind = "admin_roles"
     key = ("person_id", "unit_hsa_id", "role")
     columns = (
         Column("person_id", parse_text, max_length=length_of(AdminRole.person_id)),
         Column("unit_hsa_id", parse_hsa_id),
         Column("role", choice(*AdminRole.Role.values, case_sensitive=False)),
+        Column("name", parse_text, required=False, default="", max_length=length_of(Person.name)),
     )
 
     def prepare(self):
         self.units = unit_ids_by_hsa()
+        self.names: dict[str, str] = {}  # person_id → the name its first named row gave
 
     def clean(self, values):
         values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+        person, name = values["person_id"], values["name"]
+        first = self.names.setdefault(person, name) if name else name  # an empty cell names no one
+        if first != name:
+            raise RowProblem(
+                "name",
+                f"personen {quote(person)} har ett annat namn på en tidigare rad i filen ({quote(first)})",
+            )
         return values
 
     def write(self, rows):
@@ -234,9 +248,39 @@ class AdminRolesImporter(Importer):
             for r in rows
         ]
         result = replace_per_unit(AdminRole, records, ("unit_id", "person_id", "role"))
+        renamed = self.write_names()
+        # A row whose role was already there but whose person's name changed is an update, not unchanged.
+        created = {(o.unit_id, o.person_id, o.role) for o in result.created}
+        moved = sum(
+            1
+            for r in records
+            if r["person_id"] in renamed and (r["unit_id"], r["person_id"], r["role"]) not in created
+        )
+        result.counts.unchanged -= moved
+        result.counts.updated += moved
         # AR1 looks at how many units a local administrator holds the role at: a change at one unit can
         # change the result at every other unit where the same person holds it.
         touched = result.unit_ids()
         persons = {r["person_id"] for r in records} | {k[1] for k in result.deleted_keys}
         touched |= set(AdminRole.objects.filter(person_id__in=persons).values_list("unit_id", flat=True))
         return WriteResult(result.counts, unit_ids=touched)
+
+    def write_names(self) -> set[str]:
+        """Store the file's names (new people, changed names), each audited as the write path audits a
+        change; returns the ids whose name was learnt or changed. The engine never reads names."""
+        records = [{"person_id": person, "name": name} for person, name in self.names.items()]
+        existing = existing_by(Person, "person_id", self.names)
+        before = {p.person_id: p.name for p in existing}
+        result = upsert(Person, records, ("person_id",), existing)
+        for person in [*result.created, *result.updated]:
+            old = before.get(person.person_id)
+            changes = {"name": [old, person.name]}
+            if old is None:
+                changes = {"person_id": [None, person.person_id], **changes}
+            audit(
+                action="person_created" if old is None else "person_changed",
+                object_type="person",
+                object_id=person.person_id,
+                detail={"changes": changes},
+            )
+        return {p.person_id for p in [*result.created, *result.updated]}

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
@@ -249,18 +249,91 @@ class BookingFigures(models.Model):
             raise ValidationError(problems)
 
 
-class AdminRole(models.Model):
+class TypedPersonId(models.Model):
+    """A `person_id` that people type is a person's HSA-id (`rules.person_id_problem`); one stored earlier
+    and left as it was is not checked again. Imported files' ids are opaque (spec) and go straight to the
+    table, so an old row with such an id still shows, may be removed, and never blocks saving the rows
+    beside it (the admin validates every inline row it shows, changed or not)."""
+
+    person_id = models.CharField("person (HSA-id)", max_length=64, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or "person_id" in fields:
+            self._stored_person_id = self.person_id  # what is stored now (bookkeeping for clean, no rule)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "person_id" in field_names:  # not when the field was deferred
+            instance._stored_person_id = values[list(field_names).index("person_id")]
+        return instance
+
+    def stored_person_id(self) -> str | None:
+        """The person_id as stored (None for a new row). Rows read or saved know it; any other instance
+        with a primary key asks (one query: a row whose person_id was deferred, or built by hand)."""
+        if hasattr(self, "_stored_person_id"):
+            return self._stored_person_id
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("person_id", flat=True).first()
+
+    def clean(self):
+        super().clean()
+        if self.person_id and self.person_id != self.stored_person_id():
+            problem = rules.person_id_problem(self.person_id)
+            if problem:
+                raise ValidationError({"person_id": problem})
+
+
+class Person(TypedPersonId):
+    """A person who holds (or has held) an administrative role: the name the portal shows beside the
+    person's id. Known names come from the `admin_roles` import's optional `name` column and the admin; a
+    person without a row here is shown by id alone. Not a foreign key target: role rows name their person
+    by id, as the files do, and most ids may never have a name."""
+
+    person_id = models.CharField("person (HSA-id)", max_length=64, unique=True)
+    name = models.CharField("namn", max_length=200)
+
+    class Meta:
+        verbose_name = "person"
+        verbose_name_plural = "personer"
+        ordering = ["name", "person_id"]
+
+    def __str__(self):
+        return person_label(self.person_id, self.name)
+
+
+def person_label(person_id: str, name: str | None) -> str:
+    """How the portal names a role holder everywhere: "Anna Svensson (SE2321000255-P1234)", or the id
+    alone when no name is known."""
+    return f"{name} ({person_id})" if name else person_id
+
+
+class AdminRoleQuerySet(models.QuerySet):
+    def with_person_names(self):
+        """Each row with `person_name` (the person's known name, or None) in the same query."""
+        names = Person.objects.filter(person_id=OuterRef("person_id")).values("name")[:1]
+        return self.annotate(person_name=Subquery(names))
+
+
+class AdminRole(TypedPersonId):
     """A person holding an administrative role in 1177 personalverktyg at a unit (§2.4)."""
 
     class Role(models.TextChoices):
         LOKAL_ADMINISTRATOR = "lokal_administrator", "Lokal administratör"
         BEHORIGHETSADMINISTRATOR = "behorighetsadministrator", "Behörighetsadministratör"
 
-    person_id = models.CharField("person (id)", max_length=64, db_index=True)
     unit = models.ForeignKey(
         CareUnit, on_delete=models.CASCADE, related_name="admin_roles", verbose_name="vårdenhet"
     )
     role = models.CharField("roll", max_length=30, choices=Role.choices)
+
+    objects = AdminRoleQuerySet.as_manager()
 
     class Meta:
         verbose_name = "administrativ roll"
@@ -272,3 +345,8 @@ class AdminRole(models.Model):
 
     def __str__(self):
         return f"{self.person_id} {self.role} @ {self.unit.hsa_id}"
+
+    @property
+    def person_label(self) -> str:
+        """The holder as the portal names them (read `with_person_names()` for the name)."""
+        return person_label(self.person_id, getattr(self, "person_name", None))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .validators import hsa_id_problem
+
 BOOKED_PARTS = ("booked_visible", "booked_cancellable", "booked_reschedulable")
 SLOT_PARTS = ("slots_open_invitation", "slots_citizen_bookable")
 
@@ -56,3 +58,19 @@ def catalogue_link_problem(kind: str, variant: str, code: str, service, template
     if code and code != entry.code:
         return {"code": f"koden ska vara katalogens kod {entry.code!r}"}
     return {}
+
+
+PERSON_ID_EXAMPLE = "SE2321000255-P1234"
+
+
+def person_id_problem(value: str) -> str | None:
+    """A role holder someone types (the portal's roles form, the admin) is a person's HSA-id, which has the
+    form of a unit's (`hsa_id_problem`). Files keep their opaque person_id (spec): this is not used there.
+    Text without a single digit is a name typed where the id belongs, and is told so."""
+    problem = hsa_id_problem(value)
+    if problem is None:
+        return None
+    expected = f"Ange personens HSA-id, t.ex. {PERSON_ID_EXAMPLE}"
+    if not any("0" <= c <= "9" for c in value):
+        return f"{expected} — inte ett namn"
+    return f"{expected}: {problem}"

@@ -13,7 +13,7 @@ from servicelevel.models import CatalogueService, CatalogueTemplate
 from servicelevel.signals import fact_changes
 from servicelevel.writes import Saved, delete_fact, no_unit, save_fact, unit_of
 
-from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Provider, Vardomrade
+from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
 
 
 def unit_save(*, unit: CareUnit, actor) -> Saved:
@@ -56,6 +56,15 @@ def role_units(before, after) -> set[int]:
     persons = {r.person_id for r in rows}
     units = {r.unit_id for r in rows}
     return units | set(AdminRole.objects.filter(person_id__in=persons).values_list("unit_id", flat=True))
+
+
+def person_save(*, person: Person, actor) -> Saved:
+    """A role holder's name: shown beside the id, never read by the engine."""
+    return save_fact(person, actor=actor, touches=no_unit)
+
+
+def person_delete(*, person: Person, actor) -> None:
+    delete_fact(person, actor=actor, touches=no_unit)
 
 
 def area_save(*, area: Vardomrade, actor) -> Saved:
@@ -127,7 +136,10 @@ def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> 
 def admin_roles_replace(*, unit: CareUnit, rows: Iterable[tuple[str, str]], actor) -> list[FactChange]:
     """Make the unit's role holders exactly `rows` of (person_id, role). A role is its person and kind, so
     there is nothing to change in place: rows are added or removed. Each write touches every unit of the
-    person (AR1 counts a local administrator's units region-wide), told once for the whole submit."""
+    person (AR1 counts a local administrator's units region-wide), told once for the whole submit.
+
+    Only the added rows are validated (`AdminRole.clean`: a person's HSA-id): a row kept as it is, or
+    removed, may hold an id an earlier file brought in."""
     wanted = {(person.strip(), role) for person, role in rows}
     changes: list[FactChange] = []
     with fact_changes(), transaction.atomic():

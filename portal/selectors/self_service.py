@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from compliance.services import today
 from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod
-from units.models import AdminRole, BookingFigures, CareUnit, Offering
+from units.models import AdminRole, BookingFigures, CareUnit, Offering, Person
 
 
 @dataclass
@@ -74,5 +74,15 @@ def booking_page(unit: CareUnit, period_code: str | None) -> BookingPage:
 
 
 def unit_roles(unit: CareUnit) -> list[AdminRole]:
-    """The unit's role holders (1 query)."""
-    return list(AdminRole.objects.filter(unit=unit).order_by("role", "person_id"))
+    """The unit's role holders, each with the person's known name (`person_label`) — 1 query."""
+    return list(AdminRole.objects.filter(unit=unit).with_person_names().order_by("role", "person_id"))
+
+
+def person_names(current: list[AdminRole], person_ids: set[str]) -> dict[str, str]:
+    """The known names of the persons on a roles page: the unit's holders' came with them; a person typed
+    in a new row is looked up (1 query, only when there is one)."""
+    names = {r.person_id: r.person_name for r in current if r.person_name}
+    typed = person_ids - {r.person_id for r in current}
+    if typed:
+        names.update(Person.objects.filter(person_id__in=sorted(typed)).values_list("person_id", "name"))
+    return names

@@ -119,44 +119,6 @@ def requirement_status_exists(*, requirement_id: int | None, status: str):
     return Exists(results)
 
 
-EXPORT_HEADER = [
-    "HSA-id",
-    "Namn",
-    "Förvaltning",
-    "Vårdområde",
-    "Vårdgivare",
-    "Enhetstyp",
-    "Bokningssystem",
-    "Nivå",
-    "Nivå med avsteg",
-    "Uppfyllda krav",
-    "Ej uppfyllda krav",
-    "Andel svar i tid (SV1)",
-]
-
-
-def export_rows(units: QuerySet[CareUnit]) -> Iterator[list]:
-    """Header and one row per unit of the (filtered, ordered) list, streamed. Numbers stay numbers (the
-    level an integer, the share a fraction 0–1 with four decimals, as stored) so a spreadsheet can count."""
-    yield EXPORT_HEADER
-    for unit in units.iterator(chunk_size=2000):
-        has_result = unit.result_id is not None
-        yield [
-            unit.hsa_id,
-            unit.name,
-            unit.forvaltning.name,
-            unit.vardomrade.name,
-            unit.provider.name if unit.provider_id else "",
-            unit.get_unit_type_display(),
-            unit.get_booking_system_display(),
-            "" if unit.level is None else unit.level,
-            ("ja" if unit.level_with_exemptions else "nej") if unit.level is not None else "",
-            unit.met if has_result else "",
-            unit.not_met if has_result else "",
-            "" if unit.sv1_share is None else unit.sv1_share,
-        ]
-
-
 # ------------------------------------------------------------------------------------------- unit page
 
 SECTION_TITLES = {
@@ -406,7 +368,7 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         cases=cases,
         cases_total=total,
         offerings=_offerings(unit),
-        roles=list(AdminRole.objects.filter(unit=unit).order_by("role", "person_id")),
+        roles=list(AdminRole.objects.filter(unit=unit).with_person_names().order_by("role", "person_id")),
         exemptions=_exemptions(unit, day),
         targets=targets,
         may_change=may_change_unit(user, unit),

@@ -6,13 +6,13 @@ same partial the full page includes."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.selectors.as_of import as_of_from
 from portal.selectors.comparison import comparison_for, export_rows, filters_from
-from servicelevel.spreadsheet import csv_writer
+
+from .units import csv_response
 
 
 @require_GET
@@ -31,9 +31,5 @@ def comparison(request):
 def comparison_export_csv(request):
     as_of = as_of_from(request)
     result = comparison_for(request.user, filters=filters_from(request.GET), results_date=as_of.shown)
-    name = f"jamforelse-{result.scope.slug if result.scope else 'tom'}-{as_of.shown or as_of.requested}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # a BOM, so Excel reads the Swedish letters as UTF-8
-    csv_writer(response, delimiter=";").writerows(export_rows(result))
-    return response
+    name = f"jamforelse-{result.scope.slug if result.scope else 'tom'}-{as_of.shown or as_of.requested}"
+    return csv_response(export_rows(result), name)

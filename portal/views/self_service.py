@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import forms as f
 from portal.selectors import preview as p
-from portal.selectors.self_service import booking_page, offerings_page, unit_roles
-from units.models import AdminRole, Offering
+from portal.selectors.self_service import booking_page, offerings_page, person_names, unit_roles
+from units.models import AdminRole, Offering, person_label
 from units.permissions import unit_for_user
 from units.services import FactChange, admin_roles_replace, booking_figures_save, offerings_replace
 
@@ -142,17 +142,20 @@ def unit_booking_preview(request, hsa_id: str):
 
 
 def _role_forms(request, unit):
+    """The roles formset, and the unit's role holders it starts from (with their names)."""
     data = request.POST if request.method == "POST" else None
     if data is not None and request.POST.get("action") == "add_row":
         data = f.with_one_more_row(data, ROLES_PREFIX)
-    return f.RoleFormSet(data, initial=f.role_initial(unit_roles(unit)), prefix=ROLES_PREFIX)
+    current = unit_roles(unit)
+    return f.RoleFormSet(data, initial=f.role_initial(current), prefix=ROLES_PREFIX), current
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_roles_edit(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
-    roles = _role_forms(request, unit)
+    roles, current = _role_forms(request, unit)
+    names = person_names(current, roles.person_ids())  # shown beside each row and in the confirmation
     preview, refusal = None, []
     action = request.POST.get("action")
     if request.method == "POST" and action != "add_row" and roles.is_valid():
@@ -162,10 +165,11 @@ def unit_roles_edit(request, hsa_id: str):
             except ValidationError as error:
                 refusal = _refusal(error)
             else:
-                _confirm(request, "Rollerna", changes)
+                _confirm(request, "Rollerna", changes, names)
                 return redirect(request.path)
         else:
             preview = p.preview_roles(unit, roles.rows())
+    roles.show_names(names)
     return render(
         request,
         "portal/self_service_roles.html",
@@ -177,7 +181,7 @@ def unit_roles_edit(request, hsa_id: str):
 @require_POST
 def unit_roles_preview(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
-    roles = _role_forms(request, unit)
+    roles, _current = _role_forms(request, unit)
     preview = p.preview_roles(unit, roles.rows()) if roles.is_valid() else None
     return _fragment(request, preview, _errors(roles))
 
@@ -252,8 +256,9 @@ ROLE_WORDS = {value: label.lower() for value, label in AdminRole.Role.choices}
 ACTION_WORDS = {"added": "Tillagd", "changed": "Ändrad", "removed": "Borttagen"}
 
 
-def change_lines(changes: list[FactChange]) -> list[str]:
-    """One Swedish line per change: "Tillagd: tjänsten KONTAKT", "Borttagen: lokal administratör P1"."""
+def change_lines(changes: list[FactChange], names: dict[str, str] | None = None) -> list[str]:
+    """One Swedish line per change: "Tillagd: tjänsten KONTAKT", "Borttagen: lokal administratör Anna
+    Svensson (SE2321000255-P1234)" (a role holder by `person_label`, with the name when `names` has it)."""
     lines = []
     for c in changes:
         if c.kind in KIND_WORDS:
@@ -261,7 +266,7 @@ def change_lines(changes: list[FactChange]) -> list[str]:
             if c.fields:
                 what += " (" + ", ".join(_field_word(name) for name in c.fields) + ")"
         else:
-            what = f"{ROLE_WORDS.get(c.kind, c.kind)} {c.code}"
+            what = f"{ROLE_WORDS.get(c.kind, c.kind)} {person_label(c.code, (names or {}).get(c.code))}"
         lines.append(f"{ACTION_WORDS[c.action]}: {what}")
     return lines
 
@@ -271,11 +276,11 @@ def _field_word(name: str) -> str:
     return str(field.verbose_name)
 
 
-def _confirm(request, what: str, changes: list[FactChange]) -> None:
+def _confirm(request, what: str, changes: list[FactChange], names: dict[str, str] | None = None) -> None:
     if not changes:
         messages.info(request, f"{what}: inget ändrades, så inget sparades.")
         return
-    body = "; ".join(change_lines(changes))
+    body = "; ".join(change_lines(changes, names))
     messages.success(request, f"{what} sparades. {body}. {_recomputed()}")
 
 

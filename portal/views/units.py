@@ -13,14 +13,13 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from compliance.engine.response_time import evaluation_month
-from servicelevel.spreadsheet import csv_writer, write_xlsx
+from servicelevel.spreadsheet import csv_lines, write_xlsx
 from units.permissions import unit_for_user
 
 from ..filters import UnitFilter
 from ..selectors.as_of import AsOf, as_of_from
 from ..selectors.units import (
     decision_for,
-    export_rows,
     late_cases_csv_rows,
     requirements_of,
     unit_page,
@@ -48,7 +47,7 @@ def unit_list(request):
     unit_filter.read_choices()
     table = UnitTable(unit_filter.qs, as_of_query=as_of.query)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    # The query string without page and sort, for the export links (same filters, same date).
+    # The query string without the page, for the export links (same filters, sort and date).
     export_query = request.GET.copy()
     export_query.pop("page", None)
     context = {
@@ -63,31 +62,20 @@ def unit_list(request):
     return render(request, "portal/unit_list.html", context)
 
 
-def _export_units(request):
-    """The list as the page shows it (filters and sort), every row, and the file's base name."""
+def _export_units(request) -> tuple[UnitTable, str]:
+    """The list as the page shows it (filters and the chosen sort), every row, and the file's base name."""
     as_of, unit_filter = _filtered_units(request)
-    table = UnitTable(unit_filter.qs, order_by=request.GET.get("sort") or None)
+    table = UnitTable(unit_filter.qs)
+    RequestConfig(request, paginate=False).configure(table)  # reads ?sort= exactly as the page does
     day = as_of.shown or as_of.requested
-    return table.data.data, f"enheter-{day.isoformat()}"
-
-
-class _Echo:
-    """A file-like object whose write returns the text: a streaming response's chunk per row."""
-
-    def write(self, value):
-        return value
+    return table, f"enheter-{day.isoformat()}"
 
 
 def csv_response(rows, filename: str) -> StreamingHttpResponse:
-    """A streamed CSV download (the unit list, a unit's cases, the audit trail)."""
-    writer = csv_writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # a BOM: Excel then reads the file as UTF-8 (å, ä, ö); the importers skip it
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    """A streamed CSV download in the portal's one convention for people (servicelevel.spreadsheet's
+    `csv_lines`: UTF-8 with BOM, semicolons, decimal comma, CR LF): the unit list, a unit's cases, the
+    comparison, the audit trail. `filename` without its `.csv`."""
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
@@ -95,16 +83,16 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
 @login_required
 @require_GET
 def unit_export_csv(request):
-    units, name = _export_units(request)
-    return csv_response(export_rows(units), name)
+    table, name = _export_units(request)
+    return csv_response(table.export_rows(), name)
 
 
 @login_required
 @require_GET
 def unit_export_xlsx(request):
-    units, name = _export_units(request)
+    table, name = _export_units(request)
     buffer = io.BytesIO()
-    write_xlsx(export_rows(units), buffer, title="Enheter")
+    write_xlsx(table.export_rows(), buffer, title="Enheter", share_columns=table.SHARE_COLUMNS)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

@@ -62,3 +62,55 @@ def test_a_unit_manager_previews_and_saves_a_change(page, demo_users):
     expect(status).to_contain_text("Tillagd: mallen MALL-MEDDELANDE")
     expect(status).to_contain_text("Enhetens resultat har räknats om.")
     screenshot(page, "self-service-offerings-saved")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_unit_manager_names_role_holders_by_hsa_id_and_sees_their_names(page, demo_users):
+    """Issue 12 §3: a name typed where the HSA-id belongs is refused at the field, in Swedish; an HSA-id the
+    portal knows a name for is named on the form, in the confirmation and on the unit page."""
+    from tests import factories as f
+    from units.models import AdminRole, Person
+    from units.permissions import changeable_units
+
+    unit = changeable_units(demo_users["enhetschef"]).order_by("hsa_id").first()
+    f.AdminRoleFactory(unit=unit, person_id="SE2321000255-P1001", role="behorighetsadministrator")
+    f.AdminRoleFactory(unit=unit, person_id="u12345", role="behorighetsadministrator")  # an old import's id
+    Person.objects.create(person_id="SE2321000255-P1001", name="Bo Ek")
+    Person.objects.create(person_id="SE2321000255-P1234", name="Anna Svensson")
+
+    login_as(page, "enhetschef")
+    page.wait_for_url(lambda url: "/konto/logga-in/" not in url)
+    page.goto(f"/enheter/{unit.hsa_id}/roller/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Administrativa roller")
+    rows = page.locator("tbody tr")
+    expect(rows.nth(0)).to_contain_text("Bo Ek")
+    assert_no_axe_violations(page)
+
+    new = page.get_by_label("Personens HSA-id – rad 3")
+    new.fill("Anna Svensson")
+    page.get_by_role("button", name="Spara").click()
+    expect(new).to_have_attribute("aria-invalid", "true")
+    message = "Ange personens HSA-id, t.ex. SE2321000255-P1234 — inte ett namn."
+    expect(page.locator(f"#{new.get_attribute('id')}_error")).to_have_text(message)
+    expect(page.locator("#felsammanfattning")).to_contain_text(f"Rad 3: Personens HSA-id: {message}")
+    assert AdminRole.objects.filter(unit=unit).count() == 2
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-roles-refused")
+
+    page.get_by_label("Personens HSA-id – rad 3").fill("SE2321000255-P1234")
+    page.get_by_role("button", name="Spara").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Rollerna sparades")
+    expect(status).to_contain_text("Tillagd: lokal administratör Anna Svensson (SE2321000255-P1234)")
+    expect(page.locator("tbody tr").nth(2)).to_contain_text("Anna Svensson")
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-roles-saved")
+
+    page.goto(f"/enheter/{unit.hsa_id}/")
+    roles = page.locator("section", has=page.locator("#roller"))
+    expect(roles).to_contain_text("Anna Svensson (SE2321000255-P1234)")
+    expect(roles).to_contain_text("Bo Ek (SE2321000255-P1001)")
+    expect(roles).to_contain_text("u12345")
+    roles.scroll_into_view_if_needed()
+    assert_no_axe_violations(page)
+    screenshot(page, "unit-page-roles-named")

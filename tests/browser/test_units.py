@@ -58,3 +58,41 @@ def test_the_list_filters_in_place_and_the_unit_page_explains(page, units):
     expect(row).to_contain_text("200 av 400 bokade tider (50 %) syns på 1177.se")
     assert_no_axe_violations(page)
     screenshot(page, "unit-detail")
+
+
+def test_the_files_downloaded_from_the_list_are_the_list_as_sorted_on_screen(page, units):
+    """Issue 12 §5: sort by level on the screen, download CSV and Excel; both have the rows in the screen's
+    order and its words, the CSV in Swedish Excel's convention, the XLSX with a filter row."""
+    import csv
+    import io
+
+    import openpyxl
+
+    for i, unit in enumerate(units):
+        unit.results.update(response_time={"month": "2026-10", "share_in_time": 0.9 + i / 100})
+    page.goto("/enheter/")
+    login_as(page, "koncernstab")
+    page.get_by_role("link", name="Nivå", exact=True).click()
+    page.get_by_role("link", name="Nivå", exact=True).click()  # again: descending
+    expect(page.locator("#enheter-tabell th[aria-sort=descending]")).to_have_text("Nivå")
+    shown = page.locator("#enheter-tabell tbody th").all_inner_texts()
+    assert len(shown) == 8  # the four above and the demo users' four, which have no stored result (last)
+    assert_no_axe_violations(page)
+    screenshot(page, "unit-list-sorted-by-level")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV").click()
+    raw = download.value.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [r[0] for r in rows[1:]] == shown
+    assert rows[0][:4] == ["HSA-id", "Namn", "Nivå", "Nivå med avsteg"]
+    assert {r[9] for r in rows[1:]} == {"Regionen"}
+    assert [r[6] for r in rows[1:] if r[6]] == ["0,92", "0,91", "0,9", "0,93"]  # level 2, 1, 0, 0 (by HSA-id)
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == shown
+    assert sheet.auto_filter.ref == "A1:L9" and sheet.freeze_panes == "A2"
+    assert sheet["G2"].number_format == "0.00 %"

@@ -2,6 +2,7 @@
 path, preview the engine's verdict before saving, confirmation after; rights from units.permissions."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 from compliance.models import RequirementResult
 from compliance.services import recompute, today
 from servicelevel.models import AuditEntry, CatalogueService, CatalogueTemplate
-from units.models import AdminRole, BookingFigures, Offering
+from units.models import AdminRole, BookingFigures, Offering, Person
 from units.permissions import Roles, ensure_groups, grant_units
 
 from .. import factories as f
@@ -402,10 +403,15 @@ def roles_data(rows, initial=0, **extra):
     return {**data, **extra}
 
 
+BRED, SMAL = "SE2321000255-PBRED", "SE2321000255-PSMAL"
+B1, B2 = "SE2321000255-PB1", "SE2321000255-PB2"
+NOT_A_NAME = "Ange personens HSA-id, t.ex. SE2321000255-P1234 — inte ett namn"
+
+
 def test_the_roles_preview_counts_a_local_administrators_other_units(client, manager, unit, other_unit):
-    f.AdminRoleFactory(unit=other_unit, person_id="P-BRED", role=LOKAL)
-    f.AdminRoleFactory(unit=unit, person_id="P-SMAL", role=LOKAL)
-    data = roles_data([("P-SMAL", LOKAL, "ta bort"), ("P-BRED", LOKAL), ("B1", BEHORIG)], initial=1)
+    f.AdminRoleFactory(unit=other_unit, person_id=BRED, role=LOKAL)
+    f.AdminRoleFactory(unit=unit, person_id=SMAL, role=LOKAL)
+    data = roles_data([(SMAL, LOKAL, "ta bort"), (BRED, LOKAL), (B1, BEHORIG)], initial=1)
     page = client.post(url("unit_roles_preview", unit), data).content.decode()
     assert "AR1-LOKAL-ADMIN blir uppfyllt" in page
     assert "AR2-BEHORIGHETSADMIN blir uppfyllt" in page
@@ -416,22 +422,88 @@ def test_the_roles_preview_counts_a_local_administrators_other_units(client, man
 def test_saving_roles_adds_and_removes_and_confirms(
     client, manager, unit, django_capture_on_commit_callbacks
 ):
-    f.AdminRoleFactory(unit=unit, person_id="P-SMAL", role=LOKAL)
-    data = roles_data([("P-SMAL", LOKAL, "ta bort"), ("B1", BEHORIG)], initial=1, action="save")
+    f.AdminRoleFactory(unit=unit, person_id=SMAL, role=LOKAL)
+    Person.objects.create(person_id=B1, name="Bo Ek")
+    data = roles_data([(SMAL, LOKAL, "ta bort"), (B1, BEHORIG)], initial=1, action="save")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("unit_roles", unit), data)
     assert response.status_code == 302
-    assert list(AdminRole.objects.filter(unit=unit).values_list("person_id", "role")) == [("B1", BEHORIG)]
+    assert list(AdminRole.objects.filter(unit=unit).values_list("person_id", "role")) == [(B1, BEHORIG)]
     page = client.get(response["Location"]).content.decode()
     assert "Rollerna sparades" in page
-    assert "Borttagen: lokal administratör P-SMAL" in page and "Tillagd: behörighetsadministratör B1" in page
+    assert f"Borttagen: lokal administratör {SMAL}" in page
+    assert f"Tillagd: behörighetsadministratör Bo Ek ({B1})" in page
 
 
 def test_the_same_person_and_role_twice_is_refused(client, manager, unit):
-    data = roles_data([("B1", BEHORIG), ("B1", BEHORIG)], action="save")
+    data = roles_data([(B1, BEHORIG), (B1, BEHORIG)], action="save")
     page = client.post(url("unit_roles", unit), data).content.decode()
     assert "Personen har redan den här rollen på en annan rad." in page
     assert not AdminRole.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["save", "preview"])
+def test_a_name_instead_of_an_hsa_id_is_refused_at_the_field_in_swedish(client, manager, unit, action):
+    data = roles_data([(B1, BEHORIG), ("Anna Svensson", LOKAL)], action=action)
+    response = client.post(url("unit_roles", unit), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    # At the field (tied to the input) and in the error summary, which names the row.
+    field = response.context["roles"].forms[1]["person_id"]
+    assert field.errors == [NOT_A_NAME + "."]
+    assert f'id="{field.auto_id}_error"' in page and 'aria-invalid="true"' in page
+    assert f"Rad 2: {field.label}: {NOT_A_NAME}." in page
+    assert response.context["preview"] is None  # a refused proposal is not previewed
+    assert not AdminRole.objects.exists()
+
+
+def test_the_htmx_roles_preview_refuses_a_name_too(client, manager, unit):
+    data = roles_data([("Anna Svensson", BEHORIG)])
+    page = client.post(url("unit_roles_preview", unit), data).content.decode()
+    assert NOT_A_NAME in page and "blir" not in page
+
+
+def test_an_old_imported_id_stays_shown_does_not_block_saving_and_can_be_removed(
+    client, manager, unit, django_capture_on_commit_callbacks
+):
+    f.AdminRoleFactory(unit=unit, person_id="u12345", role=BEHORIG)
+    form = client.get(url("unit_roles", unit)).context["roles"]
+    assert form.forms[0]["person_id"].value() == "u12345"
+
+    data = roles_data([("u12345", BEHORIG), (B1, BEHORIG)], initial=1, action="save")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("unit_roles", unit), data).status_code == 302
+    assert set(AdminRole.objects.values_list("person_id", flat=True)) == {"u12345", B1}
+
+    # The same old id typed for a role it does not hold is a new role holder: an HSA-id is asked for.
+    data = roles_data([("u12345", BEHORIG), (B1, BEHORIG), ("u12345", LOKAL)], initial=2, action="save")
+    assert "Ange personens HSA-id, t.ex. SE2321000255-P1234: ogiltigt HSA-id" in (
+        client.post(url("unit_roles", unit), data).content.decode()
+    )
+
+    data = roles_data([("u12345", BEHORIG, "ta bort"), (B1, BEHORIG)], initial=2, action="save")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url("unit_roles", unit), data).status_code == 302
+    assert list(AdminRole.objects.values_list("person_id", flat=True)) == [B1]
+
+
+def test_the_roles_form_and_the_preview_show_each_persons_name_where_known(client, manager, unit):
+    f.AdminRoleFactory(unit=unit, person_id=B1, role=BEHORIG)
+    f.AdminRoleFactory(unit=unit, person_id=B2, role=BEHORIG)
+    Person.objects.create(person_id=B1, name="Bo Ek")
+    Person.objects.create(person_id=SMAL, name="Siv Mal")
+    names = [
+        n.strip()
+        for n in re.findall(
+            r'<td class="person-name">(.*?)</td>', client.get(url("unit_roles", unit)).content.decode(), re.S
+        )
+    ]
+    assert names[:2] == ["Bo Ek", '–<span class="ds-sr-only">inget namn känt</span>']
+    # A person typed in a new row is named when the page comes back (preview or "Lägg till rad").
+    data = roles_data([(B1, BEHORIG), (B2, BEHORIG), (SMAL, LOKAL)], initial=2, action="preview")
+    page = client.post(url("unit_roles", unit), data).content.decode()
+    names = [n.strip() for n in re.findall(r'<td class="person-name">(.*?)</td>', page, re.S)]
+    assert names[0] == "Bo Ek" and names[2] == "Siv Mal"
 
 
 # --- Query counts ---------------------------------------------------------------------------------------
@@ -472,7 +544,7 @@ def test_the_pages_and_previews_read_a_fixed_number_of_queries(
     # bokning: + every period (newest first), the unit's figures for the chosen one
     with django_assert_num_queries(ACCESS + 2):
         assert client.get(url("unit_booking", unit)).status_code == 200
-    # roller: + the unit's role holders
+    # roller: + the unit's role holders with their names (a subquery, not a query of its own)
     with django_assert_num_queries(ACCESS + 1):
         assert client.get(url("unit_roles", unit)).status_code == 200
 
@@ -485,8 +557,11 @@ def test_the_pages_and_previews_read_a_fixed_number_of_queries(
     with django_assert_num_queries(ACCESS + 2 + 3 * 3 + LOADER):
         response = client.post(url("unit_booking_preview", unit), booking_data(booked_reschedulable="120"))
         assert "Med ändringen: oförändrat, nivå 2" in response.content.decode()
-    # + role holders (the form's initial rows), the loader, and the proposed local administrators'
-    # other units (one aggregate)
-    rows = roles_data([("B1", BEHORIG), ("P-LOK", LOKAL)])
+    # + role holders with their names (the form's initial rows), the loader, and the proposed local
+    # administrators' other units (one aggregate). The fragment names nobody: no names are read for it.
+    rows = roles_data([(B1, BEHORIG), ("SE2321000255-PLOK", LOKAL)])
     with django_assert_num_queries(ACCESS + 1 + LOADER + 1):
         assert client.post(url("unit_roles_preview", unit), rows).status_code == 200
+    # The page itself (without JavaScript) also names the persons typed in new rows: + 1
+    with django_assert_num_queries(ACCESS + 1 + 1 + LOADER + 1):
+        assert client.post(url("unit_roles", unit), {**rows, "action": "preview"}).status_code == 200

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from compliance.models import Report, RequirementResult, UnitResult
+from units.models import Person
 from units.permissions import Roles, ensure_groups, grant_units
 
 from .. import factories as f
@@ -349,7 +350,8 @@ def test_the_evaluation_months_late_and_overdue_cases_are_listed_by_the_engines_
 
     response = client.get(url(unit, "portal:unit_cases_csv"), {"per": DAY.isoformat()})
     assert response["Content-Disposition"] == f'attachment; filename="arenden-{unit.hsa_id}-2026-10.csv"'
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows[0] == ["ärende-id", "inkommet", "svarsfrist", "första svar", "besked om försening", "utfall"]
     assert [r[0] for r in rows[1:]] == listed
     overdue = rows[4]
@@ -365,8 +367,10 @@ def test_the_evaluation_months_late_and_overdue_cases_are_listed_by_the_engines_
             io.StringIO(
                 b"".join(
                     client.get(url(unit, "portal:unit_cases_csv"), {"manad": "2026-09"}).streaming_content
-                ).decode("utf-8-sig")
-            )
+                ).decode("utf-8-sig"),
+                newline="",
+            ),
+            delimiter=";",
         )
     )
     assert [r[0] for r in later[1:]] == ["C-SEPTEMBER"]
@@ -410,6 +414,18 @@ def test_offerings_roles_exemptions_and_targets_of_the_unit(client, periods):
     assert "25 %" in targets and "15 %" not in targets and "35 %" not in targets
 
 
+def test_the_roles_section_names_each_person_where_the_portal_knows_the_name(client):
+    unit = f.CareUnitFactory()
+    f.AdminRoleFactory(unit=unit, person_id="SE2321000255-P1234", role="behorighetsadministrator")
+    f.AdminRoleFactory(unit=unit, person_id="SE2321000255-P5678", role="behorighetsadministrator")
+    Person.objects.create(person_id="SE2321000255-P1234", name="Anna Svensson")
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(url(unit)))
+    roles = html[html.index('id="roller"') : html.index('id="avsteg"')]
+    holders = [cell.strip() for cell in re.findall(r'<th scope="row">(.*?)</th>', roles, re.S)]
+    assert holders == ["Anna Svensson (SE2321000255-P1234)", "SE2321000255-P5678"]
+
+
 def test_a_unit_without_stored_results_says_so(client):
     unit = f.CareUnitFactory()
     client.force_login(user_in(Roles.KONCERNSTAB))
@@ -426,7 +442,7 @@ def test_the_page_takes_a_fixed_number_of_queries(client, django_assert_num_quer
         )
     for n in range(5):
         f.OfferingFactory(unit=unit, kind="tjanst", code=f"LOKAL-{n}", variant="lokal")
-        f.AdminRoleFactory(unit=unit)
+        Person.objects.create(person_id=f.AdminRoleFactory(unit=unit).person_id, name=f"Person {n}")
         case(unit, f"C{n}", received=datetime.datetime(2026, 10, 7, 8, 0, tzinfo=UTC))
     f.ExemptionFactory(unit=unit)
     f.TargetFactory(vardomrade=unit.vardomrade, period=periods[1])
@@ -436,7 +452,7 @@ def test_the_page_takes_a_fixed_number_of_queries(client, django_assert_num_quer
     # 1 session, 2 user, 3 roles, 4 the unit (visible to the user), 5 the stored date, 6 the result with its
     # decision, 7 the decision's requirements, 8 their stored results, 9 the unit's stored history,
     # 10 schedule periods, 11 the month's cases (one streamed read), 12 targets, 13 offerings with their
-    # catalogue entries, 14 role holders, 15 exemptions with requirements, 16 may the user change it.
+    # catalogue entries, 14 role holders with their names, 15 exemptions with requirements, 16 may the user change it.
     with django_assert_num_queries(16):
         html = html_of(client.get(url(unit)))
     assert html.count("Obesvarat efter fristen") == 5

@@ -244,8 +244,7 @@ def test_each_filter_narrows_the_list(client, params, expected):
     client.force_login(user_in(Roles.KONCERNSTAB))
     html = html_of(client.get(URL, params))
     assert rows_of(html) == [units[k].hsa_id for k in sorted(expected, key=lambda k: units[k].name)]
-    exported = b"".join(client.get(CSV_URL, params).streaming_content).decode("utf-8-sig")
-    assert [r[0] for r in list(csv.reader(io.StringIO(exported)))[1:]] == rows_of(html)
+    assert [r[0] for r in csv_rows(client.get(CSV_URL, params))[1:]] == rows_of(html)
 
 
 def test_the_area_forvaltning_and_provider_filters(client):
@@ -301,28 +300,105 @@ def test_the_tables_body_follows_its_headers():
 # ----------------------------------------------------------------------------------------------- exports
 
 
-def test_the_csv_export_neutralises_formulas_and_is_named_by_the_date(client):
-    unit = f.CareUnitFactory(name='=HYPERLINK("http://x","klicka")')
+def csv_rows(response) -> list[list[str]]:
+    """The CSV as Swedish Excel reads it: UTF-8 with a BOM, semicolons, lines ending in CR LF."""
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def xlsx_sheet(response):
+    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+
+
+def headings_of(html: str) -> list[str]:
+    """The table's column headings as the screen shows them."""
+    import re
+
+    thead = html[html.index("<thead>") : html.index("</thead>")]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
+
+
+SCREEN_HEADINGS = [
+    "HSA-id",
+    "Namn",
+    "Nivå",
+    "Uppfyllda",
+    "Ej uppfyllda",
+    "Svar i tid",
+    "Förvaltning",
+    "Vårdområde",
+    "Vårdgivare",
+    "Enhetstyp",
+    "Bokningssystem",
+]
+# The files: the screen's columns in the screen's order, with "Nivå med avsteg" beside the level (the screen
+# says it in the level's cell, "nivå 2 med avsteg"; a spreadsheet counts better with its own column).
+EXPORT_HEADINGS = [*SCREEN_HEADINGS[:3], "Nivå med avsteg", *SCREEN_HEADINGS[3:]]
+
+
+def test_the_csv_is_for_swedish_excel_with_the_screens_headings_and_words(client):
+    unit = f.CareUnitFactory(name='=HYPERLINK("http://x","klicka")', booking_system="ingen")
     stored(unit, level=2, with_exemptions=True, share=0.9333, statuses={"TB1-VISA": "met"})
     client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(URL, {"per": "2026-11-20"}))
+    assert headings_of(html) == SCREEN_HEADINGS
     response = client.get(CSV_URL, {"per": "2026-11-20"})
     assert response["Content-Disposition"] == 'attachment; filename="enheter-2026-11-15.csv"'
-    text = b"".join(response.streaming_content).decode("utf-8")
-    assert text.startswith("\ufeffHSA-id,Namn,")
-    row = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1]
-    assert row[1] == '\'=HYPERLINK("http://x","klicka")'
-    assert row[7:] == ["2", "ja", "1", "0", "0.9333"]
+    header, row = csv_rows(response)
+    assert header == EXPORT_HEADINGS
+    assert row[1] == '\'=HYPERLINK("http://x","klicka")'  # a formula is text
+    # The level and counts as integers, the SV1 share as a fraction with a decimal comma; the provider
+    # and booking system as the screen says them.
+    assert row[2:7] == ["2", "ja", "1", "0", "0,9333"]
+    assert row[9:] == ["Regionen", "Mottagning", "Ingen"]
+    assert row[9] in row_of(html, unit.hsa_id)
 
 
-def test_the_xlsx_export_has_the_same_rows_with_numbers_as_numbers(client):
-    unit = f.CareUnitFactory(name="+46 mottagning")
+SORTS = ["", "name", "-name", "hsa_id", "-hsa_id", "provider", "-provider", "level", "-level", "-sv1_share"]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_the_files_have_the_rows_in_the_order_the_screen_shows_them(client, sort):
+    area = f.VardomradeFactory()
+    units = make_units(4, area=area, prefix="Västra") + make_units(3, area=area, prefix="Annan")
+    units += make_units(2, area=area, prefix="Bergets", provider=f.ProviderFactory(name="Capio AB"))
+    stored(f.CareUnitFactory(name="Ärlösa", vardomrade=area, forvaltning=area.forvaltning), level=None)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    params = {"sort": sort} if sort else {}
+    shown = rows_of(html_of(client.get(URL, params)))
+    assert len(shown) == 10
+    assert [r[0] for r in csv_rows(client.get(CSV_URL, params))[1:]] == shown
+    sheet = xlsx_sheet(client.get(XLSX_URL, params))
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == shown
+
+
+def test_the_xlsx_has_shares_as_percentages_fitted_columns_a_frozen_header_and_a_filter(client):
+    long_name = "Vårdcentralen med ett mycket långt namn i Östra Göinge"
+    unit = f.CareUnitFactory(name=long_name)
     stored(unit, level=0, share=0.5)
+    other = f.CareUnitFactory(name="+46 mottagning", provider=f.ProviderFactory(name="Capio AB"))
+    stored(other, level=2, share=0.9333)
     client.force_login(user_in(Roles.LEDNING))
     response = client.get(XLSX_URL)
     assert response["Content-Disposition"] == 'attachment; filename="enheter-2026-11-15.xlsx"'
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert rows[1][1] == "'+46 mottagning"
-    assert rows[1][7] == 0 and rows[1][8] == "nej" and rows[1][11] == 0.5
+    sheet = xlsx_sheet(response)
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == EXPORT_HEADINGS
+    by_name = {r[1]: r for r in rows[1:]}
+    assert by_name["'+46 mottagning"][2:4] == (2, "nej") and by_name["'+46 mottagning"][9] == "Capio AB"
+    assert by_name[long_name][9] == "Regionen"
+    # The share is the number itself, shown as a percentage (never rounded up to 100 %).
+    share = sheet.cell(row=2 + [r[1] for r in rows[1:]].index("'+46 mottagning"), column=7)
+    assert share.value == 0.9333 and share.data_type == "n" and share.number_format == "0.00 %"
+    # Columns as wide as their longest text (the name), the header row frozen, a filter on every column.
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKL"}
+    assert widths["B"] >= len(long_name) and widths["B"] > widths["A"] > len("SE2321000255-U0000") - 1
+    assert widths["C"] >= len("Nivå") and widths["C"] < 12
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:L3"
 
 
 # ------------------------------------------------------------------------------------------ query counts
@@ -363,4 +439,6 @@ def test_the_export_takes_the_same_queries_for_20_and_200_units(client, django_a
     # 1 session, 2 user, 3 stored date, 4 decision, 5 roles, 6 requirements, 7 every row, streamed.
     with django_assert_num_queries(7):
         text = b"".join(client.get(CSV_URL).streaming_content).decode("utf-8-sig")
-    assert text.count("\n") == n + 1
+    assert text.count("\r\n") == n + 1
+    with django_assert_num_queries(7):
+        assert xlsx_sheet(client.get(XLSX_URL)).max_row == n + 1
