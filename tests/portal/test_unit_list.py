@@ -314,11 +314,14 @@ def xlsx_sheet(response):
 
 
 def headings_of(html: str) -> list[str]:
-    """The table's column headings as the screen shows them."""
+    """The table's column headings as the screen shows them (a soft hyphen shows only where a heading
+    breaks: "Boknings-/system")."""
     import re
+    from html import unescape
 
     thead = html[html.index("<thead>") : html.index("</thead>")]
-    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)]
+    cells = re.findall(r"<th[^>]*>(.*?)</th>", thead, re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", cell)).replace("\u00ad", "").strip() for cell in cells]
 
 
 SCREEN_HEADINGS = [
