@@ -1,6 +1,6 @@
 """Importer for the action plan's target shares."""
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, check, length_of
 from servicelevel.importing.fields import parse_decimal, parse_text
 from servicelevel.importing.write import upsert
 from servicelevel.models import Requirement, SchedulePeriod
@@ -31,20 +31,29 @@ class TargetsImporter(Importer):
             )
         }
 
-    def clean(self, values):
+    @check("vardomrade")
+    def area(self, values):
         values["vardomrade_id"] = self.lookup(
             self.vardomraden, values["vardomrade"], "vardomrade", "vårdområdet"
         )
+
+    @check("period")
+    def schedule_period(self, values):
         values["period_id"] = self.lookup(self.periods, values["period"], "period", "perioden")
-        # The rules of Target.clean (actionplan/rules.py).
+
+    # The rules of Target.clean (actionplan/rules.py).
+    @check("requirement_code")
+    def trend_requirement(self, values):
         code = values["requirement_code"]
         requirement_id, is_trend = self.requirements.get(code, (None, False))
         if problem := trend_requirement_problem(code, is_trend):
             raise RowProblem("requirement_code", problem)
         values["requirement_id"] = requirement_id
+
+    @check("target_share")
+    def share(self, values):
         if problem := share_problem(values["target_share"]):
             raise RowProblem("target_share", problem)
-        return values
 
     def write(self, rows):
         fields = ("vardomrade_id", "period_id", "requirement_id", "target_share")

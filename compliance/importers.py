@@ -2,7 +2,16 @@
 
 from django.db import connection
 
-from servicelevel.importing.base import Column, Counts, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importing.base import (
+    Column,
+    Counts,
+    Importer,
+    RowProblem,
+    RowProblems,
+    WriteResult,
+    check,
+    length_of,
+)
 from servicelevel.importing.fields import FieldError, parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
 from units.importers import parse_hsa_id
@@ -46,34 +55,39 @@ class CasesImporter(Importer):
             return "ser ut som ett personnummer — portalen tar inte emot personuppgifter om patienter"
         return None
 
-    def clean(self, values):
+    @check("unit_hsa_id")
+    def unit(self, values):
         values["unit_id"], values["same_day"] = self.lookup(
             self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten"
         )
+
+    @check("received_at")
+    def not_before_receipt(self, values):
         received = values["received_at"]
-        for name in ("first_response_at", "delay_notified_at"):
-            if values[name] is not None and values[name] < received:
-                raise RowProblem(
-                    name, f"{values[name].isoformat()} är före received_at {received.isoformat()}"
-                )
-        values["deadline"] = self.calendar.deadline(received, same_day_contact=values["same_day"])
-        return values
+        first, notice = values.get("first_response_at"), values.get("delay_notified_at")  # absent: bad cell
+        if (first is not None and first < received) or (notice is not None and notice < received):
+            raise RowProblems(
+                RowProblem(name, f"{values[name].isoformat()} är före received_at {received.isoformat()}")
+                for name in ("first_response_at", "delay_notified_at")
+                if values.get(name) is not None and values[name] < received
+            )
 
     @property
     def streaming(self) -> bool:
         return connection.vendor == "postgresql"
 
-    @staticmethod
-    def record(v) -> tuple:
+    def record(self, v) -> tuple:
+        """The clean row as stored, with its deadline (computed here: it is no rule about the row)."""
+        received, same_day = v["received_at"], v["same_day"]
         return (
             v["case_id"],
             v["unit_id"],
             v["service_code"],
-            v["received_at"],
+            received,
             v["first_response_at"],
             v["delay_notified_at"],
-            v["deadline"],
-            v["same_day"],
+            self.calendar.deadline(received, same_day_contact=same_day),
+            same_day,
         )
 
     def fast_parser(self, present, width):

@@ -1,18 +1,18 @@
 """Importer for exemptions decided elsewhere (the audit trail records them as imported)."""
 
 from servicelevel.audit import audit
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importing.base import Column, WriteResult, check, length_of, raise_problems
 from servicelevel.importing.fields import choice, parse_date, parse_text
 from servicelevel.importing.write import existing_by, upsert
 from servicelevel.models import Requirement
 from servicelevel.selectors import requirement_ids_by_code
-from units.importers import parse_hsa_id, unit_ids_by_hsa
+from units.importers import UnitRowsImporter, parse_hsa_id, unit_ids_by_hsa
 
 from .models import Exemption
 from .rules import dates_problems
 
 
-class ExemptionsImporter(Importer):
+class ExemptionsImporter(UnitRowsImporter):
     kind = "exemptions"
     key = ("exemption_id",)
     columns = (
@@ -31,21 +31,25 @@ class ExemptionsImporter(Importer):
         self.units = unit_ids_by_hsa()
         self.requirements = requirement_ids_by_code()
 
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+    @check("requirement_code")
+    def requirement(self, values):
         values["requirement_id"] = self.lookup(
             self.requirements, values["requirement_code"], "requirement_code", "kravet"
         )
-        # The rules of Exemption.clean (exemptions/rules.py).
-        problems = dates_problems(
-            status=values["status"],
-            valid_from=values["valid_from"],
-            valid_until=values["valid_until"],
-            ended_on=values["ended_on"],
+
+    @check("status", "ended_on")
+    def dates(self, values):
+        # The rules of Exemption.clean (exemptions/rules.py), every one it finds. A date that did not parse
+        # is given as None, which the rules read as unknown (as the model's clean does for an empty field);
+        # ended_on and status must have parsed, since None there means "not ended", a value of its own.
+        raise_problems(
+            dates_problems(
+                status=values["status"],
+                valid_from=values.get("valid_from"),
+                valid_until=values.get("valid_until"),
+                ended_on=values["ended_on"],
+            )
         )
-        for column, problem in problems.items():
-            raise RowProblem(column, problem)
-        return values
 
     def write(self, rows):
         fields = (

@@ -1,6 +1,6 @@
 """Importer for the kind the rulebook owns: periods."""
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, check, length_of
 from servicelevel.importing.fields import parse_date, parse_text
 from servicelevel.importing.write import upsert
 
@@ -23,20 +23,22 @@ class PeriodsImporter(Importer):
         self.ranges = {p.code: (p.start_date, p.end_date) for p in SchedulePeriod.objects.all()}
         self.in_file: set[str] = set()
 
-    def clean(self, values):
+    @check("start_date", "end_date")
+    def period_range(self, values):
         # The same rules as SchedulePeriod.clean (servicelevel/rules.py), against the stored periods and
-        # the rows before this one.
+        # the rows before this one. An end before the start is no range: its overlaps mean nothing.
         start, end = values["start_date"], values["end_date"]
         if end < start:
             raise RowProblem("end_date", end_before_start_message(start, end))
-        others = ((code, s, e) for code, (s, e) in self.ranges.items() if code != values["code"])
+        code = values.get("code")  # a code that did not parse: the range is still checked
+        others = ((c, s, e) for c, (s, e) in self.ranges.items() if c != code)
         overlap = overlapping_period(start, end, others)
         if overlap:
             where = "tidigare i filen" if overlap[0] in self.in_file else "i portalen"
             raise RowProblem("start_date", overlap_message(*overlap, where=where))
-        self.ranges[values["code"]] = (start, end)
-        self.in_file.add(values["code"])
-        return values
+        if code is not None:
+            self.ranges[code] = (start, end)
+            self.in_file.add(code)
 
     def write(self, rows):
         records = [dict(r.values) for r in rows]

@@ -3,7 +3,15 @@
 from decimal import Decimal
 from functools import lru_cache
 
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importing.base import (
+    Column,
+    Importer,
+    RowProblem,
+    WriteResult,
+    check,
+    length_of,
+    raise_problems,
+)
 from servicelevel.importing.fields import (
     FieldError,
     choice,
@@ -44,6 +52,17 @@ def unit_ids_by_hsa() -> dict[str, int]:
     return dict(CareUnit.objects.values_list("hsa_id", "id"))
 
 
+class UnitRowsImporter(Importer):
+    """A kind whose rows name a stored unit in `unit_hsa_id`: `prepare` loads `self.units`
+    (unit_ids_by_hsa), and the unit's id is `unit_id`."""
+
+    units: dict[str, int]
+
+    @check("unit_hsa_id")
+    def unit(self, values):
+        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+
+
 class UnitsImporter(Importer):
     kind = "units"
     key = ("hsa_id",)
@@ -64,12 +83,12 @@ class UnitsImporter(Importer):
     def prepare(self):
         self.vardomrade_owner = dict(Vardomrade.objects.values_list("name", "forvaltning__name"))
 
-    def clean(self, values):
+    @check("vardomrade", "forvaltning")
+    def area_owner(self, values):
         owner = self.vardomrade_owner.setdefault(values["vardomrade"], values["forvaltning"])
         problem = rules.area_owner_problem(values["vardomrade"], owner, values["forvaltning"])
         if problem:
             raise RowProblem("vardomrade", problem)
-        return values
 
     def write(self, rows):
         forvaltningar = {f.name: f for f in Forvaltning.objects.all()}
@@ -109,7 +128,7 @@ class UnitsImporter(Importer):
         )
 
 
-class OfferingsImporter(Importer):
+class OfferingsImporter(UnitRowsImporter):
     kind = "offerings"
     key = ("unit_hsa_id", "kind", "code")
     columns = (
@@ -125,8 +144,8 @@ class OfferingsImporter(Importer):
         self.services = dict(CatalogueService.objects.values_list("code", "id"))
         self.templates = dict(CatalogueTemplate.objects.values_list("code", "id"))
 
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+    @check("kind", "code", "variant")
+    def catalogue_entry(self, values):
         values["catalogue_service_id"] = values["catalogue_template_id"] = None
         if values["variant"] == Offering.Variant.REGIONAL:
             if values["kind"] == Offering.Kind.TJANST:
@@ -137,11 +156,13 @@ class OfferingsImporter(Importer):
                 values["catalogue_template_id"] = self.lookup(
                     self.templates, values["code"], "code", "den regionala mallen"
                 )
+
+    @check("kind")
+    def templates_are_open(self, values):
         if values["kind"] == Offering.Kind.MALL:
             # 'open' applies to services only (spec): a template is never closed (rules.template_open_problem
             # refuses a closed one in forms), so the file's cell is not read for templates.
             values["open"] = True
-        return values
 
     def write(self, rows):
         records = [
@@ -173,7 +194,7 @@ def parse_weeks(text: str) -> Decimal:
     return value
 
 
-class BookingImporter(Importer):
+class BookingImporter(UnitRowsImporter):
     kind = "booking"
     key = ("unit_hsa_id", "period")
     columns = (
@@ -190,12 +211,15 @@ class BookingImporter(Importer):
         self.units = unit_ids_by_hsa()
         self.periods = dict(SchedulePeriod.objects.values_list("code", "id"))
 
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+    @check("period")
+    def schedule_period(self, values):
         values["period_id"] = self.lookup(self.periods, values["period"], "period", "perioden")
-        for name, problem in rules.booking_part_problems(values).items():
-            raise RowProblem(name, problem)  # the first, as BookingFigures.clean orders them
-        return values
+
+    @check()
+    def parts_within_wholes(self, values):
+        # Every part above its whole, as BookingFigures.clean; a figure that did not parse is absent from
+        # `values`, and the rule skips what it cannot compare.
+        raise_problems(rules.booking_part_problems(values))
 
     def write(self, rows):
         fields = BookingFigures.FIGURES
@@ -212,7 +236,7 @@ class BookingImporter(Importer):
         return WriteResult(result.counts, unit_ids=result.unit_ids())
 
 
-class AdminRolesImporter(Importer):
+class AdminRolesImporter(UnitRowsImporter):
     kind = "admin_roles"
     key = ("person_id", "unit_hsa_id", "role")
     columns = (
@@ -223,10 +247,6 @@ class AdminRolesImporter(Importer):
 
     def prepare(self):
         self.units = unit_ids_by_hsa()
-
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
-        return values
 
     def write(self, rows):
         records = [

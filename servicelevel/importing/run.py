@@ -13,7 +13,7 @@ from servicelevel.models import AuditEntry
 from servicelevel.signals import notify_facts_changed
 
 from . import registry
-from .base import Counts, Row, RowError, RowProblem, row_parser
+from .base import Counts, Importer, Row, RowError, RowProblem, RowProblems, row_parser
 from .fields import QUOTE_LIMIT, quote
 from .reader import FileProblem, read_table
 
@@ -126,6 +126,17 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
     # it returns the row's record, or None to send the row through the full check below, which alone
     # words the messages. Its key is record[0].
     fast = importer.fast_parser(present, width) if streaming else None
+    # A row's messages in the file's column order, left to right: the row as a whole ("-") first, then
+    # the file's columns, then any column of the kind the file leaves out (an optional one a rule names).
+    order = {"-": -1, **present}
+    for index, col in enumerate(importer.columns):
+        order.setdefault(col.name, width + index)
+
+    def place(problem: tuple[str, str]) -> int:
+        return order.get(problem[0], width + len(importer.columns))
+
+    # An importer with its own `clean` (not `@check`s) was written for rows whose every cell parsed.
+    checks_partial_rows = type(importer).clean is Importer.clean
     for line, cells in table.rows:
         if on_line is not None and line % PROGRESS_EVERY == 0:
             on_line(line)
@@ -145,27 +156,33 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
             rows.clear()  # nothing will be written: do not hold the clean rows read so far
             continue
         values, problems = parse_row(cells)
+        # Every problem of the row: the cells that did not parse, a duplicated key, and the importer's
+        # rules on the cells that did (each rule whose inputs parsed; see Importer.clean).
+        if not problems or all(name in values for name in importer.key):
+            key = key_of(values)
+            if key in seen_keys:
+                parts = key if len(importer.key) > 1 else (key,)
+                problems.append(
+                    (
+                        importer.key[-1],
+                        f"nyckeln {'/'.join(map(str, parts))} finns redan på rad {seen_keys[key]}",
+                    )
+                )
+            else:
+                seen_keys[key] = line
+        if not problems or checks_partial_rows:
+            try:
+                values = importer.clean(values)
+            except RowProblems as found:
+                problems.extend((problem.column, problem.message) for problem in found.problems)
+            except RowProblem as problem:
+                problems.append((problem.column, problem.message))
         if problems:
+            if len(problems) > 1:
+                problems.sort(key=place)  # stable: within a column, the cell's own problem first
             for col, msg in problems:
                 errors.add(line, col, msg)
-            rows.clear()
-            continue
-        key = key_of(values)
-        if key in seen_keys:
-            parts = key if len(importer.key) > 1 else (key,)
-            errors.add(
-                line,
-                importer.key[-1],
-                f"nyckeln {'/'.join(map(str, parts))} finns redan på rad {seen_keys[key]}",
-            )
-            rows.clear()
-            continue
-        seen_keys[key] = line
-        try:
-            values = importer.clean(values)
-        except RowProblem as problem:
-            errors.add(line, problem.column, problem.message)
-            rows.clear()
+            rows.clear()  # nothing will be written: do not hold the clean rows read so far
             continue
         clean += 1
         if not errors:
