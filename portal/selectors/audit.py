@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from compliance.calendar import end_of_day, local_midnight
 from servicelevel.audit import action_label, detail_text, object_type_label
+from servicelevel.importing.summary import import_detail_text
 from servicelevel.models import AuditEntry
 
 
@@ -80,8 +81,17 @@ def _line(e: AuditEntry) -> AuditLine:
         object_type=e.object_type,
         object_type_label=object_type_label(e.object_type),
         object_id=e.object_id,
-        detail=detail_text(e.detail),
+        detail=entry_detail_text(e),
     )
+
+
+def entry_detail_text(e: AuditEntry) -> str:
+    """An entry's details as the trail shows them: an import's outcome in Swedish (its counts, or for an
+    entry written before they were kept, the command line's English words read back); others as
+    `servicelevel.audit.detail_text` words them."""
+    if e.action == "import" and isinstance(e.detail, dict):
+        return import_detail_text(e.detail)
+    return detail_text(e.detail)
 
 
 CSV_HEADER = ["Tidpunkt", "Av", "Händelse", "Händelsekod", "Objekttyp", "Objekt", "Vad (gammalt → nytt)"]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from servicelevel import import_jobs
 from servicelevel.importing import registry
+from servicelevel.importing.summary import line_in_swedish
 from servicelevel.models import ImportJob
 from units.permissions import may_import
 
@@ -62,7 +63,10 @@ def start(request):
             kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
         )
         return redirect("portal:import_job", pk=job.pk)
-    jobs = ImportJob.objects.select_related("created_by")[:20]
+    jobs = [
+        (job, line_in_swedish(job.summary or job.check_summary))
+        for job in ImportJob.objects.select_related("created_by")[:20]
+    ]
     return render(request, "portal/import_start.html", {"form": form, "jobs": jobs})
 
 
@@ -100,4 +104,7 @@ def _status_context(job: ImportJob) -> dict:
         "waiting": waiting,
         "problems": problems,
         "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        # The job keeps the command line's summary line; people read it in Swedish.
+        "check_outcome": line_in_swedish(job.check_summary),
+        "outcome": line_in_swedish(job.summary),
     }

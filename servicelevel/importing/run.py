@@ -16,6 +16,7 @@ from . import registry
 from .base import Counts, Importer, Row, RowError, RowProblem, RowProblems, row_parser
 from .fields import QUOTE_LIMIT, quote
 from .reader import FileProblem, read_table
+from .summary import audit_detail
 
 # At most this many messages are kept and printed; the rest are only counted. A file of a million bad rows
 # must not hold a million messages (peak memory grew with them), and nobody reads past the first screens.
@@ -75,6 +76,8 @@ class ImportReport:
     dry_run: bool
 
     def summary(self) -> str:
+        """The command line's line, `units: 12 created, 3 updated, 40 unchanged` (the spec's contract; the
+        portal says it in Swedish: summary.py)."""
         return f"{self.kind}: {self.counts}"
 
 
@@ -235,7 +238,7 @@ def run_import(
                     object_type=kind,
                     object_id=audit_name(filename),
                     actor=actor,
-                    detail={"rows": count, "summary": str(result.counts)},
+                    detail=audit_detail(rows=count, counts=result.counts),
                 )
                 changed = result.unit_ids is None or bool(result.unit_ids) or bool(result.same_day_changed)
                 if changed:

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from servicelevel.audit import audit
+from servicelevel.importing.base import Counts
 from servicelevel.models import AuditEntry, ImportJob
 from units.models import CareUnit
 from units.permissions import Roles, ensure_groups
@@ -79,7 +81,8 @@ def test_a_good_file_is_checked_then_imported_on_request(
     assert job.check_summary == "units: 1 created, 0 updated, 0 unchanged"
     assert not CareUnit.objects.exists()  # the check is a dry run
     page = client.get(reverse("portal:import_job", args=[job.pk])).content.decode()
-    assert "Importera</button>" in page and "units: 1 created" in page
+    assert "Importera</button>" in page and "units: 1 ny, 0 ändrade, 0 oförändrade" in page
+    assert "created" not in page  # the command line's words stay on the command line
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("portal:import_confirm", args=[job.pk]))
@@ -89,7 +92,11 @@ def test_a_good_file_is_checked_then_imported_on_request(
     assert CareUnit.objects.filter(hsa_id="SE2321000255-A1B2").exists()
     assert AuditEntry.objects.get(action="import", object_type="units").actor == user
     assert not any(upload_dir.rglob("*.csv"))  # the file is not kept once the outcome is
-    assert "Importen är klar" in client.get(reverse("portal:import_job", args=[job.pk])).content.decode()
+    page = client.get(reverse("portal:import_job", args=[job.pk])).content.decode()
+    assert "Importen är klar" in page and "units: 1 ny, 0 ändrade, 0 oförändrade" in page
+    assert (
+        "units: 1 ny, 0 ändrade, 0 oförändrade" in client.get(reverse("portal:import_start")).content.decode()
+    )
 
 
 def test_confirming_twice_imports_once(client, django_capture_on_commit_callbacks):
@@ -151,3 +158,68 @@ def test_a_running_jobs_progress_and_wait_come_from_redis(settings):
     assert import_jobs.progress(job) == (0, "Väntar på en annan import av samma slag (units) …")
     job.status = ImportJob.Status.DONE
     assert import_jobs.progress(job) == (None, "")
+
+
+# the outcome in Swedish (issue 12, point 2) -------------------------------------------------------------
+
+
+def test_the_list_of_imports_says_each_outcome_in_swedish(client):
+    """Jobs keep the command line's summary line (also those stored before); the page says it in Swedish,
+    with the agreement of each count."""
+    f.ImportJobFactory(
+        kind="offerings",
+        status=ImportJob.Status.DONE,
+        summary="offerings: 3 created, 0 updated, 0 unchanged (1 deleted)",
+    )
+    f.ImportJobFactory(
+        status=ImportJob.Status.CHECKED, check_summary="units: 12 created, 1 updated, 40 unchanged"
+    )
+    f.ImportJobFactory(
+        kind="cases", status=ImportJob.Status.DONE, summary="cases: 20000 created, 0 updated, 1 unchanged"
+    )
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    page = client.get(reverse("portal:import_start")).content.decode()
+    assert "offerings: 3 nya, 0 ändrade, 0 oförändrade (1 borttagen)" in page
+    assert "units: 12 nya, 1 ändrad, 40 oförändrade" in page
+    assert "cases: 20\u00a0000 nya, 0 ändrade, 1 oförändrad" in page
+    assert "created" not in page and "unchanged" not in page
+
+
+def test_the_audit_trail_says_an_imports_outcome_in_swedish(client, write_file):
+    """New entries keep the counts as numbers; older ones, which kept the English line, are read from it.
+    The CSV export says the same."""
+    from servicelevel.importing.run import run_import
+
+    staff = user_in(Roles.KONCERNSTAB)
+    run_import("units", write_file(UNITS_HEADER + unit_line(), name="enheter.csv"), actor=staff)
+    entry = AuditEntry.objects.get(action="import")
+    assert entry.detail["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "deleted": None}
+    audit(
+        action="import",
+        object_type="offerings",
+        object_id="utbud-2025.csv",
+        detail={"rows": 2000, "summary": "1500 created, 1 updated, 499 unchanged (2 deleted)"},
+    )
+    client.force_login(staff)
+    page = client.get(reverse("portal:audit_trail")).content.decode()
+    assert "1 rad: 1 ny, 0 ändrade, 0 oförändrade" in page
+    assert "2\u00a0000 rader: 1\u00a0500 nya, 1 ändrad, 499 oförändrade (2 borttagna)" in page
+    assert "created" not in page
+    export = b"".join(client.get(reverse("portal:audit_export_csv")).streaming_content).decode()
+    assert "1 rad: 1 ny, 0 ändrade, 0 oförändrade" in export and "created" not in export
+
+
+@pytest.mark.parametrize(
+    "counts, words",
+    [
+        (Counts(1, 0, 0), "1 ny, 0 ändrade, 0 oförändrade"),
+        (Counts(2, 1, 1), "2 nya, 1 ändrad, 1 oförändrad"),
+        (Counts(0, 0, 3, deleted=0), "0 nya, 0 ändrade, 3 oförändrade"),
+        (Counts(0, 2, 0, deleted=1), "0 nya, 2 ändrade, 0 oförändrade (1 borttagen)"),
+        (Counts(0, 0, 0, deleted=4), "0 nya, 0 ändrade, 0 oförändrade (4 borttagna)"),
+    ],
+)
+def test_the_counts_in_swedish_agree_with_their_number(counts, words):
+    from servicelevel.importing.summary import counts_in_swedish
+
+    assert counts_in_swedish(counts) == words
