@@ -1,9 +1,11 @@
 """Importer for the action plan's target shares."""
 
+from servicelevel.importers import EXAMPLE_PERIOD
 from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, check, length_of
 from servicelevel.importing.fields import parse_decimal, parse_text
 from servicelevel.importing.write import upsert
 from servicelevel.models import Requirement, SchedulePeriod
+from units.importers import EXAMPLE_AREA
 from units.models import CareUnit, Vardomrade
 
 from .models import Target
@@ -13,11 +15,38 @@ from .rules import share_problem, trend_requirement_problem
 class TargetsImporter(Importer):
     kind = "targets"
     key = ("vardomrade", "period", "requirement_code")
+    description = (
+        "Handlingsplanens målandelar per vårdområde, period och andelskrav. Ett mål som redan finns för "
+        "samma vårdområde, period och krav uppdateras."
+    )
     columns = (
-        Column("vardomrade", parse_text, max_length=length_of(Vardomrade.name)),
-        Column("period", parse_text, max_length=length_of(SchedulePeriod.code)),
-        Column("requirement_code", parse_text, max_length=length_of(Requirement.code)),
-        Column("target_share", parse_decimal),
+        Column(
+            "vardomrade",
+            parse_text,
+            max_length=length_of(Vardomrade.name),
+            description="Vårdområdet, med namn; det ska redan finnas i portalen.",
+            example=EXAMPLE_AREA,
+        ),
+        Column(
+            "period",
+            parse_text,
+            max_length=length_of(SchedulePeriod.code),
+            description="Periodens kod; perioden ska redan finnas i portalen.",
+            example=EXAMPLE_PERIOD,
+        ),
+        Column(
+            "requirement_code",
+            parse_text,
+            max_length=length_of(Requirement.code),
+            description="Ett andelskrav i regelverket (en kod som slutar på -ANDEL).",
+            example="TB2-OMBOKA-ANDEL",
+        ),
+        Column(
+            "target_share",
+            parse_decimal,
+            description="Målandelen mellan 0 och 1 med högst fyra decimaler, t.ex. 0,25 för 25 %.",
+            example="0,25",
+        ),
     )
 
     def prepare(self):

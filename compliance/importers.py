@@ -14,7 +14,7 @@ from servicelevel.importing.base import (
 )
 from servicelevel.importing.fields import FieldError, parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
-from units.importers import parse_hsa_id
+from units.importers import UNIT_COLUMN, parse_hsa_id
 from units.models import CareUnit
 
 from .bulk_cases import COLUMNS as CASE_COLUMNS
@@ -27,15 +27,52 @@ from .personal_data import looks_like_personnummer
 class CasesImporter(Importer):
     kind = "cases"
     key = ("case_id",)
+    description = (
+        "Ärenden från 1177:s statistik, för svarstiden. Ett ärende med ett id som redan finns uppdateras, "
+        "så en senare fil kan lägga till svaret. Inga personuppgifter: ett värde som ser ut som ett "
+        "personnummer avvisas."
+    )
     columns = (
-        Column("case_id", parse_text, max_length=length_of(Case.case_id)),
-        Column("unit_hsa_id", parse_hsa_id),
         Column(
-            "service_code", parse_text, required=False, default="", max_length=length_of(Case.service_code)
+            "case_id",
+            parse_text,
+            max_length=length_of(Case.case_id),
+            description="Ärendets id i 1177:s statistik (inget personnummer).",
+            example="EXEMPEL-0001",
         ),
-        Column("received_at", parse_datetime),
-        Column("first_response_at", parse_datetime, required=False, blank=True),
-        Column("delay_notified_at", parse_datetime, required=False, blank=True),
+        UNIT_COLUMN,
+        Column(
+            "service_code",
+            parse_text,
+            required=False,
+            default="",
+            max_length=length_of(Case.service_code),
+            description="Koden för tjänsten ärendet kom in genom.",
+            example="KONTAKT",
+        ),
+        Column(
+            "received_at",
+            parse_datetime,
+            description="När ärendet kom in. Tidsgränsen för svar räknas härifrån.",
+            example="2026-10-07T08:00",
+        ),
+        Column(
+            "first_response_at",
+            parse_datetime,
+            required=False,
+            blank=True,
+            description="Vårdens första svar; tomt = inte besvarat än. Inte före received_at.",
+            example="2026-10-07T09:30",
+        ),
+        Column(
+            "delay_notified_at",
+            parse_datetime,
+            required=False,
+            blank=True,
+            description="När invånaren fick besked om att svaret dröjer; tomt = inget besked. Inte före "
+            "received_at.",
+            example="",
+        ),
     )
 
     def prepare(self):

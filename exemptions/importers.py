@@ -6,7 +6,7 @@ from servicelevel.importing.fields import choice, parse_date, parse_text
 from servicelevel.importing.write import existing_by, upsert
 from servicelevel.models import Requirement
 from servicelevel.selectors import requirement_ids_by_code
-from units.importers import UnitRowsImporter, parse_hsa_id, unit_ids_by_hsa
+from units.importers import UNIT_COLUMN, UnitRowsImporter, unit_ids_by_hsa
 
 from .models import Exemption
 from .rules import dates_problems
@@ -15,16 +15,62 @@ from .rules import dates_problems
 class ExemptionsImporter(UnitRowsImporter):
     kind = "exemptions"
     key = ("exemption_id",)
+    description = (
+        "Avsteg som beslutats utanför portalen. Ett avsteg med ett id som redan finns uppdateras; varje "
+        "nytt eller ändrat avsteg skrivs i granskningsloggen som importerat."
+    )
     columns = (
-        Column("exemption_id", parse_text, max_length=length_of(Exemption.exemption_id)),
-        Column("unit_hsa_id", parse_hsa_id),
-        Column("requirement_code", parse_text, max_length=length_of(Requirement.code)),
-        Column("reason", choice(*Exemption.Reason.values, case_sensitive=False)),
-        Column("valid_from", parse_date),
-        Column("valid_until", parse_date),
-        Column("status", choice(*Exemption.Status.values, case_sensitive=False)),
-        Column("ended_on", parse_date, required=False),  # the column may be left out when no row is revoked
-        Column("justification", parse_text, required=False, default=""),
+        Column(
+            "exemption_id",
+            parse_text,
+            max_length=length_of(Exemption.exemption_id),
+            description="Avstegets id, t.ex. diarienumret.",
+            example="AV-EXEMPEL-1",
+        ),
+        UNIT_COLUMN,
+        Column(
+            "requirement_code",
+            parse_text,
+            max_length=length_of(Requirement.code),
+            description="Kravets kod i regelverket, t.ex. TB3-OPPEN-KALLELSE.",
+            example="TB3-OPPEN-KALLELSE",
+        ),
+        Column(
+            "reason",
+            choice(*Exemption.Reason.values, case_sensitive=False),
+            description="patientsakerhet = patienten kan komma till skada, teknisk = systemen stödjer inte "
+            "funktionen.",
+            example="teknisk",
+        ),
+        Column("valid_from", parse_date, description="Avstegets första dag.", example="2026-06-01"),
+        Column(
+            "valid_until",
+            parse_date,
+            description="Avstegets sista dag; ett avsteg är alltid tidsbegränsat. Inte före valid_from.",
+            example="2026-12-31",
+        ),
+        Column(
+            "status",
+            choice(*Exemption.Status.values, case_sensitive=False),
+            description="Avstegets läge: utkast, inskickat, godkänt, avslaget, avslutat i förtid (revoked) "
+            "eller utgånget.",
+            example="approved",
+        ),
+        Column(
+            "ended_on",
+            parse_date,
+            required=False,  # the column may be left out when no row is revoked
+            description="Dagen ett avslutat avsteg (revoked) upphörde; krävs då, och ska vara tomt annars.",
+            example="",
+        ),
+        Column(
+            "justification",
+            parse_text,
+            required=False,
+            default="",
+            description="Motiveringen till avsteget.",
+            example="Exempel: bokningssystemet stödjer inte öppen kallelse",
+        ),
     )
 
     def prepare(self):

@@ -7,15 +7,41 @@ from servicelevel.importing.write import upsert
 from .models import SchedulePeriod
 from .rules import end_before_start_message, overlap_message, overlapping_period
 
+# The templates' example period: obviously fictive, and far enough ahead never to be the current one.
+EXAMPLE_PERIOD = "EXEMPEL-T1"
+
 
 class PeriodsImporter(Importer):
     kind = "periods"
     key = ("code",)
+    description = (
+        "En rad per tidbokningsschemaperiod. En period med en kod som redan finns uppdateras. Perioderna "
+        "får inte överlappa varandra, varken i filen eller med dem som redan finns."
+    )
     columns = (
-        Column("code", parse_text, max_length=length_of(SchedulePeriod.code)),
-        Column("name", parse_text, required=False, default="", max_length=length_of(SchedulePeriod.name)),
-        Column("start_date", parse_date),
-        Column("end_date", parse_date),
+        Column(
+            "code",
+            parse_text,
+            max_length=length_of(SchedulePeriod.code),
+            description="Periodens kod, t.ex. 2026-T3. Bokningsuppgifter och mål anger perioden med koden.",
+            example=EXAMPLE_PERIOD,
+        ),
+        Column(
+            "name",
+            parse_text,
+            required=False,
+            default="",
+            max_length=length_of(SchedulePeriod.name),
+            description="Periodens namn som det visas i portalen.",
+            example="Exempelperiod (fiktiv)",
+        ),
+        Column("start_date", parse_date, description="Periodens första dag.", example="2099-01-01"),
+        Column(
+            "end_date",
+            parse_date,
+            description="Periodens sista dag (räknas med). Får inte vara före start_date.",
+            example="2099-04-30",
+        ),
     )
 
     def prepare(self):

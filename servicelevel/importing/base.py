@@ -15,7 +15,8 @@ class Column:
     """One column of a kind. `required`: the column must be in the header. `blank`: a cell may be empty
     (then `default` is used). `max_length`: the most characters a cell may hold (checked before `parse`),
     taken from the model field the value is stored in (`length_of`), so SQLite refuses what PostgreSQL
-    would."""
+    would. `description`: what the column holds, in Swedish, and `example`: a cell of the downloadable
+    template's example row (an obviously fictive one) — both shown at /import/ and in the templates."""
 
     name: str
     parse: Callable[[str], Any]
@@ -23,6 +24,27 @@ class Column:
     blank: bool = False
     default: Any = None
     max_length: int | None = None
+    description: str = ""
+    example: str = ""
+
+    @property
+    def accepts(self) -> str:
+        """What a cell may hold, in Swedish: the parser's words (`fields.accepts`) and the length."""
+        text = getattr(self.parse, "accepts", "")
+        if self.max_length is not None:
+            text = f"{text}, högst {self.max_length} tecken" if text else f"högst {self.max_length} tecken"
+        return text
+
+    @property
+    def presence(self) -> str:
+        """Whether the file must have the column and the cell a value, in Swedish."""
+        if self.required and not self.blank:
+            return "Ja"
+        if self.required:
+            return "Kolumnen ja, värdet får vara tomt"
+        if self.default is True or self.default is False:
+            return f"Nej (tomt = {'ja' if self.default else 'nej'})"
+        return "Nej"
 
 
 def length_of(attribute) -> int:
@@ -126,6 +148,8 @@ class Importer:
     kind: str = ""
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
+    # What a file of this kind does, in Swedish (shown with its columns at /import/).
+    description: str = ""
     # A streaming importer receives clean rows in chunks (`stage`) while the file is validated, inside the
     # import's transaction, then `finish` writes; otherwise `write` gets all rows at the end.
     streaming: bool = False
