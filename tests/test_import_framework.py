@@ -333,7 +333,7 @@ def test_clean_runs_every_check_whose_inputs_parsed_and_reports_all_they_find():
         @check("code")
         def known(self, values):
             self.ran.append("known")
-            if values["code"] == "okänd":
+            if values["code"].startswith("okänd"):
                 raise RowProblem("code", "koden finns inte")
             values["code_id"] = 7  # a value a later check needs
 
@@ -344,7 +344,14 @@ def test_clean_runs_every_check_whose_inputs_parsed_and_reports_all_they_find():
 
     importer = _Toy()
     header = ["when", "high", "code", "low"]  # the file's order, not the kind's
-    rows = iter([(2, ["igår", "3", "okänd", "5"]), (3, ["", "x", "känd", "1"])])
+    rows = iter(
+        [
+            (2, ["igår", "3", "okänd", "5"]),
+            (3, ["", "x", "känd", "1"]),
+            (4, ["2026-01-01", "3", "okänd-2", "5"]),  # every cell parsed: the common row's way
+            (5, ["2026-01-01", "3", "känd-2", "1"]),
+        ]
+    )
     rows_kept, errors, clean = validate(importer, Table(header, rows), "toy.csv")
     assert (rows_kept, clean) == ([], 0)
     assert [(e.line, e.column, e.message) for e in errors] == [
@@ -354,7 +361,11 @@ def test_clean_runs_every_check_whose_inputs_parsed_and_reports_all_they_find():
         (3, "-", "raden duger inte"),  # the row as a whole comes first
         (3, "high", "ska vara ett heltal ≥ 0, inte 'x'"),  # within a column: the cell's own problem first
         (3, "high", "för högt"),
+        (4, "code", "koden finns inte"),
+        (4, "low", "5 är större än high"),
+        (5, "-", "raden duger inte"),
+        (5, "high", "för högt"),
     ]
     # Row 2: `limits` needs code_id, which `known` did not give. Row 3: `order` needs high, which did not
     # parse; a blank optional cell (when) is a value, not a failure.
-    assert importer.ran == ["order", "known", "known", "limits"]
+    assert importer.ran == ["order", "known", "known", "limits", "order", "known", "order", "known", "limits"]

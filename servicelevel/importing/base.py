@@ -200,10 +200,14 @@ class Importer:
         so a row's every problem is reported at once. An importer that overrides `clean` itself instead of
         declaring checks is called only for rows whose every cell parsed, and may raise RowProblem or
         RowProblems."""
-        # The common row (every cell parsed, every check passes) takes one test and the checks' calls; a
-        # check's needs that are not columns are then there, given by the checks before it.
         if not values.keys() >= self._column_needs:
             return self._clean_carefully(values, 0, [])
+        return self.clean_complete(values)
+
+    def clean_complete(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`clean` for a row whose every cell parsed, the common row: the framework knows, so the checks
+        just run, one after the other, and a check's needs that are not columns are there, given by the
+        checks before it. From the first problem on, each later check is run only if its needs are there."""
         methods = self._check_methods
         try:
             for method in methods:

@@ -140,6 +140,9 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
 
     # An importer with its own `clean` (not `@check`s) was written for rows whose every cell parsed.
     checks_partial_rows = type(importer).clean is Importer.clean
+    clean_row = importer.clean
+    clean_complete_row = importer.clean_complete if checks_partial_rows else clean_row
+    record = importer.record
     for line, cells in table.rows:
         if on_line is not None and line % PROGRESS_EVERY == 0:
             on_line(line)
@@ -175,7 +178,7 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
                 seen_keys[key] = line
         if not problems or checks_partial_rows:
             try:
-                values = importer.clean(values)
+                values = clean_row(values) if problems else clean_complete_row(values)
             except RowProblems as found:
                 problems.extend((problem.column, problem.message) for problem in found.problems)
             except RowProblem as problem:
@@ -189,7 +192,7 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
             continue
         clean += 1
         if not errors:
-            rows.append(importer.record(values) if streaming else Row(line, values))
+            rows.append(record(values) if streaming else Row(line, values))
             if streaming and len(rows) >= STAGE_CHUNK:
                 importer.stage(rows)
                 rows = []
