@@ -537,6 +537,22 @@ def test_cases_may_move_to_another_unit_and_both_are_touched(
     assert set(UnitResult.objects.values_list("unit__hsa_id", flat=True)) == {A, B}
 
 
+def test_cases_rows_the_fast_path_leaves_to_the_full_check_are_imported_too(write_file, units):
+    """On PostgreSQL plain rows take the fast path; a row it leaves to the full check (here a case id and a
+    service code that are not ASCII) is still a good row, staged like the others."""
+    text = (
+        CASES
+        + f"X1,{A},KONTAKT,2026-10-07T08:00,,\nÄ1,{A},FÖRNYA,2026-10-07T09:00,,\nX2,{B},,2026-10-07T10:00,,\n"
+    )
+    ran = manage("import_data", "cases", write_file(text))
+    assert ran.out.strip() == "cases: 3 created, 0 updated, 0 unchanged", ran.err
+    assert sorted(Case.objects.values_list("case_id", "service_code")) == [
+        ("X1", "KONTAKT"),
+        ("X2", ""),
+        ("Ä1", "FÖRNYA"),
+    ]
+
+
 def test_cases_staged_in_chunks_are_not_written_when_a_later_row_is_bad(write_file, units, monkeypatch):
     from servicelevel.importing import run
 

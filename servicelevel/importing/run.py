@@ -142,7 +142,7 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
     checks_partial_rows = type(importer).clean is Importer.clean
     clean_row = importer.clean
     clean_complete_row = importer.clean_complete if checks_partial_rows else clean_row
-    record = importer.record
+    record_of = importer.record
     for line, cells in table.rows:
         if on_line is not None and line % PROGRESS_EVERY == 0:
             on_line(line)
@@ -192,7 +192,7 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
             continue
         clean += 1
         if not errors:
-            rows.append(record(values) if streaming else Row(line, values))
+            rows.append(record_of(values) if streaming else Row(line, values))
             if streaming and len(rows) >= STAGE_CHUNK:
                 importer.stage(rows)
                 rows = []
