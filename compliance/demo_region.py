@@ -188,6 +188,7 @@ def person_name(person_id: str) -> str:
     n = zlib.crc32(person_id.encode())
     return f"{FIRST_NAMES[n % len(FIRST_NAMES)]} {LAST_NAMES[n // len(FIRST_NAMES) % len(LAST_NAMES)]}"
 
+
 # What each booking system supports (Koncernstab's table at /avsteg/system/), as Region Skåne's page for
 # care providers (seed 004) tells it: web booking through 1177 works for PASiS and PMO only; öppen kallelse
 # only in PASiS (PMO's digital invitations are being worked on); other systems have no web booking at all.

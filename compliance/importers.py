@@ -2,10 +2,19 @@
 
 from django.db import connection
 
-from servicelevel.importing.base import Column, Counts, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importing.base import (
+    Column,
+    Counts,
+    Importer,
+    RowProblem,
+    RowProblems,
+    WriteResult,
+    check,
+    length_of,
+)
 from servicelevel.importing.fields import FieldError, parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
-from units.importers import parse_hsa_id
+from units.importers import UNIT_COLUMN, parse_hsa_id
 from units.models import CareUnit
 
 from .bulk_cases import COLUMNS as CASE_COLUMNS
@@ -18,15 +27,52 @@ from .personal_data import looks_like_personnummer
 class CasesImporter(Importer):
     kind = "cases"
     key = ("case_id",)
+    description = (
+        "Ärenden från 1177:s statistik, för svarstiden. Ett ärende med ett id som redan finns uppdateras, "
+        "så en senare fil kan lägga till svaret. Inga personuppgifter: ett värde som ser ut som ett "
+        "personnummer avvisas."
+    )
     columns = (
-        Column("case_id", parse_text, max_length=length_of(Case.case_id)),
-        Column("unit_hsa_id", parse_hsa_id),
         Column(
-            "service_code", parse_text, required=False, default="", max_length=length_of(Case.service_code)
+            "case_id",
+            parse_text,
+            max_length=length_of(Case.case_id),
+            description="Ärendets id i 1177:s statistik (inget personnummer).",
+            example="EXEMPEL-0001",
         ),
-        Column("received_at", parse_datetime),
-        Column("first_response_at", parse_datetime, required=False, blank=True),
-        Column("delay_notified_at", parse_datetime, required=False, blank=True),
+        UNIT_COLUMN,
+        Column(
+            "service_code",
+            parse_text,
+            required=False,
+            default="",
+            max_length=length_of(Case.service_code),
+            description="Koden för tjänsten ärendet kom in genom.",
+            example="KONTAKT",
+        ),
+        Column(
+            "received_at",
+            parse_datetime,
+            description="När ärendet kom in. Tidsgränsen för svar räknas härifrån.",
+            example="2026-10-07T08:00",
+        ),
+        Column(
+            "first_response_at",
+            parse_datetime,
+            required=False,
+            blank=True,
+            description="Vårdens första svar; tomt = inte besvarat än. Inte före received_at.",
+            example="2026-10-07T09:30",
+        ),
+        Column(
+            "delay_notified_at",
+            parse_datetime,
+            required=False,
+            blank=True,
+            description="När invånaren fick besked om att svaret dröjer; tomt = inget besked. Inte före "
+            "received_at.",
+            example="",
+        ),
     )
 
     def prepare(self):
@@ -46,34 +92,39 @@ class CasesImporter(Importer):
             return "ser ut som ett personnummer — portalen tar inte emot personuppgifter om patienter"
         return None
 
-    def clean(self, values):
+    @check("unit_hsa_id")
+    def unit(self, values):
         values["unit_id"], values["same_day"] = self.lookup(
             self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten"
         )
+
+    @check("received_at")
+    def not_before_receipt(self, values):
         received = values["received_at"]
-        for name in ("first_response_at", "delay_notified_at"):
-            if values[name] is not None and values[name] < received:
-                raise RowProblem(
-                    name, f"{values[name].isoformat()} är före received_at {received.isoformat()}"
-                )
-        values["deadline"] = self.calendar.deadline(received, same_day_contact=values["same_day"])
-        return values
+        first, notice = values.get("first_response_at"), values.get("delay_notified_at")  # absent: bad cell
+        if (first is not None and first < received) or (notice is not None and notice < received):
+            raise RowProblems(
+                RowProblem(name, f"{values[name].isoformat()} är före received_at {received.isoformat()}")
+                for name in ("first_response_at", "delay_notified_at")
+                if values.get(name) is not None and values[name] < received
+            )
 
     @property
     def streaming(self) -> bool:
         return connection.vendor == "postgresql"
 
-    @staticmethod
-    def record(v) -> tuple:
+    def record(self, v) -> tuple:
+        """The clean row as stored, with its deadline (computed here: it is no rule about the row)."""
+        received, same_day = v["received_at"], v["same_day"]
         return (
             v["case_id"],
             v["unit_id"],
             v["service_code"],
-            v["received_at"],
+            received,
             v["first_response_at"],
             v["delay_notified_at"],
-            v["deadline"],
-            v["same_day"],
+            self.calendar.deadline(received, same_day_contact=same_day),
+            same_day,
         )
 
     def fast_parser(self, present, width):

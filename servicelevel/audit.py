@@ -102,8 +102,10 @@ def detail_text(detail: dict) -> str:
         return "; ".join(
             f"{field}: {shown_value(old)} → {shown_value(new)}" for field, (old, new) in changes.items()
         )
-    if "summary" in detail:
-        return f"{detail.get('rows', '?')} rader: {detail['summary']}"
+    if "summary" in detail or "counts" in detail:  # an import's outcome, in Swedish
+        from .importing.summary import import_detail_text
+
+        return import_detail_text(detail)
     return "; ".join(f"{key}: {shown_value(value)}" for key, value in detail.items())
 
 

@@ -114,8 +114,8 @@ class AuditWords:
                     f"{self.name(model, key)}: {self.value(model, key, old)} → {self.value(model, key, new)}"
                 )
             rest = {k: v for k, v in detail.items() if k != "changes"}
-        elif "summary" in detail:
-            return detail_text(detail)  # an import's summary
+        elif "summary" in detail or "counts" in detail:
+            return detail_text(detail)  # an import's outcome
         else:
             rest = detail
         parts += [f"{self.name(model, key)}: {self.value(model, key, value)}" for key, value in rest.items()]

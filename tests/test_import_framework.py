@@ -8,9 +8,12 @@ import openpyxl
 import pytest
 from django.conf import settings
 
+from servicelevel.importing.reader import Table
+from servicelevel.importing.run import validate
 from servicelevel.models import AuditEntry
 from units.models import CareUnit, Forvaltning, Vardomrade
 
+from . import factories as f
 from .helpers import UNITS_HEADER, manage, unit_line
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +232,140 @@ def test_a_nul_byte_is_an_ordinary_bad_value(write_file):
     ran = manage("import_data", "units", path)
     assert ran.code == 1
     assert ran.errors[0].startswith(f"{path}:3: hsa_id: ogiltigt HSA-id")
+
+
+# Every problem of every row (issue 12, point 1) ---------------------------------------------------------
+
+
+def test_every_problem_of_a_row_is_reported_in_the_order_of_the_files_columns(write_file):
+    """A cell that does not parse no longer hides the row's rules: the vårdområde's förvaltning is checked
+    on the same row, and the messages follow the file's columns left to right (not the kind's order)."""
+    header = (
+        "vardomrade;hsa_id;name;forvaltning;unit_kind;unit_type;booking_system;has_contact_card;"
+        "same_day_contact\n"
+    )
+    text = (
+        header
+        + "VO X;SE2321000255-A1B2;Mottagning A;Skånevård Sund;VUE;mottagning;PMO;ja;nej\n"
+        + "VO X;SE2321000255-A1B3;Mottagning B;Psykiatri;XYZ;mottagning;PMO;kanske;nej\n"
+    )
+    path = write_file(text)
+    ran = manage("import_data", "units", path)
+    assert ran.code == 1
+    assert ran.errors == [
+        f"{path}:3: vardomrade: vårdområdet 'VO X' hör till förvaltningen 'Skånevård Sund'",
+        f"{path}:3: unit_kind: ogiltigt värde 'XYZ': tillåtna är VUE, TUE",
+        f"{path}:3: has_contact_card: ogiltigt sant/falskt-värde 'kanske': använd ja/nej, true/false eller 1/0",
+    ]
+    assert not CareUnit.objects.exists()
+
+
+def test_a_rule_whose_input_did_not_parse_is_skipped_not_reported_twice(write_file):
+    """booked_visible ≤ booked_total cannot be judged when booked_total is no number: that rule is
+    skipped (one message, on booked_total), while the rules whose inputs did parse still run."""
+    vo = f.VardomradeFactory()
+    f.CareUnitFactory(hsa_id="SE2321000255-A1B2", vardomrade=vo)
+    f.SchedulePeriodFactory(code="2026-T3")
+    header = (
+        "unit_hsa_id;period;booked_total;booked_visible;booked_cancellable;booked_reschedulable;"
+        "slots_total;slots_open_invitation;slots_citizen_bookable;lookahead_weeks\n"
+    )
+    path = write_file(header + "SE2321000255-A1B2;2026-T3;många;400;400;120;500;600;50;9\n")
+    ran = manage("import_data", "booking", path)
+    assert ran.errors == [
+        f"{path}:2: booked_total: ska vara ett heltal ≥ 0, inte 'många'",
+        f"{path}:2: slots_open_invitation: 600 är fler än slots_total (500)",
+    ]
+
+
+def test_a_duplicated_key_does_not_hide_the_rows_other_problems(write_file):
+    path = write_file(UNITS_HEADER + unit_line() + unit_line(card="kanske"))
+    ran = manage("import_data", "units", path)
+    assert ran.errors == [
+        f"{path}:3: hsa_id: nyckeln SE2321000255-A1B2 finns redan på rad 2",
+        f"{path}:3: has_contact_card: ogiltigt sant/falskt-värde 'kanske': använd ja/nej, true/false eller 1/0",
+    ]
+
+
+def test_the_cap_counts_every_problem_of_every_row(write_file):
+    """Two problems a row, 600 rows: the first 1,000 are kept, the other 200 counted."""
+    f.CareUnitFactory(hsa_id="SE2321000255-A1B2", vardomrade=f.VardomradeFactory())
+    header = "case_id,unit_hsa_id,service_code,received_at,first_response_at,delay_notified_at\n"
+    bad = "".join(f"X{i},SE2321000255-ZZZZ,,igår,,\n" for i in range(600))
+    path = write_file(header + bad)
+    ran = manage("import_data", "cases", path)
+    assert ran.code == 1
+    assert ran.errors[:2] == [
+        f"{path}:2: unit_hsa_id: enheten 'SE2321000255-ZZZZ' finns inte",
+        f"{path}:2: received_at: ogiltig tidpunkt 'igår': använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00",
+    ]
+    assert len(ran.errors) == 1000 + 1  # the cap and the count of the rest
+    assert ran.errors[1000] == "… och 200 fel till"
+    assert ran.err.splitlines()[-1] == "cases: filen avvisades, 1200 fel; inget har skrivits."
+
+
+def test_clean_runs_every_check_whose_inputs_parsed_and_reports_all_they_find():
+    from servicelevel.importing.base import Column, Importer, RowProblem, RowProblems, check
+    from servicelevel.importing.fields import parse_count, parse_date, parse_text
+
+    class _Toy(Importer):
+        """A kind of its own for the contract of `clean`: checks declare the values they need."""
+
+        kind = "toy"
+        key = ("code",)
+        columns = (
+            Column("code", parse_text),
+            Column("low", parse_count),
+            Column("high", parse_count),
+            Column("when", parse_date, required=False),
+        )
+        ran: list[str]
+
+        def prepare(self):
+            self.ran = []
+
+        @check("low", "high")
+        def order(self, values):
+            self.ran.append("order")
+            if values["low"] > values["high"]:
+                raise RowProblem("low", f"{values['low']} är större än high")
+
+        @check("code")
+        def known(self, values):
+            self.ran.append("known")
+            if values["code"].startswith("okänd"):
+                raise RowProblem("code", "koden finns inte")
+            values["code_id"] = 7  # a value a later check needs
+
+        @check("code_id")
+        def limits(self, values):
+            self.ran.append("limits")
+            raise RowProblems([RowProblem("high", "för högt"), RowProblem("-", "raden duger inte")])
+
+    importer = _Toy()
+    header = ["when", "high", "code", "low"]  # the file's order, not the kind's
+    rows = iter(
+        [
+            (2, ["igår", "3", "okänd", "5"]),
+            (3, ["", "x", "känd", "1"]),
+            (4, ["2026-01-01", "3", "okänd-2", "5"]),  # every cell parsed: the common row's way
+            (5, ["2026-01-01", "3", "känd-2", "1"]),
+        ]
+    )
+    rows_kept, errors, clean = validate(importer, Table(header, rows), "toy.csv")
+    assert (rows_kept, clean) == ([], 0)
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (2, "when", "ogiltigt datum 'igår': använd ÅÅÅÅ-MM-DD"),
+        (2, "code", "koden finns inte"),  # `limits` needs code_id, which `known` did not give: skipped
+        (2, "low", "5 är större än high"),
+        (3, "-", "raden duger inte"),  # the row as a whole comes first
+        (3, "high", "ska vara ett heltal ≥ 0, inte 'x'"),  # within a column: the cell's own problem first
+        (3, "high", "för högt"),
+        (4, "code", "koden finns inte"),
+        (4, "low", "5 är större än high"),
+        (5, "-", "raden duger inte"),
+        (5, "high", "för högt"),
+    ]
+    # Row 2: `limits` needs code_id, which `known` did not give. Row 3: `order` needs high, which did not
+    # parse; a blank optional cell (when) is a value, not a failure.
+    assert importer.ran == ["order", "known", "known", "limits", "order", "known", "order", "known", "limits"]

@@ -279,6 +279,43 @@ def test_booking_rules(write_file, units, period, kwargs, column, message):
     assert errors == [f"3: {column}: {message}"]
 
 
+# The file of issue 12: one row with a negative count and a part above its whole, another naming a unit
+# that does not exist (with two parts above their wholes). Before, one message a row; now all six.
+ISSUE_12_BOOKING = (
+    BOOKING
+    + f"{A};2026-T3;300;400;400;120;500;0;-5;9\n"
+    + "SE2321000255-OKAND;2026-T3;400;400;400;450;500;600;50;9\n"
+)
+ISSUE_12_PROBLEMS = [
+    (2, "booked_visible", "400 är fler än booked_total (300)"),
+    (2, "booked_cancellable", "400 är fler än booked_total (300)"),
+    (2, "slots_citizen_bookable", "ska vara ett heltal ≥ 0, inte '-5'"),
+    (3, "unit_hsa_id", "enheten 'SE2321000255-OKAND' finns inte"),
+    (3, "booked_reschedulable", "450 är fler än booked_total (400)"),
+    (3, "slots_open_invitation", "600 är fler än slots_total (500)"),
+]
+
+
+def test_booking_every_problem_of_every_row(write_file, units, period):
+    from servicelevel.importing.run import ImportRejected, run_import
+
+    with pytest.raises(ImportRejected) as rejection:
+        run_import("booking", write_file(ISSUE_12_BOOKING))
+    assert [(e.line, e.column, e.message) for e in rejection.value.errors] == ISSUE_12_PROBLEMS
+    assert rejection.value.total == 6
+    assert not BookingFigures.objects.exists()
+
+
+def test_booking_the_command_prints_every_problem(write_file, units, period):
+    path = write_file(ISSUE_12_BOOKING, name="bokning.csv")
+    ran = manage("import_data", "booking", path)
+    assert ran.code == 1
+    assert ran.err.splitlines() == [
+        *(f"{path}:{line}: {column}: {message}" for line, column, message in ISSUE_12_PROBLEMS),
+        "booking: filen avvisades, 6 fel; inget har skrivits.",
+    ]
+
+
 def test_booking_duplicate_unit_and_period(write_file, units, period):
     assert rejected(write_file, "booking", BOOKING + booking_line() + booking_line()) == [
         "3: period: nyckeln SE2321000255-A1B2/2026-T3 finns redan på rad 2"
@@ -562,6 +599,22 @@ def test_cases_may_move_to_another_unit_and_both_are_touched(
     assert set(UnitResult.objects.values_list("unit__hsa_id", flat=True)) == {A, B}
 
 
+def test_cases_rows_the_fast_path_leaves_to_the_full_check_are_imported_too(write_file, units):
+    """On PostgreSQL plain rows take the fast path; a row it leaves to the full check (here a case id and a
+    service code that are not ASCII) is still a good row, staged like the others."""
+    text = (
+        CASES
+        + f"X1,{A},KONTAKT,2026-10-07T08:00,,\nÄ1,{A},FÖRNYA,2026-10-07T09:00,,\nX2,{B},,2026-10-07T10:00,,\n"
+    )
+    ran = manage("import_data", "cases", write_file(text))
+    assert ran.out.strip() == "cases: 3 created, 0 updated, 0 unchanged", ran.err
+    assert sorted(Case.objects.values_list("case_id", "service_code")) == [
+        ("X1", "KONTAKT"),
+        ("X2", ""),
+        ("Ä1", "FÖRNYA"),
+    ]
+
+
 def test_cases_staged_in_chunks_are_not_written_when_a_later_row_is_bad(write_file, units, monkeypatch):
     from servicelevel.importing import run
 
@@ -639,3 +692,79 @@ def test_exemptions_file_may_leave_out_ended_on_and_justification(write_file, un
     assert rejected(write_file, "exemptions", revoked) == [
         "2: ended_on: krävs för status revoked (dagen avsteget avslutades)"
     ]
+
+
+# every importer reports every problem of a row -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kind, text, expected",
+    [
+        (
+            "periods",
+            PERIODS + f"{'P' * 21},,2026-05-04,2026-05-03\n",
+            [
+                "2: code: för långt, högst 20 tecken (är 21): 'PPPPPPPPPPPPPPPPPPPPP'",
+                "2: end_date: slutdatum 2026-05-03 är före startdatum 2026-05-04",
+            ],
+        ),
+        (
+            "offerings",
+            OFFERINGS + "SE2321000255-ZZZZ,tjanst,NOPE,regional,kanske\n",
+            [
+                "2: unit_hsa_id: enheten 'SE2321000255-ZZZZ' finns inte",
+                "2: code: den regionala tjänsten 'NOPE' finns inte",
+                "2: open: ogiltigt sant/falskt-värde 'kanske': använd ja/nej, true/false eller 1/0",
+            ],
+        ),
+        (
+            "cases",
+            CASES + "X9,SE2321000255-ZZZZ,KONTAKT,2026-10-07T08:00,2026-10-07T07:59,2026-10-06T08:00\n",
+            [
+                "2: unit_hsa_id: enheten 'SE2321000255-ZZZZ' finns inte",
+                "2: first_response_at: 2026-10-07T07:59:00+02:00 är före received_at 2026-10-07T08:00:00+02:00",
+                "2: delay_notified_at: 2026-10-06T08:00:00+02:00 är före received_at 2026-10-07T08:00:00+02:00",
+            ],
+        ),
+        (
+            "admin_roles",
+            ROLES + ",SE2321000255-NONE,superuser\n",
+            [
+                "2: person_id: värde saknas",
+                "2: unit_hsa_id: enheten 'SE2321000255-NONE' finns inte",
+                "2: role: ogiltigt värde 'superuser': tillåtna är lokal_administrator, behorighetsadministrator",
+            ],
+        ),
+        (
+            "exemptions",
+            EXEMPTIONS + "AV-1,SE2321000255-ZZZZ,TB9-FINNS-INTE,teknisk,2026-06-01,2026-05-31,revoked,,\n",
+            [
+                "2: unit_hsa_id: enheten 'SE2321000255-ZZZZ' finns inte",
+                "2: requirement_code: kravet 'TB9-FINNS-INTE' finns inte",
+                "2: valid_until: 2026-05-31 är före valid_from 2026-06-01",
+                "2: ended_on: krävs för status revoked (dagen avsteget avslutades)",
+            ],
+        ),
+        (
+            # valid_until is no date: the ended_on rule still runs on what did parse
+            "exemptions",
+            EXEMPTIONS + f"AV-1,{A},TB3-OPPEN-KALLELSE,teknisk,2026-06-01,2026-13-01,approved,2026-07-01,\n",
+            [
+                "2: valid_until: ogiltigt datum '2026-13-01': använd ÅÅÅÅ-MM-DD",
+                "2: ended_on: ska vara tomt utom för status revoked",
+            ],
+        ),
+        (
+            "targets",
+            TARGETS + "VO Okänt,2031-T1,TB2-OMBOKA,1.2\n",
+            [
+                "2: vardomrade: vårdområdet 'VO Okänt' finns inte",
+                "2: period: perioden '2031-T1' finns inte",
+                "2: requirement_code: 'TB2-OMBOKA' är inget andelskrav (*-ANDEL) i regelverket",
+                "2: target_share: ska vara mellan 0 och 1, inte 1.2",
+            ],
+        ),
+    ],
+)
+def test_every_importer_reports_every_problem_of_a_row(write_file, units, period, kind, text, expected):
+    assert rejected(write_file, kind, text) == expected

@@ -4,9 +4,19 @@ from decimal import Decimal
 from functools import lru_cache
 
 from servicelevel.audit import audit
-from servicelevel.importing.base import Column, Importer, RowProblem, WriteResult, length_of
+from servicelevel.importers import EXAMPLE_PERIOD
+from servicelevel.importing.base import (
+    Column,
+    Importer,
+    RowProblem,
+    WriteResult,
+    check,
+    length_of,
+    raise_problems,
+)
 from servicelevel.importing.fields import (
     FieldError,
+    accepts,
     choice,
     parse_bool,
     parse_count,
@@ -22,6 +32,7 @@ from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, 
 from .validators import HSA_ID_MAX, HSA_ID_MIN, hsa_id_problem
 
 
+@accepts(f"HSA-id: SE, 10 siffror, '-' och bokstäver A–Z/siffror, {HSA_ID_MIN}–{HSA_ID_MAX} tecken")
 @lru_cache(maxsize=8192)  # a cases file names the same few thousand units a million times
 def parse_hsa_id(text: str) -> str:
     value = text.strip()
@@ -41,36 +52,127 @@ def parse_hsa_id(text: str) -> str:
     return value
 
 
+# The templates' example unit and area: obviously fictive (a unit no region has), the same in every kind.
+EXAMPLE_UNIT = "SE2321000255-EXEMPEL"
+EXAMPLE_AREA = "Exempelområdet"
+UNIT_COLUMN = Column(
+    "unit_hsa_id",
+    parse_hsa_id,
+    description="Vårdenhetens HSA-id; enheten ska redan finnas i portalen (importera enheter först).",
+    example=EXAMPLE_UNIT,
+)
+
+
 def unit_ids_by_hsa() -> dict[str, int]:
     return dict(CareUnit.objects.values_list("hsa_id", "id"))
+
+
+class UnitRowsImporter(Importer):
+    """A kind whose rows name a stored unit in `unit_hsa_id`: `prepare` loads `self.units`
+    (unit_ids_by_hsa), and the unit's id is `unit_id`."""
+
+    units: dict[str, int]
+
+    @check("unit_hsa_id")
+    def unit(self, values):
+        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
 
 
 class UnitsImporter(Importer):
     kind = "units"
     key = ("hsa_id",)
+    description = (
+        "En rad per vårdenhet. En enhet med ett HSA-id som redan finns uppdateras. Förvaltningar, "
+        "vårdområden och vårdgivare skapas efter namn när de är nya."
+    )
     columns = (
-        Column("hsa_id", parse_hsa_id),
-        Column("name", parse_text, max_length=length_of(CareUnit.name)),
-        Column("forvaltning", parse_text, max_length=length_of(Forvaltning.name)),
-        Column("vardomrade", parse_text, max_length=length_of(Vardomrade.name)),
-        Column("unit_kind", choice(*CareUnit.Kind.values, case_sensitive=False)),
-        Column("unit_type", choice(*UnitType.values, case_sensitive=False)),
-        Column("booking_system", choice(*CareUnit.BookingSystem.values, case_sensitive=False)),
-        Column("has_contact_card", parse_bool),
-        Column("same_day_contact", parse_bool),
-        Column("provider", parse_text, required=False, default="", max_length=length_of(Provider.name)),
-        Column("active", parse_bool, required=False, default=True),
+        Column(
+            "hsa_id",
+            parse_hsa_id,
+            description="Vårdenhetens HSA-id. Alla andra slag av filer anger enheten med det.",
+            example=EXAMPLE_UNIT,
+        ),
+        Column(
+            "name",
+            parse_text,
+            max_length=length_of(CareUnit.name),
+            description="Enhetens namn som det visas i portalen.",
+            example="Exempelmottagningen (fiktiv)",
+        ),
+        Column(
+            "forvaltning",
+            parse_text,
+            max_length=length_of(Forvaltning.name),
+            description="Förvaltningen enheten hör till, med namn.",
+            example="Exempelförvaltningen",
+        ),
+        Column(
+            "vardomrade",
+            parse_text,
+            max_length=length_of(Vardomrade.name),
+            description="Vårdområdet enheten hör till, med namn. Ett vårdområde hör till en enda "
+            "förvaltning.",
+            example=EXAMPLE_AREA,
+        ),
+        Column(
+            "unit_kind",
+            choice(*CareUnit.Kind.values, case_sensitive=False),
+            description="VUE = vårdutförande enhet, TUE = tjänsteutförande enhet.",
+            example="VUE",
+        ),
+        Column(
+            "unit_type",
+            choice(*UnitType.values, case_sensitive=False),
+            description="Enhetstyp; avgör vilket basutbud som krävs.",
+            example="mottagning",
+        ),
+        Column(
+            "booking_system",
+            choice(*CareUnit.BookingSystem.values, case_sensitive=False),
+            description="Bokningssystemet enheten använder; ingen = inga bokningsbara besök "
+            "(tidbokningskraven gäller då inte).",
+            example="PMO",
+        ),
+        Column(
+            "has_contact_card",
+            parse_bool,
+            description="Om enheten har ett kontaktkort på 1177.se. Utan kontaktkort gäller inga krav.",
+            example="ja",
+        ),
+        Column(
+            "same_day_contact",
+            parse_bool,
+            description="Om enheten lovar kontakt samma dag (vårdgarantin); styr svarstidens tidsgräns.",
+            example="nej",
+        ),
+        Column(
+            "provider",
+            parse_text,
+            required=False,
+            default="",
+            max_length=length_of(Provider.name),
+            description="Den privata vårdgivaren som driver enheten, med namn; tomt = regiondriven enhet.",
+            example="",
+        ),
+        Column(
+            "active",
+            parse_bool,
+            required=False,
+            default=True,
+            description="Om enheten är aktiv; en inaktiv enhet bedöms inte.",
+            example="ja",
+        ),
     )
 
     def prepare(self):
         self.vardomrade_owner = dict(Vardomrade.objects.values_list("name", "forvaltning__name"))
 
-    def clean(self, values):
+    @check("vardomrade", "forvaltning")
+    def area_owner(self, values):
         owner = self.vardomrade_owner.setdefault(values["vardomrade"], values["forvaltning"])
         problem = rules.area_owner_problem(values["vardomrade"], owner, values["forvaltning"])
         if problem:
             raise RowProblem("vardomrade", problem)
-        return values
 
     def write(self, rows):
         forvaltningar = {f.name: f for f in Forvaltning.objects.all()}
@@ -110,15 +212,43 @@ class UnitsImporter(Importer):
         )
 
 
-class OfferingsImporter(Importer):
+class OfferingsImporter(UnitRowsImporter):
     kind = "offerings"
     key = ("unit_hsa_id", "kind", "code")
+    description = (
+        "Enheternas utbud av tjänster och mallar. Ersätter per enhet: för varje enhet i filen blir dess "
+        "utbud precis filens rader; enheter som inte finns med lämnas som de är."
+    )
     columns = (
-        Column("unit_hsa_id", parse_hsa_id),
-        Column("kind", choice(*Offering.Kind.values, case_sensitive=False)),
-        Column("code", parse_text, max_length=length_of(Offering.code)),
-        Column("variant", choice(*Offering.Variant.values, case_sensitive=False)),
-        Column("open", parse_bool, required=False, default=True),
+        UNIT_COLUMN,
+        Column(
+            "kind",
+            choice(*Offering.Kind.values, case_sensitive=False),
+            description="tjanst = en tjänst i 1177:s e-tjänster, mall = en meddelandemall.",
+            example="tjanst",
+        ),
+        Column(
+            "code",
+            parse_text,
+            max_length=length_of(Offering.code),
+            description="För regional: koden i den regionala katalogen (t.ex. KONTAKT). För lokal: enhetens "
+            "eget namn på tjänsten eller mallen.",
+            example="KONTAKT",
+        ),
+        Column(
+            "variant",
+            choice(*Offering.Variant.values, case_sensitive=False),
+            description="regional = ur den regionala katalogen, lokal = enhetens egen.",
+            example="regional",
+        ),
+        Column(
+            "open",
+            parse_bool,
+            required=False,
+            default=True,
+            description="Om tjänsten är öppen för invånare. Gäller bara tjänster: en mall är alltid öppen.",
+            example="ja",
+        ),
     )
 
     def prepare(self):
@@ -126,8 +256,8 @@ class OfferingsImporter(Importer):
         self.services = dict(CatalogueService.objects.values_list("code", "id"))
         self.templates = dict(CatalogueTemplate.objects.values_list("code", "id"))
 
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+    @check("kind", "code", "variant")
+    def catalogue_entry(self, values):
         values["catalogue_service_id"] = values["catalogue_template_id"] = None
         if values["variant"] == Offering.Variant.REGIONAL:
             if values["kind"] == Offering.Kind.TJANST:
@@ -138,11 +268,13 @@ class OfferingsImporter(Importer):
                 values["catalogue_template_id"] = self.lookup(
                     self.templates, values["code"], "code", "den regionala mallen"
                 )
+
+    @check("kind")
+    def templates_are_open(self, values):
         if values["kind"] == Offering.Kind.MALL:
             # 'open' applies to services only (spec): a template is never closed (rules.template_open_problem
             # refuses a closed one in forms), so the file's cell is not read for templates.
             values["open"] = True
-        return values
 
     def write(self, rows):
         records = [
@@ -164,6 +296,7 @@ class OfferingsImporter(Importer):
 BOOKED_PARTS, SLOT_PARTS = BookingFigures.BOOKED_PARTS, BookingFigures.SLOT_PARTS
 
 
+@accepts("tal ≥ 0 med högst två decimaler")
 def parse_weeks(text: str) -> Decimal:
     value = parse_decimal(text)
     if value < 0:
@@ -174,29 +307,86 @@ def parse_weeks(text: str) -> Decimal:
     return value
 
 
-class BookingImporter(Importer):
+class BookingImporter(UnitRowsImporter):
     kind = "booking"
     key = ("unit_hsa_id", "period")
+    description = (
+        "Bokningssystemens siffror per enhet och tidbokningsschemaperiod. Finns enhetens siffror för "
+        "perioden redan uppdateras de."
+    )
     columns = (
-        Column("unit_hsa_id", parse_hsa_id),
-        Column("period", parse_text, max_length=length_of(SchedulePeriod.code)),
-        Column("booked_total", parse_count),
-        *(Column(name, parse_count) for name in BOOKED_PARTS),
-        Column("slots_total", parse_count),
-        *(Column(name, parse_count) for name in SLOT_PARTS),
-        Column("lookahead_weeks", parse_weeks),
+        UNIT_COLUMN,
+        Column(
+            "period",
+            parse_text,
+            max_length=length_of(SchedulePeriod.code),
+            description="Periodens kod; perioden ska redan finnas i portalen.",
+            example=EXAMPLE_PERIOD,
+        ),
+        Column(
+            "booked_total",
+            parse_count,
+            description="Bokade tider under perioden, hur de än bokats.",
+            example="400",
+        ),
+        Column(
+            "booked_visible",
+            parse_count,
+            description="Av de bokade: de som invånaren ser på 1177.se. Högst booked_total.",
+            example="400",
+        ),
+        Column(
+            "booked_cancellable",
+            parse_count,
+            description="Av de bokade: de som invånaren kan avboka på 1177.se. Högst booked_total.",
+            example="400",
+        ),
+        Column(
+            "booked_reschedulable",
+            parse_count,
+            description="Av de bokade: de som invånaren kan omboka på 1177.se. Högst booked_total.",
+            example="120",
+        ),
+        Column(
+            "slots_total",
+            parse_count,
+            description="Bokningsbara tider under perioden.",
+            example="500",
+        ),
+        Column(
+            "slots_open_invitation",
+            parse_count,
+            description="Av de bokningsbara: de som bokas via öppen kallelse (initierad av vården). Högst "
+            "slots_total.",
+            example="0",
+        ),
+        Column(
+            "slots_citizen_bookable",
+            parse_count,
+            description="Av de bokningsbara: de som invånaren själv kan boka på 1177.se. Högst slots_total.",
+            example="50",
+        ),
+        Column(
+            "lookahead_weeks",
+            parse_weeks,
+            description="Hur många veckor framåt invånaren kan boka tid.",
+            example="9",
+        ),
     )
 
     def prepare(self):
         self.units = unit_ids_by_hsa()
         self.periods = dict(SchedulePeriod.objects.values_list("code", "id"))
 
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+    @check("period")
+    def schedule_period(self, values):
         values["period_id"] = self.lookup(self.periods, values["period"], "period", "perioden")
-        for name, problem in rules.booking_part_problems(values).items():
-            raise RowProblem(name, problem)  # the first, as BookingFigures.clean orders them
-        return values
+
+    @check()
+    def parts_within_wholes(self, values):
+        # Every part above its whole, as BookingFigures.clean; a figure that did not parse is absent from
+        # `values`, and the rule skips what it cannot compare.
+        raise_problems(rules.booking_part_problems(values))
 
     def write(self, rows):
         fields = BookingFigures.FIGURES
@@ -213,26 +403,50 @@ class BookingImporter(Importer):
         return WriteResult(result.counts, unit_ids=result.unit_ids())
 
 
-class AdminRolesImporter(Importer):
+class AdminRolesImporter(UnitRowsImporter):
     """person_id is opaque (spec: e.g. the person's HSA-id), unlike what people type in the portal and the
     admin (`rules.person_id_problem`). The optional `name` column teaches the portal the person's name; an
     empty cell (or no column) leaves a known name as it is."""
 
     kind = "admin_roles"
     key = ("person_id", "unit_hsa_id", "role")
+    description = (
+        "Vem som har en administrativ roll i 1177:s personalverktyg vid en enhet. Ersätter per enhet: för "
+        "varje enhet i filen blir dess roller precis filens rader."
+    )
     columns = (
-        Column("person_id", parse_text, max_length=length_of(AdminRole.person_id)),
-        Column("unit_hsa_id", parse_hsa_id),
-        Column("role", choice(*AdminRole.Role.values, case_sensitive=False)),
-        Column("name", parse_text, required=False, default="", max_length=length_of(Person.name)),
+        Column(
+            "person_id",
+            parse_text,
+            max_length=length_of(AdminRole.person_id),
+            description="Personens id, t.ex. personens HSA-id (portalen tolkar det inte).",
+            example="SE2321000255-EXPERSON",
+        ),
+        UNIT_COLUMN,
+        Column(
+            "role",
+            choice(*AdminRole.Role.values, case_sensitive=False),
+            description="Rollen vid enheten: lokal administratör eller behörighetsadministratör.",
+            example="lokal_administrator",
+        ),
+        Column(
+            "name",
+            parse_text,
+            required=False,
+            default="",
+            max_length=length_of(Person.name),
+            description="Personens namn (valfritt). Ett tomt fält ändrar inte ett namn som portalen redan "
+            "känner.",
+            example="Anna Exempelsson",
+        ),
     )
 
     def prepare(self):
         self.units = unit_ids_by_hsa()
         self.names: dict[str, str] = {}  # person_id → the name its first named row gave
 
-    def clean(self, values):
-        values["unit_id"] = self.lookup(self.units, values["unit_hsa_id"], "unit_hsa_id", "enheten")
+    @check("person_id", "name")
+    def one_name_per_person(self, values):
         person, name = values["person_id"], values["name"]
         first = self.names.setdefault(person, name) if name else name  # an empty cell names no one
         if first != name:
@@ -240,7 +454,6 @@ class AdminRolesImporter(Importer):
                 "name",
                 f"personen {quote(person)} har ett annat namn på en tidigare rad i filen ({quote(first)})",
             )
-        return values
 
     def write(self, rows):
         records = [

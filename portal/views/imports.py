@@ -1,5 +1,6 @@
 """Imports in the browser (/import/): upload a file of any `import_data` kind, see every problem or what it
-would change, confirm, follow the import. Koncernstab and HS-styrning only (403 for other roles)."""
+would change, confirm, follow the import; each kind's columns and a template to download (CSV, XLSX).
+Koncernstab and HS-styrning only (403 for other roles)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from servicelevel import import_jobs
-from servicelevel.importing import registry
+from servicelevel.importing import registry, template_files
+from servicelevel.importing.summary import line_in_swedish
 from servicelevel.models import ImportJob
 from units.permissions import may_import
 
@@ -36,7 +38,8 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Fil (CSV eller Excel .xlsx)",
-        help_text="Samma kolumner som import_data: se docs/importing.md. Högst 500 MB.",
+        help_text="Kolumnerna för varje slag, och en mall att hämta, finns under ”Filernas kolumner” nedan. "
+        "Högst 500 MB.",
     )
 
     def clean_file(self):
@@ -62,8 +65,56 @@ def start(request):
             kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
         )
         return redirect("portal:import_job", pk=job.pk)
-    jobs = ImportJob.objects.select_related("created_by")[:20]
-    return render(request, "portal/import_start.html", {"form": form, "jobs": jobs})
+    jobs = [
+        (job, line_in_swedish(job.summary or job.check_summary))
+        for job in ImportJob.objects.select_related("created_by")[:20]
+    ]
+    return render(request, "portal/import_start.html", {"form": form, "jobs": jobs, "kinds": _kinds()})
+
+
+def _kinds() -> list[dict]:
+    """Each kind in import order, with its columns as the importer declares them (key columns marked)."""
+    kinds = []
+    for kind in registry.kinds():
+        importer = registry.get(kind)
+        kinds.append(
+            {
+                "kind": kind,
+                "label": KIND_LABELS.get(kind, kind),
+                "description": importer.description,
+                "columns": [(column, column.name in importer.key) for column in importer.columns],
+            }
+        )
+    return kinds
+
+
+def _kind_or_404(kind: str):
+    if kind not in registry.kinds():
+        raise Http404("Inget sådant slag av fil.")
+    return registry.get(kind)
+
+
+@login_required
+@require_GET
+def template_csv(request, kind: str):
+    """The kind's template as CSV: semicolons and a byte-order mark, so Swedish Excel opens it."""
+    _importer(request)
+    importer = _kind_or_404(kind)
+    response = HttpResponse(template_files.template_csv(importer), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="importmall-{kind}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def template_xlsx(request, kind: str):
+    _importer(request)
+    importer = _kind_or_404(kind)
+    response = HttpResponse(
+        template_files.template_xlsx(importer), content_type=template_files.XLSX_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="importmall-{kind}.xlsx"'
+    return response
 
 
 @login_required
@@ -100,4 +151,7 @@ def _status_context(job: ImportJob) -> dict:
         "waiting": waiting,
         "problems": problems,
         "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        # The job keeps the command line's summary line; people read it in Swedish.
+        "check_outcome": line_in_swedish(job.check_summary),
+        "outcome": line_in_swedish(job.summary),
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .fields import FieldError, quote
@@ -14,7 +15,8 @@ class Column:
     """One column of a kind. `required`: the column must be in the header. `blank`: a cell may be empty
     (then `default` is used). `max_length`: the most characters a cell may hold (checked before `parse`),
     taken from the model field the value is stored in (`length_of`), so SQLite refuses what PostgreSQL
-    would."""
+    would. `description`: what the column holds, in Swedish, and `example`: a cell of the downloadable
+    template's example row (an obviously fictive one) — both shown at /import/ and in the templates."""
 
     name: str
     parse: Callable[[str], Any]
@@ -22,6 +24,27 @@ class Column:
     blank: bool = False
     default: Any = None
     max_length: int | None = None
+    description: str = ""
+    example: str = ""
+
+    @property
+    def accepts(self) -> str:
+        """What a cell may hold, in Swedish: the parser's words (`fields.accepts`) and the length."""
+        text = getattr(self.parse, "accepts", "")
+        if self.max_length is not None:
+            text = f"{text}, högst {self.max_length} tecken" if text else f"högst {self.max_length} tecken"
+        return text
+
+    @property
+    def presence(self) -> str:
+        """Whether the file must have the column and the cell a value, in Swedish."""
+        if self.required and not self.blank:
+            return "Ja"
+        if self.required:
+            return "Kolumnen ja, värdet får vara tomt"
+        if self.default is True or self.default is False:
+            return f"Nej (tomt = {'ja' if self.default else 'nej'})"
+        return "Nej"
 
 
 def length_of(attribute) -> int:
@@ -40,12 +63,48 @@ class RowError:
 
 
 class RowProblem(Exception):
-    """Raised by an importer's `clean` for one cell (or the row as a whole, with column '-')."""
+    """Raised by an importer's `clean` (or one of its checks) for one cell, or for the row as a whole with
+    column '-'."""
 
     def __init__(self, column: str, message: str):
         super().__init__(message)
         self.column = column
         self.message = message
+
+
+class RowProblems(RowProblem):
+    """Several problems of one row at once: a check (or `clean`) that finds more than one raises this. A
+    RowProblem itself, so code that catches one problem catches these too."""
+
+    def __init__(self, problems: Iterable[RowProblem]):
+        self.problems = list(problems)
+        first = self.problems[0] if self.problems else RowProblem("-", "")
+        super().__init__(first.column, first.message)
+
+
+def _listed(problem: RowProblem) -> list[RowProblem]:
+    return list(problem.problems) if isinstance(problem, RowProblems) else [problem]
+
+
+def raise_problems(problems: Mapping[str, str]) -> None:
+    """Raise a rule module's {column: message} (e.g. `booking_part_problems`) as RowProblems, all of
+    them, in the rule's order; nothing when it is empty."""
+    if problems:
+        raise RowProblems(RowProblem(column, message) for column, message in problems.items())
+
+
+def check(*needs: str):
+    """Mark an importer method as one check of the default `clean`: `method(self, values)` runs when every
+    value in `needs` is there — a column whose cell parsed (a blank optional cell counts: it has its
+    default), or a value an earlier check added (e.g. `unit_id` from a lookup). A check may add values,
+    and raises RowProblem or RowProblems; the other checks still run. So a rule whose input did not parse
+    is skipped (its input's own message says what is wrong), never reported twice or run on a gap."""
+
+    def mark(method):
+        method.check_needs = frozenset(needs)
+        return method
+
+    return mark
 
 
 @dataclass
@@ -80,7 +139,8 @@ class WriteResult:
 
 
 class Importer:
-    """One kind of file. Subclasses declare columns and key, then implement `clean` and `write`.
+    """One kind of file. Subclasses declare columns and key, their cross-field rules and lookups as
+    `@check` methods, and implement `write`.
 
     `prepare` runs once before rows are cleaned: load lookups there (one query each), never per row.
     """
@@ -88,9 +148,38 @@ class Importer:
     kind: str = ""
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
+    # What a file of this kind does, in Swedish (shown with its columns at /import/).
+    description: str = ""
     # A streaming importer receives clean rows in chunks (`stage`) while the file is validated, inside the
     # import's transaction, then `finish` writes; otherwise `write` gets all rows at the end.
     streaming: bool = False
+    # The `@check` methods, in the order they are defined (a base class's first): (name, needs).
+    row_checks: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        checks: dict[str, frozenset[str]] = dict(cls.row_checks)
+        for name, attribute in vars(cls).items():
+            needs = getattr(attribute, "check_needs", None)
+            if needs is not None:
+                checks[name] = needs  # an override keeps its place
+            elif name in checks:
+                del checks[name]  # overridden by a plain method: no longer a check
+        cls.row_checks = tuple(checks.items())
+
+    @cached_property
+    def _bound_checks(self) -> tuple[tuple[Callable[[dict], None], frozenset[str]], ...]:
+        return tuple((getattr(self, name), needs) for name, needs in self.row_checks)
+
+    @cached_property
+    def _check_methods(self) -> tuple[Callable[[dict], None], ...]:
+        return tuple(method for method, _ in self._bound_checks)
+
+    @cached_property
+    def _column_needs(self) -> frozenset[str]:
+        """The columns some check needs (the rest of the needs are values earlier checks add)."""
+        names = {c.name for c in self.columns}
+        return frozenset(name for _, needs in self.row_checks for name in needs if name in names)
 
     def prepare(self) -> None:
         pass
@@ -104,7 +193,40 @@ class Importer:
         return True
 
     def clean(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Cross-field checks and reference lookups for one parsed row; raise RowProblem."""
+        """Cross-field rules and reference lookups for one row: every `@check` whose needs are in `values`,
+        each problem it finds collected; raises RowProblems with all of them, else returns `values`.
+
+        The framework calls it for every row, with the cells that parsed (a cell that did not is absent),
+        so a row's every problem is reported at once. An importer that overrides `clean` itself instead of
+        declaring checks is called only for rows whose every cell parsed, and may raise RowProblem or
+        RowProblems."""
+        if not values.keys() >= self._column_needs:
+            return self._clean_carefully(values, 0, [])
+        return self.clean_complete(values)
+
+    def clean_complete(self, values: dict[str, Any]) -> dict[str, Any]:
+        """`clean` for a row whose every cell parsed, the common row: the framework knows, so the checks
+        just run, one after the other, and a check's needs that are not columns are there, given by the
+        checks before it. From the first problem on, each later check is run only if its needs are there."""
+        methods = self._check_methods
+        try:
+            for method in methods:
+                method(values)
+        except RowProblem as found:  # `method` is the check that found it: go on with the next
+            return self._clean_carefully(values, methods.index(method) + 1, _listed(found))
+        return values
+
+    def _clean_carefully(self, values: dict[str, Any], start: int, problems: list[RowProblem]) -> dict:
+        """The checks from `start` on, each only when its needs are there; raises all problems found."""
+        for method, needs in self._bound_checks[start:]:
+            if not values.keys() >= needs:
+                continue  # an input did not parse, or the check that gives it found a problem
+            try:
+                method(values)
+            except RowProblem as found:
+                problems.extend(_listed(found))
+        if problems:
+            raise RowProblems(problems)
         return values
 
     def write(self, rows: list[Row]) -> WriteResult:

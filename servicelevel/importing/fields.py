@@ -15,6 +15,16 @@ class FieldError(ValueError):
     pass
 
 
+def accepts(text: str):
+    """Say in Swedish what a parser takes; /import/ and the templates show it beside each column."""
+
+    def mark(parse):
+        parse.accepts = text
+        return parse
+
+    return mark
+
+
 QUOTE_LIMIT = 60
 
 
@@ -37,6 +47,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 COUNT_MAX = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
 
 
+@accepts("ja/nej, true/false eller 1/0")
 def parse_bool(text: str) -> bool:
     word = text.strip().lower()
     if word in TRUE:
@@ -46,6 +57,7 @@ def parse_bool(text: str) -> bool:
     raise FieldError(f"ogiltigt sant/falskt-värde {quote(text)}: använd ja/nej, true/false eller 1/0")
 
 
+@accepts("text")
 def parse_text(text: str) -> str:
     # A NUL byte cannot be stored in PostgreSQL text and is never meant: the file is not plain text.
     if "\x00" in text:
@@ -62,6 +74,7 @@ _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]00:00(?::00)?)?", re.ASCII)
 
 
+@accepts("heltal ≥ 0")
 def parse_count(text: str) -> int:
     """A whole number ≥ 0 (spaces as thousands separators allowed), at most COUNT_MAX."""
     cleaned = _SPACES.sub("", text)
@@ -73,6 +86,7 @@ def parse_count(text: str) -> int:
     return int(cleaned)
 
 
+@accepts("tal med decimalkomma eller decimalpunkt")
 def parse_decimal(text: str) -> Decimal:
     """Decimal point or decimal comma; ASCII digits, no exponent (`1e3` is no way to write a share)."""
     cleaned = _SPACES.sub("", text).replace(",", ".")
@@ -86,6 +100,7 @@ def parse_decimal(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
+@accepts(f"datum ÅÅÅÅ-MM-DD, år {YEAR_MIN}–{YEAR_MAX}")
 def parse_date(text: str) -> datetime.date:
     """YYYY-MM-DD, 1900–2100. A date-time at exactly midnight is taken as its date: that is what an Excel
     date cell becomes (openpyxl reads every date cell as a datetime)."""
@@ -132,6 +147,10 @@ def offsets_with_seconds(offsets) -> bool:
     return any(o.total_seconds() % 60 for o in offsets)  # local mean time before 1900 in some zones
 
 
+@accepts(
+    "tidpunkt enligt ISO 8601: 2026-06-19T15:00 (svensk tid) eller med UTC-offset, "
+    "t.ex. 2026-06-19T15:00:00+02:00"
+)
 def parse_datetime(text: str) -> datetime.datetime:
     """ISO 8601, 1900–2100; without an offset the time is local (Europe/Stockholm). A local time that
     does not exist (the hour skipped when summer time starts) is an error; one that exists twice (the
@@ -173,6 +192,8 @@ def parse_datetime(text: str) -> datetime.datetime:
 def choice(*allowed: str, case_sensitive: bool = True):
     lookup = {a if case_sensitive else a.lower(): a for a in allowed}
 
+    # Words may be written in any case unless `case_sensitive` (the page says so once, for all columns).
+    @accepts(f"ett av: {', '.join(allowed)}" + (" (exakt så)" if case_sensitive else ""))
     def parse(text: str) -> str:
         key = text.strip() if case_sensitive else text.strip().lower()
         if key not in lookup:

@@ -1,6 +1,10 @@
 """Imports in a real browser: Koncernstab uploads a bad file and reads its line-numbered problems, then a
-good one, sees what it would change, confirms and sees the outcome; the unit list then has the unit and
-its CSV export downloads. axe finds no WCAG 2.1 AA violation on the pages."""
+good one, sees what it would change (in Swedish), confirms and sees the outcome; the unit list then has the
+unit and its CSV export downloads. Koncernstab reads the booking kind's columns, downloads its templates
+and uploads issue 12's booking file: every problem of both rows is listed. axe finds no WCAG 2.1 AA
+violation on the pages."""
+
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,11 +21,11 @@ def upload_dir(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = str(tmp_path / "imports")
 
 
-def upload(page, tmp_path, name: str, text: str) -> None:
+def upload(page, tmp_path, name: str, text: str, kind: str = "units") -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     page.goto("/import/")
-    page.get_by_label("Slag av fil").select_option("units")
+    page.get_by_label("Slag av fil").select_option(kind)
     page.get_by_label("Fil (CSV eller Excel .xlsx)").set_input_files(str(path))
     page.get_by_role("button", name="Kontrollera filen").click()
     page.wait_for_load_state()
@@ -41,13 +45,23 @@ def test_a_bad_then_a_good_import(page, demo_users, tmp_path):
     screenshot(page, "import-rejected")
 
     upload(page, tmp_path, "enheter.csv", UNITS_HEADER + unit_line(name="Vårdcentralen Importerad"))
-    expect(page.get_by_text("units: 1 created, 0 updated, 0 unchanged")).to_be_visible()
+    expect(page.get_by_text("units: 1 ny, 0 ändrade, 0 oförändrade")).to_be_visible()
     assert_no_axe_violations(page)
+    screenshot(page, "import-checked")
     page.get_by_role("button", name="Importera").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Importerad")).to_be_visible()
     expect(page.locator("#import-status")).to_contain_text("Importen är klar")
+    expect(page.locator("#import-status")).to_contain_text("units: 1 ny, 0 ändrade, 0 oförändrade")
     screenshot(page, "import-done")
+    page.goto("/import/")
+    expect(page.get_by_role("table", name="De 20 senaste filerna som laddats upp här")).to_contain_text(
+        "units: 1 ny, 0 ändrade, 0 oförändrade"
+    )
+    screenshot(page, "import-list")
+    page.goto("/granskning/?handelse=import")
+    expect(page.locator(".audit-table")).to_contain_text("1 rad: 1 ny, 0 ändrade, 0 oförändrade")
+    screenshot(page, "import-audit-trail")
 
     page.goto("/enheter/?q=Importerad")
     expect(page.locator("#enheter-tabell")).to_contain_text("Vårdcentralen Importerad")
@@ -63,3 +77,42 @@ def test_other_roles_are_refused_the_import_page(page, demo_users):
     response = page.goto("/import/")
     assert response.status == 403
     expect(page.locator("main")).to_contain_text("Åtkomst nekad")
+
+
+def test_the_booking_columns_a_template_and_every_problem_of_a_bad_file(page, demo_users, tmp_path):
+    """Issue 12, point 1 as a person walks it: the booking file with a negative count and a part above its
+    whole on one row and an unknown unit on another; before, one problem a row was shown."""
+    from tests import factories as f
+    from tests.test_importers import ISSUE_12_BOOKING, ISSUE_12_PROBLEMS
+
+    f.CareUnitFactory(hsa_id="SE2321000255-A1B2", vardomrade=f.VardomradeFactory())
+    f.SchedulePeriodFactory(code="2026-T3")
+    page.goto("/import/")
+    login_as(page, "koncernstab")
+
+    booking = page.locator("#kolumner-booking")
+    booking.get_by_text("Bokningsuppgifter per period (booking)").click()
+    columns = booking.get_by_role("table", name="Kolumner i booking-filer")
+    expect(columns).to_be_visible()
+    expect(columns.get_by_role("row", name="slots_citizen_bookable")).to_contain_text("heltal ≥ 0")
+    expect(columns.get_by_role("row", name="unit_hsa_id nyckel")).to_contain_text("ska redan finnas")
+    assert_no_axe_violations(page)
+    screenshot(page, "import-columns-booking")
+
+    with page.expect_download() as download:
+        booking.get_by_role("link", name="CSV-mall för booking").click()
+    assert download.value.suggested_filename == "importmall-booking.csv"
+    header = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.split(";")[:3] == ["unit_hsa_id", "period", "booked_total"]
+    with page.expect_download() as download:
+        booking.get_by_role("link", name="Excel-mall för booking").click()
+    assert download.value.suggested_filename == "importmall-booking.xlsx"
+
+    upload(page, tmp_path, "bokning.csv", ISSUE_12_BOOKING, kind="booking")
+    expect(page.get_by_role("heading", name="Avvisad")).to_be_visible()
+    problems = page.locator(".portal-problems li")
+    expect(problems).to_have_text(
+        [f"bokning.csv:{line}: {column}: {message}" for line, column, message in ISSUE_12_PROBLEMS]
+    )
+    assert_no_axe_violations(page)
+    screenshot(page, "import-rejected-every-problem")

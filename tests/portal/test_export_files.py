@@ -64,6 +64,7 @@ CSV_URLS = {
         reverse("portal:comparison_export_csv") + f"?vardomrade={unit.vardomrade_id}&typ=mottagning"
     ),
     "audit_export_csv": lambda unit: reverse("portal:audit_export_csv"),
+    "import_template_csv": lambda unit: reverse("portal:import_template_csv", args=["booking"]),
 }
 
 
@@ -84,7 +85,7 @@ def test_each_csv_is_for_swedish_excel(client, unit, name):
         response["Content-Disposition"].startswith('attachment; filename="')
         and ".csv" in response["Content-Disposition"]
     )
-    raw = b"".join(response.streaming_content)
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads å, ä, ö as UTF-8
     text = raw.decode("utf-8-sig")
     lines = text.split("\r\n")

@@ -172,6 +172,9 @@ RULES = {
     "import_job": Row("job", IMPORT),
     "import_status": Row("job", IMPORT),
     "import_confirm": Row("job", None, may(IMPORT)),
+    # A kind's template (CSV, XLSX) has the rights of the page it is offered on.
+    "import_template_csv": Row("kind", IMPORT),
+    "import_template_xlsx": Row("kind", IMPORT),
     # --- Exemptions (/avsteg/) ---
     "exemption_list": Row(None, READ),
     # HS-styrning changes no unit's facts: the page says who proposes, a POST is refused.
@@ -413,6 +416,8 @@ def url_for(world, name, role, which):
         return reverse(f"portal:{name}", kwargs={"hsa_id": objects["unit"].hsa_id})
     if arg == "job":
         return reverse(f"portal:{name}", kwargs={"pk": world["job"].pk})
+    if arg == "kind":
+        return reverse(f"portal:{name}", kwargs={"kind": "booking"})
     if arg.startswith("exemption:"):
         exemption = objects[arg.split(":")[1]]
         return reverse(f"portal:{name}", kwargs={"exemption_id": exemption.exemption_id})
