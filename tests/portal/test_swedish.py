@@ -72,3 +72,13 @@ def test_the_dashboard_leads_on_to_a_forvaltning_or_a_vardomrade_with_the_right_
     html = body_of(client.get(f"/?forvaltning={unit.forvaltning_id}"))
     assert "Gå vidare till ett vårdområde" in html
     assert "Gå vidare till en vårdområde" not in html
+
+
+@pytest.mark.parametrize(("lines", "words"), [(1, "1 rad"), (2, "2 rader")])
+def test_an_import_job_counts_its_lines_in_swedish(client, world, lines, words):  # noqa: F811
+    job = world["job"]
+    job.lines = lines
+    job.save()
+    client.force_login(world["users"]["koncernstab"])
+    html = body_of(client.get(f"/import/{job.pk}/"))
+    assert f", {words}</dd>" in html
