@@ -460,8 +460,9 @@ def test_it_shows_a_past_date_from_the_stored_results(client, periods):
     html = html_of(client.get(URL, {"per": "2026-10-15"}))
     assert "sidan visar 2026-09-30" in html and "Resultat per <strong>30 september 2026</strong>" in html
     html = html_of(client.get(URL, {"per": "2025-01-01"}))
-    assert "Det finns inga sparade resultat per 2025-01-01" in html
-    assert "Det finns inga sparade resultat att visa ännu" in html
+    assert "Det finns inga beräknade resultat för 2025-01-01. Tidigaste dag med resultat är" in html
+    assert 'href="?per=2026-09-30">2026-09-30</a>' in html  # the earliest stored date, linked
+    assert "rubrik-aktualitet" not in html  # no section of dashes ("till och med –.") under it
 
 
 def test_the_charts_are_pictures_with_their_tables_and_nothing_external(client, periods):

@@ -412,6 +412,7 @@ def test_offerings_roles_exemptions_and_targets_of_the_unit(client, periods):
 
 def test_a_unit_without_stored_results_says_so(client):
     unit = f.CareUnitFactory()
+    stored(f.CareUnitFactory())  # the date has results, only not for this unit (none at all: test_as_of.py)
     client.force_login(user_in(Roles.KONCERNSTAB))
     html = html_of(client.get(url(unit)))
     assert "Det finns inget sparat resultat för enheten per detta datum" in html
