@@ -336,6 +336,8 @@ def test_a_unit_scorecard_is_one_page_with_the_units_statuses(
     assert "Enhetskort: Vårdcentralen Annelund" in text and "SE2321000255-MA01" in text
     assert "TB3-OPPEN-KALLELSE" in text and "Avsteg (AV-2026-0007)" in text
     assert "Avsteg som gäller (1)" in text
+    # No booking figures: no level, and the scorecard says what level 1 lacks (the unit page's words).
+    assert "För nivå 1 saknas: TB1-VISA (Uppgift saknas), TB1-AVBOKA (Uppgift saknas)." in text
 
 
 def test_an_action_plan_report_names_the_exemptions_in_force(
