@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import services
@@ -170,6 +171,7 @@ def _save_activity(request, form) -> bool:
     return True
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_new(request):
@@ -188,6 +190,7 @@ def activity_new(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk: int):
@@ -242,6 +245,7 @@ def _refuse_unless_planner(user) -> None:
         raise PermissionDenied("Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning ändrar mål.")
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_new(request):
@@ -254,6 +258,7 @@ def target_new(request):
     return _target_page(request, form)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk: int):
@@ -294,6 +299,7 @@ def _target_page(request, form):
 # --- phase-out -------------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_out_edit(request):
@@ -325,6 +331,7 @@ def phase_out_edit(request):
 # --- obstacles -------------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def obstacle_new(request):
@@ -356,6 +363,7 @@ def _scope_or_region(text: str):
         return "region", None
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def obstacle_detail(request, pk: int):

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from servicelevel import import_jobs
@@ -53,6 +54,7 @@ def _importer(request: HttpRequest) -> None:
         raise PermissionDenied("Import i webbläsaren är för Koncernstab och Hälso- och sjukvårdsstyrning.")
 
 
+@never_cache
 @login_required
 def start(request):
     _importer(request)
@@ -66,6 +68,7 @@ def start(request):
     return render(request, "portal/import_start.html", {"form": form, "jobs": jobs})
 
 
+@never_cache
 @login_required
 def job(request, pk: int):
     _importer(request)
@@ -73,6 +76,7 @@ def job(request, pk: int):
     return render(request, "portal/import_job.html", _status_context(job))
 
 
+@never_cache
 @login_required
 def status(request, pk: int):
     """The job's status box alone: the page polls it (htmx) while the job runs."""

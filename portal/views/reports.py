@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from compliance.models import Report
@@ -122,6 +123,7 @@ def report_for_user(user, pk: int) -> Report:
     return report
 
 
+@never_cache
 @login_required
 def report_list(request):
     form = ReportForm(request.POST or None, user=request.user, initial=_initial(request))
