@@ -184,6 +184,12 @@ class Row:
         """(unit name, its gap in words) for the list under the table."""
         return tuple(zip(self.gap_units, self.gap_notes, strict=True))
 
+    @property
+    def shared_gap_note(self) -> str:
+        """The gap's words when every marked unit has the same ("5 av 8 likvärdiga erbjuder den"), so the
+        list says them once; "" when they differ."""
+        return self.gap_notes[0] if self.gap_notes and len(set(self.gap_notes)) == 1 else ""
+
 
 @dataclass(frozen=True)
 class Section:

@@ -236,7 +236,10 @@ def test_a_peer_gap_is_a_strict_majority_of_the_peers_and_says_its_count(client,
     assert "5 av 9 erbjuder (55,6 %)" in intyg  # the summary counts the whole group
     gaps = html[html.index('id="jf-luckor-rubrik"') :]
     assert "5 av 9 enheter i urvalet erbjuder Begära intyg" in gaps
-    assert "Mottagning 000 (5 av 8 likvärdiga erbjuder den)" in gaps
+    assert (
+        "Lucka hos: Mottagning 000, Mottagning 006, Mottagning 007, Mottagning 008 "
+        "(för var och en: 5 av 8 likvärdiga erbjuder den)." in gaps
+    )
 
 
 def test_four_of_a_group_of_eight_are_four_of_seven_peers_for_each_unit_without_it(client, area):
