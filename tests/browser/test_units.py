@@ -86,7 +86,9 @@ def test_the_unit_page_says_what_stands_between_the_unit_and_the_next_level(page
     expect(item).to_have_count(1)
     expect(item).to_contain_text("TB3-OPPEN-KALLELSE")
     expect(item).to_contain_text("Ej uppfyllt")
-    expect(item).to_contain_text("0 av 500 bokningsbara tider erbjuds via öppen kallelse — minst en ska finnas")
+    expect(item).to_contain_text(
+        "0 av 500 bokningsbara tider erbjuds via öppen kallelse — minst en ska finnas"
+    )
     assert_no_axe_violations(page)
     screenshot(page, "unit-next-level")
 
