@@ -57,9 +57,10 @@ class AsOf:
         return "" if self.is_today else f"per={self.requested.isoformat()}"
 
 
-def as_of_from(request) -> AsOf:
+def as_of_from(request, *, earliest: bool = True) -> AsOf:
     """Parse `?per=` (one query: the latest stored date on or before it; a second, the earliest stored
-    date, only when there is none)."""
+    date for the notice, only when there is none — unless `earliest=False`: a page that only wants the
+    date asked for, such as the action plan, which reads no stored results)."""
     text = request.GET.get("per", "").strip()
     invalid = ""
     requested = today()
@@ -74,7 +75,7 @@ def as_of_from(request) -> AsOf:
         .values_list("as_of", flat=True)
         .first()
     )
-    earliest = None
-    if shown is None:
-        earliest = UnitResult.objects.order_by("as_of").values_list("as_of", flat=True).first()
-    return AsOf(requested=requested, shown=shown, invalid=invalid, earliest=earliest)
+    first = None
+    if shown is None and earliest:
+        first = UnitResult.objects.order_by("as_of").values_list("as_of", flat=True).first()
+    return AsOf(requested=requested, shown=shown, invalid=invalid, earliest=first)

@@ -108,7 +108,7 @@ def _refuse_read_only(user) -> None:
 @login_required
 @require_GET
 def plan(request):
-    as_of = as_of_from(request)
+    as_of = as_of_from(request, earliest=False)  # the plan reads no stored results
     day = as_of.requested
     try:
         kind, number = parse_scope(request.GET.get("omfattning", ""))
@@ -137,7 +137,7 @@ def _activity_form(request, activity: Activity, data=None):
     regional = may_plan_regionally(user)
     areas = list((visible_areas(user) if regional else changeable_areas(user)).select_related("forvaltning"))
     decision = Decision.in_force(
-        activity.period.start_date if activity.period_id else as_of_from(request).requested
+        activity.period.start_date if activity.period_id else as_of_from(request, earliest=False).requested
     )
     return ActivityForm(
         data,
@@ -178,7 +178,7 @@ def activity_new(request):
     _refuse_read_only(request.user)
     if not (may_plan_regionally(request.user) or changeable_units(request.user).exists()):
         raise PermissionDenied("Du har inga enheter att planera aktiviteter för.")
-    period = period_for(request.GET.get("period", "").strip(), as_of_from(request).requested)
+    period = period_for(request.GET.get("period", "").strip(), as_of_from(request, earliest=False).requested)
     form = _activity_form(request, Activity(period=period), request.POST or None)
     if not request.POST and request.GET.get("omfattning"):
         form.initial["omfattning"] = request.GET["omfattning"]
@@ -251,7 +251,7 @@ def _refuse_unless_planner(user) -> None:
 def target_new(request):
     _refuse_unless_planner(request.user)
     initial = {}
-    period = period_for(request.GET.get("period", "").strip(), as_of_from(request).requested)
+    period = period_for(request.GET.get("period", "").strip(), as_of_from(request, earliest=False).requested)
     if period:
         initial["period"] = period
     form = TargetForm(request.POST or None, initial=initial)

@@ -214,7 +214,7 @@ def unit_scorecard(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    as_of = as_of_from(request) if request.GET.get("per") else None
+    as_of = as_of_from(request, earliest=False) if request.GET.get("per") else None
     report = report_request(
         requested_by=request.user,
         kind=Report.Kind.ENHETSKORT,

@@ -107,3 +107,6 @@ def test_the_earliest_day_is_read_only_when_nothing_is_shown(rf, unit, django_as
     with django_assert_num_queries(2):  # … and, as there is none, the earliest stored date
         as_of = as_of_from(rf.get("/", {"per": BEFORE}))
     assert as_of.shown is None and as_of.earliest == FIRST
+    with django_assert_num_queries(1):  # a page that reads no stored results asks for the date alone
+        as_of = as_of_from(rf.get("/", {"per": BEFORE}), earliest=False)
+    assert as_of.shown is None and as_of.earliest is None
