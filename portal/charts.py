@@ -53,6 +53,13 @@ HATCH_LINE = "#0860a3"  # --ds-color-info-border-strong
 
 # Heatmap bins: (lowest share, fill, text colour, legend). Dark text on tinted surfaces: ≥ 9:1.
 NO_SHARE = ("#f3f3f3", SUBTLE, "inga bedömda enheter")  # neutral-background-tinted, neutral-text-subtle
+# A cell where no unit is judged met or not met prints its state, never a share (a red "0 %" would say
+# the units fail what they are excused from, or what nobody could judge):
+# every unit exempt → "Avsteg", its own colour (brand2-surface-active, brand2-text-default, 9.6:1);
+EXEMPT_CELL = ("#cec6e3", "#312256", "Avsteg")
+# data missing → "Uppgift saknas", neutral and hatched (neutral-background-tinted with lines of
+# neutral-border-subtle; neutral-text-default, 7.4:1 even over a line).
+NO_DATA_CELL = ("#f3f3f3", INK, "Uppgift saknas", GRID)
 BINS = (
     (Fraction(1), "#a8d5ae", "#023409", "100 %"),  # success-surface-active, success-text-default
     (Fraction(4, 5), "#daeddd", "#023409", "80–99 %"),  # success-surface-tinted
@@ -280,6 +287,45 @@ class HeatInput:
     met: int
     judged: int  # units the requirement applies to (every status but not_applicable)
     href: str = ""
+    exempt: int = 0  # of `judged`: units with an exemption (status exempt)
+    no_data: int = 0  # of `judged`: units whose data are missing (status no_data)
+
+    @property
+    def state(self) -> str:
+        """What the cell shows: "share" (met of judged), "exempt" or "no_data" when no unit is judged met
+        or not met (every judged unit exempt, or some without data), "none" when nothing applies."""
+        if not self.judged:
+            return "none"
+        if self.met or self.judged > self.exempt + self.no_data:
+            return "share"
+        return "no_data" if self.no_data else "exempt"
+
+    @property
+    def words(self) -> str:
+        """The cell in words: "33,3 %", "Avsteg", "Uppgift saknas", "–"."""
+        return {
+            "share": share(self.met, self.judged),
+            "exempt": EXEMPT_CELL[2],
+            "no_data": NO_DATA_CELL[2],
+        }.get(self.state, "–")
+
+    @property
+    def table_text(self) -> str:
+        """The words with the counts behind them, for the data table: "25 % (1 av 4; 1 avsteg, 2 uppgift
+        saknas)", "Avsteg (2 av 2)", "Uppgift saknas (1 av 3; 2 avsteg)"; a single unit's state alone."""
+        state = self.state
+        if state == "none":
+            return "–"
+        if state == "share":
+            count, others = self.met, [(self.exempt, "avsteg"), (self.no_data, "uppgift saknas")]
+        elif state == "exempt":
+            count, others = self.exempt, []
+        else:
+            count, others = self.no_data, [(self.exempt, "avsteg")]
+        if state != "share" and self.judged == 1:
+            return self.words
+        extra = ", ".join(f"{number(k)} {what}" for k, what in others if k)
+        return f"{self.words} ({number(count)} av {number(self.judged)}{'; ' + extra if extra else ''})"
 
 
 @dataclass(frozen=True)
@@ -306,9 +352,11 @@ class HeatCell:
     y: str
     fill: str
     ink: str
-    text: str
+    text: str  # the cell's words ("33,3 %", "Avsteg", "Uppgift saknas")
     text_x: str
     text_y: str
+    lines: tuple[str, ...] = ()  # the words in two lines when one is too wide for the cell
+    hatched: bool = False  # missing data: a hatch besides the words
 
 
 @dataclass(frozen=True)
@@ -336,6 +384,17 @@ class Heatmap:
     colours: dict = field(
         default_factory=lambda: {"ink": INK, "subtle": SUBTLE, "grid": GRID, "paper": PAPER}
     )
+    hatch: tuple[str, str] = (NO_DATA_CELL[0], NO_DATA_CELL[3])  # missing data's fill and lines
+
+
+def heat_colours(cell: HeatInput) -> tuple[str, str]:
+    """(fill, text colour) of a cell: its state's, or its share's bin."""
+    state = cell.state
+    if state == "exempt":
+        return EXEMPT_CELL[0], EXEMPT_CELL[1]
+    if state == "no_data":
+        return NO_DATA_CELL[0], NO_DATA_CELL[1]
+    return heat_bin(cell.met, cell.judged)
 
 
 def heat_bin(met: int, judged: int) -> tuple[str, str]:
@@ -359,11 +418,24 @@ def heatmap(
     row_head: str,
     note_head: str = "",
 ) -> Heatmap:
-    """Rows × columns of shares met, each cell coloured by bin and printing its percentage."""
-    label_w, cell_w, cell_h, head_h, legend_h = 250, 50, 26, 150, 30
+    """Rows × columns of shares met, each cell coloured by bin and printing its percentage — or its state
+    in words ("Avsteg", "Uppgift saknas") where no unit is judged met or not met."""
+    label_w, cell_w, cell_h, head_h, line_h = 250, 50, 26, 150, 20
     left = label_w + 8
-    top = head_h + legend_h
     width = left + cell_w * len(columns) + 110  # room for the last rotated column label
+    legend_items = [(fill, text, False) for _lowest, fill, _ink, text in BINS] + [
+        (EXEMPT_CELL[0], EXEMPT_CELL[2], False),
+        (NO_DATA_CELL[0], NO_DATA_CELL[2], True),
+        (NO_SHARE[0], NO_SHARE[2], False),
+    ]
+    legend, x, y = [], 0.0, 8
+    for fill, text, hatched in legend_items:
+        item_w = 30 + 7 * len(text)
+        if x and x + item_w > width:  # the next line rather than past the picture's edge
+            x, y = 0.0, y + line_h
+        legend.append(LegendItem(n(x), str(y), text, fill=fill, hatched=hatched))
+        x += item_w
+    top = head_h + y + 22
     heads = tuple(
         HeatColumn(code, name, n(left + c * cell_w + cell_w / 2 + 4), n(top - 6))
         for c, (code, name) in enumerate(columns)
@@ -373,39 +445,35 @@ def heatmap(
         y = top + r * cell_h
         cells = []
         for c, cell in enumerate(row.cells):
-            fill, ink = heat_bin(cell.met, cell.judged)
+            fill, ink = heat_colours(cell)
             x = left + c * cell_w
+            words = cell.words
             cells.append(
                 HeatCell(
                     n(x),
                     n(y),
                     fill,
                     ink,
-                    share(cell.met, cell.judged),
+                    words,
                     n(x + cell_w / 2),
                     n(y + cell_h / 2 + 4),
+                    # "Uppgift saknas" is wider than a cell: two lines.
+                    lines=tuple(words.split(" ", 1)) if len(words) > 8 else (),
+                    hatched=cell.state == "no_data",
                 )
             )
         out_rows.append(HeatRow(truncate(row.short or row.label, 36), n(y + cell_h / 2 + 4), tuple(cells)))
-    legend_items = [(fill, legend) for _lowest, fill, _ink, legend in BINS] + [(NO_SHARE[0], NO_SHARE[2])]
-    legend, x = [], 0.0
-    for fill, text in legend_items:
-        legend.append(LegendItem(n(x), "8", text, fill=fill))
-        x += 30 + 7 * len(text)
+    if any(cell.state in ("exempt", "no_data") for row in rows for cell in row.cells):
+        desc = (
+            f"{desc} Rutor där ingen enhet bedömts som uppfylld eller ej uppfylld visar ”Avsteg” eller "
+            "”Uppgift saknas” i stället för en andel."
+        )
     head = (row_head, *((note_head,) if note_head else ()), *(f"{code} {name}" for code, name in columns))
     table_rows = tuple(
         (
             Cell(row.label, row.href),
             *((Cell(row.note, row.note_href),) if note_head else ()),
-            *(
-                Cell(
-                    f"{share(cell.met, cell.judged)} ({number(cell.met)} av {number(cell.judged)})"
-                    if cell.judged
-                    else "–",
-                    cell.href if cell.met else "",
-                )
-                for cell in row.cells
-            ),
+            *(Cell(cell.table_text, cell.href if cell.met else "") for cell in row.cells),
         )
         for row in rows
     )

@@ -21,7 +21,7 @@ from compliance import reports
 from compliance.models import Report
 from compliance.services import recompute
 from compliance.tasks import render_report
-from servicelevel.models import AuditEntry
+from servicelevel.models import AuditEntry, Requirement
 from units.permissions import Roles, ensure_groups, grant_provider, grant_units
 
 from . import factories as f
@@ -259,6 +259,44 @@ def test_the_heatmap_alone_is_on_a_landscape_page_and_each_chart_keeps_its_headi
     assert "Svar i tid per månad" in response and "okt 2026" in response  # the chart and its table
 
 
+def test_the_pdf_heatmap_says_avsteg_and_uppgift_saknas_not_a_red_zero(
+    client, region, django_capture_on_commit_callbacks
+):
+    """Malmö's four units have no booking figures and no cases, so their TB requirements and SV1 have no
+    data; Annelund's approved exemption covers TB3-OPPEN-KALLELSE. The picture, the page-wide table and
+    the requirement table say so in words, not as a red 0 %."""
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    report = request_report(
+        client, django_capture_on_commit_callbacks, omfattning=f"omrade-{region['malmo'].pk}"
+    )
+    pdf = pdf_of(report)
+    landscape = next(
+        " ".join(p.extract_text().split()) for p in pdf.pages if p.mediabox.width > p.mediabox.height
+    )
+    codes = list(
+        Requirement.objects.filter(decision=f.decision())
+        .order_by("order", "code")
+        .values_list("code", flat=True)
+    )
+    cell = r"Uppgift saknas|Avsteg|\d+(?:,\d)? %"
+
+    def row(name: str, hsa_id: str) -> list[str]:
+        """The page-wide table's row: the unit, its count of units, then a cell per requirement."""
+        start = landscape.index(f"{name} ({hsa_id}) 1 enhet")
+        return re.findall(cell, landscape[start:])[: len(codes)]
+
+    annelund = row("Vårdcentralen Annelund", "SE2321000255-MA01")
+    bulltofta = row("Vårdcentralen Bulltofta", "SE2321000255-MA02")
+    assert annelund[codes.index("TB3-OPPEN-KALLELSE")] == "Avsteg"
+    assert bulltofta[codes.index("TB3-OPPEN-KALLELSE")] == "Uppgift saknas"
+    assert annelund[codes.index("SV1-SVARSTID")] == bulltofta[codes.index("SV1-SVARSTID")] == "Uppgift saknas"
+    assert annelund[codes.index("AH3-BASUTBUD")] == "0 %"  # not met, no exemption: a real zero
+    # The legend under the picture names both.
+    assert "under 50 % Avsteg Uppgift saknas inga bedömda enheter" in landscape
+    # The requirement table: SV1 has no share when no unit could be judged on it.
+    assert "samma dag) 0 0 0 4 0 Uppgift saknas" in text_of(pdf)
+
+
 def test_a_tables_heading_and_caption_are_never_left_at_the_foot_of_a_page():
     """The print styles keep a section's heading and a table's caption with the table's first row, wherever
     the table falls on the page (a caption alone at a page's foot, its rows on the next, was seen)."""
@@ -298,6 +336,8 @@ def test_a_unit_scorecard_is_one_page_with_the_units_statuses(
     assert "Enhetskort: Vårdcentralen Annelund" in text and "SE2321000255-MA01" in text
     assert "TB3-OPPEN-KALLELSE" in text and "Avsteg (AV-2026-0007)" in text
     assert "Avsteg som gäller (1)" in text
+    # No booking figures: no level, and the scorecard says what level 1 lacks (the unit page's words).
+    assert "För nivå 1 saknas: TB1-VISA (Uppgift saknas), TB1-AVBOKA (Uppgift saknas)." in text
 
 
 def test_an_action_plan_report_names_the_exemptions_in_force(

@@ -30,6 +30,7 @@ TRENDS = {
 }
 WHOLE_WORDS = {"booked_total": "inga bokade tider", "slots_total": "inga bokningsbara tider"}
 OK_FOR_LEVEL = frozenset({MET, EXEMPT, NOT_APPLICABLE})
+LEVELS = (1, 2, 3)  # the booking levels (nivåer) of §2.1.1, lowest first
 
 
 def judge_booking(facts: UnitFacts, rules: list[RequirementRule]) -> dict[str, Judgement]:
@@ -153,6 +154,18 @@ def _trend(facts: UnitFacts, code: str) -> Judgement:
     return Judgement(MET if increased and reaches_target else NOT_MET, text, float(s))
 
 
+def level_requirements(rules) -> dict[str, int]:
+    """code → level of the requirements that make the booking levels (§2.1.1): the TB requirements with a
+    level. Takes the engine's rules or the rulebook's stored requirements alike (code, group, level)."""
+    return {r.code: r.level for r in rules if r.group == "TB" and r.level}
+
+
+def missing_for_level(statuses: dict[str, str], levels: dict[str, int], level: int) -> list[str]:
+    """The requirements of `level` whose status does not count toward it (only met, exempt and not
+    applicable do): what stands between a unit and that level once the levels below it are reached."""
+    return [c for c, lvl in levels.items() if lvl == level and statuses.get(c) not in OK_FOR_LEVEL]
+
+
 def booking_level(
     statuses: dict[str, str], levels: dict[str, int], *, applicable: bool
 ) -> tuple[int | None, bool]:
@@ -163,8 +176,8 @@ def booking_level(
     if not applicable or statuses.get("TB1-VISA") == NO_DATA or statuses.get("TB1-AVBOKA") == NO_DATA:
         return None, False
     reached = 0
-    for level in (1, 2, 3):
-        if all(statuses[c] in OK_FOR_LEVEL for c, lvl in levels.items() if lvl == level):
+    for level in LEVELS:
+        if not missing_for_level(statuses, levels, level):
             reached = level
         else:
             break

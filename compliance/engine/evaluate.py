@@ -6,7 +6,7 @@ import datetime
 
 from exemptions.rules import is_active
 
-from .booking import booking_level, judge_booking
+from .booking import booking_level, judge_booking, level_requirements
 from .offerings import judge_offerings
 from .response_time import evaluation_month, judge_response_time
 from .roles import judge_roles
@@ -35,7 +35,7 @@ def evaluate_unit(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) ->
     for rule in rulebook.requirements:
         judgement = judgements[rule.code]
         requirements[rule.code] = _apply_exemption(rule.code, judgement, active.get(rule.code))
-    tb_levels = {r.code: r.level for r in rulebook.requirements if r.group == "TB" and r.level}
+    tb_levels = level_requirements(rulebook.requirements)
     tb_applicable = facts.has_contact_card and facts.booking_system != "ingen"
     level, with_exemptions = booking_level(
         {c: requirements[c].status for c in tb_levels}, tb_levels, applicable=tb_applicable

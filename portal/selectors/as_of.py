@@ -1,8 +1,10 @@
 """The as-of date every page shows (`?per=YYYY-MM-DD`), answered from the stored results.
 
 Results are stored per date: on every change for today, and by the nightly run for the day that ended,
-so every past day since the portal started has its own. A date with no stored results (before the
-portal's history, or a night the job did not run) shows the latest stored date before it, and says so.
+so every past day since the portal started has its own. A date with no stored results (a night the job
+did not run) shows the latest stored date before it, and says so. A date before the first stored result
+shows nothing and says that, with the earliest day that has results (`earliest`, read only then), which
+every page words the same way through `partials/_as_of_notice.html`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class AsOf:
     requested: datetime.date  # what the person asked for (default today)
     shown: datetime.date | None  # the stored date the page shows; None when nothing is stored yet
     invalid: str = ""  # the text of a ?per= that was no date
+    earliest: datetime.date | None = None  # when nothing is shown: the first stored date, if any
 
     @property
     def is_today(self) -> bool:
@@ -30,7 +33,12 @@ class AsOf:
         if self.invalid:
             return f"”{self.invalid[:20]}” är inget datum (ÅÅÅÅ-MM-DD); sidan visar i dag."
         if self.shown is None:
-            return f"Det finns inga sparade resultat per {self.requested} eller tidigare."
+            first = (
+                f"Tidigaste dag med resultat är {self.earliest}."
+                if self.earliest
+                else "Inga resultat har beräknats ännu; de beräknas när uppgifter ändras och varje natt."
+            )
+            return f"{self.nothing_text} {first}"
         if self.shown != self.requested:
             return (
                 f"Det finns inga sparade resultat per {self.requested}; "
@@ -39,13 +47,20 @@ class AsOf:
         return ""
 
     @property
+    def nothing_text(self) -> str:
+        """The notice's first sentence when nothing is shown (the partial links the earliest day after it)."""
+        return f"Det finns inga beräknade resultat för {self.requested}."
+
+    @property
     def query(self) -> str:
         """`?per=…` to keep on links, empty for today."""
         return "" if self.is_today else f"per={self.requested.isoformat()}"
 
 
-def as_of_from(request) -> AsOf:
-    """Parse `?per=` (one query: the latest stored date on or before it)."""
+def as_of_from(request, *, earliest: bool = True) -> AsOf:
+    """Parse `?per=` (one query: the latest stored date on or before it; a second, the earliest stored
+    date for the notice, only when there is none — unless `earliest=False`: a page that only wants the
+    date asked for, such as the action plan, which reads no stored results)."""
     text = request.GET.get("per", "").strip()
     invalid = ""
     requested = today()
@@ -60,4 +75,7 @@ def as_of_from(request) -> AsOf:
         .values_list("as_of", flat=True)
         .first()
     )
-    return AsOf(requested=requested, shown=shown, invalid=invalid)
+    first = None
+    if shown is None and earliest:
+        first = UnitResult.objects.order_by("as_of").values_list("as_of", flat=True).first()
+    return AsOf(requested=requested, shown=shown, invalid=invalid, earliest=first)

@@ -155,11 +155,13 @@ class Cell:
     text: str
     kind: str = VALUE
     gap: str = ""  # PEER_GAP / BASE_GAP / ""
-    gap_text: str = ""
+    gap_text: str = ""  # after "Lucka: " in the cell: "de flesta likvärdiga erbjuder den (5 av 8)"
+    gap_note: str = ""  # the gap list's words for this unit, when they differ: "5 av 8 likvärdiga …"
 
     @property
     def export_text(self) -> str:
-        return f"{self.text} ({self.gap_text})" if self.gap_text else self.text
+        note = self.gap_note or self.gap_text
+        return f"{self.text} ({note})" if note else self.text
 
 
 @dataclass(frozen=True)
@@ -171,10 +173,22 @@ class Row:
     sentence: str = ""  # "4 av 6 likvärdiga enheter erbjuder Förnya recept"
     is_base: bool = False  # a basutbud service of the unit type
     gap_units: tuple[str, ...] = ()  # names of shown units with a gap in this row
+    gap_notes: tuple[str, ...] = ()  # per gap unit, what its gap is ("5 av 8 likvärdiga erbjuder den")
 
     @property
     def has_gap(self) -> bool:
         return bool(self.gap_units)
+
+    @property
+    def gaps(self) -> tuple[tuple[str, str], ...]:
+        """(unit name, its gap in words) for the list under the table."""
+        return tuple(zip(self.gap_units, self.gap_notes, strict=True))
+
+    @property
+    def shared_gap_note(self) -> str:
+        """The gap's words when every marked unit has the same ("5 av 8 likvärdiga erbjuder den"), so the
+        list says them once; "" when they differ."""
+        return self.gap_notes[0] if self.gap_notes and len(set(self.gap_notes)) == 1 else ""
 
 
 @dataclass(frozen=True)
@@ -467,13 +481,22 @@ class _RowBuilder:
             others = self.summary
         return sum(1 for u in others if has(u)), len(others)
 
-    def _peer_gap(self, index: int, lacks: bool, has) -> bool:
-        """Most peers (more than half) have what this unit lacks. Not marked while the
-        aggregate is withheld: the mark would tell what one or two named neighbours do."""
+    def _peer_gap(self, index: int, lacks: bool, has, verb: str) -> Cell | None:
+        """The gap mark when most of the unit's peers — a strict majority, more than half: 5 of 8, not
+        4 of 8 — have what it lacks, worded with that count ("de flesta likvärdiga erbjuder den (5 av 8)").
+        The one place the rule is written. Not marked while the aggregate is withheld: the mark would tell
+        what one or two named neighbours do."""
         if not lacks or self.withheld:
-            return False
+            return None
         having, others = self._others(index, has)
-        return having >= 1 and 2 * having > others
+        if not (having >= 1 and 2 * having > others):
+            return None
+        return Cell(
+            "",
+            gap=PEER_GAP,
+            gap_text=f"de flesta likvärdiga {verb} ({having} av {others})",
+            gap_note=f"{having} av {others} likvärdiga {verb}",
+        )
 
     def _count_text(self, n: int, verb: str, what: str = "") -> tuple[str, str]:
         """(summary cell, sentence)."""
@@ -483,12 +506,30 @@ class _RowBuilder:
         if total == 0:
             return "inga enheter", ""
         summary = f"{n} av {total} {verb} ({pct(n, total)})"
-        sentence = f"{n} av {total} likvärdiga enheter {verb} {what}".rstrip()
+        # Region-wide the summary counts the whole group, each unit included: "likvärdiga" would be
+        # untrue for the unit itself, whose peers are the others (its gap mark says how many of them).
+        group = "enheter i urvalet" if self.region_wide else "likvärdiga enheter"
+        sentence = f"{n} av {total} {group} {verb} {what}".rstrip()
         return summary, sentence
 
     def _row(self, key, label, cells, summary, sentence="", *, is_base=False) -> Row:
-        gap_units = tuple(name for name, cell in zip(self.shown_names, cells, strict=True) if cell.gap)
-        return Row(key, label, tuple(cells), summary, sentence, is_base, gap_units)
+        marked = [(name, cell) for name, cell in zip(self.shown_names, cells, strict=True) if cell.gap]
+        return Row(
+            key,
+            label,
+            tuple(cells),
+            summary,
+            sentence,
+            is_base,
+            tuple(name for name, _cell in marked),
+            tuple(cell.gap_note or cell.gap_text for _name, cell in marked),
+        )
+
+    @staticmethod
+    def _with_gap(cell: Cell, gap: Cell | None) -> Cell:
+        if gap is None:
+            return cell
+        return Cell(cell.text, cell.kind, gap.gap, gap.gap_text, gap.gap_note)
 
     # --- rows --------------------------------------------------------------------------------------------
 
@@ -508,16 +549,13 @@ class _RowBuilder:
                 if state is False
                 else (ABSENT, "–")
             )
-            gap, gap_text = "", ""
             # The basutbud asks for the service regional and open (AH3): a closed one is missing too.
             if is_base and kind != OFFERED:
-                gap, gap_text = (
-                    BASE_GAP,
-                    "saknas i basutbudet" if kind == ABSENT else "basutbudet kräver öppen",
-                )
-            elif self._peer_gap(index, kind != OFFERED, offers):
-                gap, gap_text = PEER_GAP, "de flesta likvärdiga erbjuder den"
-            cells.append(Cell(text, kind, gap, gap_text))
+                gap_text = "saknas i basutbudet" if kind == ABSENT else "basutbudet kräver öppen"
+                cells.append(Cell(text, kind, BASE_GAP, gap_text))
+            else:
+                gap = self._peer_gap(index, kind != OFFERED, offers, "erbjuder den")
+                cells.append(self._with_gap(Cell(text, kind), gap))
         n = sum(1 for u in self.summary if offers(u))
         summary, sentence = self._count_text(n, "erbjuder", s["name"])
         closed = sum(1 for u in self.summary if u.services.get(sid) is False)
@@ -534,15 +572,8 @@ class _RowBuilder:
         cells = []
         for index, u in enumerate(self.shown):
             used = uses(u)
-            gap = self._peer_gap(index, not used, uses)
-            cells.append(
-                Cell(
-                    "Används" if used else "–",
-                    OFFERED if used else ABSENT,
-                    PEER_GAP if gap else "",
-                    "de flesta likvärdiga använder den" if gap else "",
-                )
-            )
+            gap = self._peer_gap(index, not used, uses, "använder den")
+            cells.append(self._with_gap(Cell("Används" if used else "–", OFFERED if used else ABSENT), gap))
         n = sum(1 for u in self.summary if uses(u))
         summary, sentence = self._count_text(n, "använder", t["name"])
         return self._row(f"mall-{t['code']}", t["name"], cells, summary, sentence)
@@ -584,15 +615,8 @@ class _RowBuilder:
         for index, u in enumerate(self.shown):
             label = STATUS_LABELS.get(u.sv1, "Resultat saknas")
             text = f"{pct(u.in_time, u.assessed)} – {label}" if u.assessed else label
-            gap = self._peer_gap(index, u.sv1 == NOT_MET, meets)
-            cells.append(
-                Cell(
-                    text,
-                    VALUE,
-                    PEER_GAP if gap else "",
-                    "de flesta likvärdiga uppfyller kravet" if gap else "",
-                )
-            )
+            gap = self._peer_gap(index, u.sv1 == NOT_MET, meets, "uppfyller kravet")
+            cells.append(self._with_gap(Cell(text, VALUE), gap))
         n = sum(1 for u in self.summary if meets(u))
         summary, sentence = self._count_text(n, "uppfyller", "kravet på svar inom 2 vardagar")
         assessed = sum(u.assessed for u in self.summary)

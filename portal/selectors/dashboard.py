@@ -30,7 +30,7 @@ from django.http import Http404
 
 from compliance.calendar import end_of_day
 from compliance.engine.response_time import evaluation_month, month_bounds
-from compliance.engine.types import MET, NOT_APPLICABLE, NOT_MET, STATUS_LABELS
+from compliance.engine.types import EXEMPT, MET, NO_DATA, NOT_APPLICABLE, NOT_MET, STATUS_LABELS
 from compliance.models import RequirementResult, UnitResult
 from exemptions.models import Exemption
 from exemptions.rules import ACTIVE_STATUSES, is_active
@@ -169,6 +169,14 @@ class StatusCounts:
     @property
     def met(self) -> int:
         return self[MET]
+
+    @property
+    def exempt(self) -> int:
+        return self[EXEMPT]
+
+    @property
+    def no_data(self) -> int:
+        return self[NO_DATA]
 
     @property
     def judged(self) -> int:

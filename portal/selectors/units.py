@@ -29,9 +29,10 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
 from actionplan.models import Target
+from compliance.engine.booking import LEVELS, level_requirements, missing_for_level
 from compliance.engine.response_time import month_bounds
 from compliance.engine.text import month_name, pct
-from compliance.engine.types import MET, NOT_MET, STATUS_LABELS
+from compliance.engine.types import EXEMPT, MET, NOT_MET, STATUS_LABELS
 from compliance.exports import case_rows
 from compliance.models import RequirementResult, UnitResult
 from exemptions.models import Exemption
@@ -185,6 +186,29 @@ class RequirementSection:
 
 
 @dataclass(frozen=True)
+class NextLevel:
+    """What stands between the unit and the next booking level, from the stored statuses and the engine's
+    own level definition (compliance.engine.booking: which requirements make each level, which statuses
+    count toward it). Nothing is judged here."""
+
+    reached: int | None  # the stored level (None: no level)
+    next: int | None  # the level above; None at the top, or when the levels do not apply
+    missing: list[RequirementLine]  # the next level's requirements whose status does not count toward it
+    exempted: list[RequirementLine]  # requirements of the reached levels that count only by an exemption
+    top: int = LEVELS[-1]
+
+    @property
+    def applies(self) -> bool:
+        """False when the unit has no level and nothing stands in the way of level 1: every booking
+        requirement is not applicable (no contact card, or no bookable visits)."""
+        return self.reached is not None or bool(self.missing)
+
+    @property
+    def at_top(self) -> bool:
+        return self.reached is not None and self.reached >= self.top
+
+
+@dataclass(frozen=True)
 class PeriodLevel:
     code: str
     start_date: datetime.date
@@ -321,6 +345,7 @@ class UnitPage:
     exemptions: list[ExemptionLine]
     targets: list[TargetLine]
     may_change: bool
+    next_level: NextLevel | None = None  # None without a stored result
 
 
 def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
@@ -372,6 +397,31 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         exemptions=_exemptions(unit, day),
         targets=targets,
         may_change=may_change_unit(user, unit),
+        next_level=_next_level(requirements, sections, result),
+    )
+
+
+def _next_level(requirements: list[Requirement], sections, result: UnitResult | None) -> NextLevel | None:
+    """The requirements between the stored level and the next one (compliance.engine.booking's level
+    definition, applied to the stored statuses), and those the reached level rests on by an exemption."""
+    if result is None:
+        return None
+    levels = level_requirements(requirements)
+    lines = {line.code: line for section in sections for line in section.lines}
+    statuses = {code: line.status for code, line in lines.items()}
+    reached = result.booking_level
+    following = None if reached is not None and reached >= LEVELS[-1] else (reached or 0) + 1
+    missing = missing_for_level(statuses, levels, following) if following else []
+    exempted = [
+        lines[code]
+        for code, level in levels.items()
+        if reached is not None and level <= reached and statuses.get(code) == EXEMPT
+    ]
+    return NextLevel(
+        reached=reached,
+        next=following if reached is not None or missing else None,
+        missing=[lines[code] for code in missing],
+        exempted=exempted,
     )
 
 

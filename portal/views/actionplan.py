@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import services
@@ -107,7 +108,7 @@ def _refuse_read_only(user) -> None:
 @login_required
 @require_GET
 def plan(request):
-    as_of = as_of_from(request)
+    as_of = as_of_from(request, earliest=False)  # the plan reads no stored results
     day = as_of.requested
     try:
         kind, number = parse_scope(request.GET.get("omfattning", ""))
@@ -136,7 +137,7 @@ def _activity_form(request, activity: Activity, data=None):
     regional = may_plan_regionally(user)
     areas = list((visible_areas(user) if regional else changeable_areas(user)).select_related("forvaltning"))
     decision = Decision.in_force(
-        activity.period.start_date if activity.period_id else as_of_from(request).requested
+        activity.period.start_date if activity.period_id else as_of_from(request, earliest=False).requested
     )
     return ActivityForm(
         data,
@@ -170,13 +171,14 @@ def _save_activity(request, form) -> bool:
     return True
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_new(request):
     _refuse_read_only(request.user)
     if not (may_plan_regionally(request.user) or changeable_units(request.user).exists()):
         raise PermissionDenied("Du har inga enheter att planera aktiviteter för.")
-    period = period_for(request.GET.get("period", "").strip(), as_of_from(request).requested)
+    period = period_for(request.GET.get("period", "").strip(), as_of_from(request, earliest=False).requested)
     form = _activity_form(request, Activity(period=period), request.POST or None)
     if not request.POST and request.GET.get("omfattning"):
         form.initial["omfattning"] = request.GET["omfattning"]
@@ -188,6 +190,7 @@ def activity_new(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk: int):
@@ -242,18 +245,20 @@ def _refuse_unless_planner(user) -> None:
         raise PermissionDenied("Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning ändrar mål.")
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_new(request):
     _refuse_unless_planner(request.user)
     initial = {}
-    period = period_for(request.GET.get("period", "").strip(), as_of_from(request).requested)
+    period = period_for(request.GET.get("period", "").strip(), as_of_from(request, earliest=False).requested)
     if period:
         initial["period"] = period
     form = TargetForm(request.POST or None, initial=initial)
     return _target_page(request, form)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk: int):
@@ -294,6 +299,7 @@ def _target_page(request, form):
 # --- phase-out -------------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_out_edit(request):
@@ -325,6 +331,7 @@ def phase_out_edit(request):
 # --- obstacles -------------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def obstacle_new(request):
@@ -356,6 +363,7 @@ def _scope_or_region(text: str):
         return "region", None
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def obstacle_detail(request, pk: int):

@@ -29,6 +29,7 @@ from ..selectors.dashboard import (
     PERIODS_SHOWN,
     Dashboard,
     LevelCount,
+    StatusCounts,
     scope_for,
 )
 from ..selectors.dashboard import dashboard as read_dashboard
@@ -171,6 +172,13 @@ ROW_WORDS = {
 }
 
 
+def heat_input(counts: StatusCounts | None, href: str = "") -> charts.HeatInput:
+    """A requirement's statuses as the heatmap (and the status table) words them."""
+    if counts is None:
+        return charts.HeatInput(0, 0, href)
+    return charts.HeatInput(counts.met, counts.judged, href, exempt=counts.exempt, no_data=counts.no_data)
+
+
 def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
     kind = board.row_kind
     rows = []
@@ -188,14 +196,12 @@ def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
             note_href = links.units(scope=row_filter)
         cells = []
         for req in board.requirements:
-            counts = row.cells.get(req.id)
-            met, judged = (counts.met, counts.judged) if counts else (0, 0)
             cell_href = (
                 links.units(scope=row_filter, krav=req.code, status="met")
                 if row_filter
                 else links.unit(row.hsa_id)
             )
-            cells.append(charts.HeatInput(met, judged, cell_href))
+            cells.append(heat_input(row.cells.get(req.id), cell_href))
         rows.append(
             charts.HeatRowInput(
                 label,
@@ -409,8 +415,7 @@ def requirement_rows(board: Dashboard, links: Links) -> list[dict]:
             cells.append(
                 Cell(charts.number(number), links.units(krav=req.code, status=status) if number else "")
             )
-        met, judged = (counts.met, counts.judged) if counts else (0, 0)
-        out.append({"requirement": req, "share": charts.share(met, judged), "cells": cells})
+        out.append({"requirement": req, "share": heat_input(counts).words, "cells": cells})
     return out
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.services import today
@@ -69,6 +70,7 @@ def exemption_list(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def exemption_new(request):
@@ -152,6 +154,7 @@ def _form_errors(form) -> list[tuple[str, str]]:
 # --- One exemption --------------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 def exemption_detail(request, exemption_id: str):
     exemption = sel.exemption_for_user(request.user, exemption_id)
@@ -281,6 +284,7 @@ def _region_wide(user) -> None:
         )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def system(request):
@@ -320,6 +324,7 @@ def system(request):
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_new(request):
@@ -363,6 +368,7 @@ def group_new(request):
     )
 
 
+@never_cache
 @login_required
 def group_detail(request, group_id: str):
     group = sel.group_for_user(request.user, group_id)

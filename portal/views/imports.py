@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from servicelevel import import_jobs
@@ -56,6 +57,7 @@ def _importer(request: HttpRequest) -> None:
         raise PermissionDenied("Import i webbläsaren är för Koncernstab och Hälso- och sjukvårdsstyrning.")
 
 
+@never_cache
 @login_required
 def start(request):
     _importer(request)
@@ -117,6 +119,7 @@ def template_xlsx(request, kind: str):
     return response
 
 
+@never_cache
 @login_required
 def job(request, pk: int):
     _importer(request)
@@ -124,6 +127,7 @@ def job(request, pk: int):
     return render(request, "portal/import_job.html", _status_context(job))
 
 
+@never_cache
 @login_required
 def status(request, pk: int):
     """The job's status box alone: the page polls it (htmx) while the job runs."""

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from compliance.models import Report
@@ -138,6 +139,7 @@ def report_for_user(user, pk: int) -> Report:
     return report
 
 
+@never_cache
 @login_required
 def report_list(request):
     form = ReportForm(request.POST or None, user=request.user, initial=_initial(request))
@@ -228,7 +230,7 @@ def unit_scorecard(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    as_of = as_of_from(request) if request.GET.get("per") else None
+    as_of = as_of_from(request, earliest=False) if request.GET.get("per") else None
     report = report_request(
         requested_by=request.user,
         kind=Report.Kind.ENHETSKORT,

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import forms as f
@@ -51,6 +52,7 @@ def _offering_proposal(form, local):
     return None if clashes else rows
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_offerings(request, hsa_id: str):
@@ -100,6 +102,7 @@ def _booking_forms(request, page):
     return choose, figures
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_booking(request, hsa_id: str):
@@ -150,6 +153,7 @@ def _role_forms(request, unit):
     return f.RoleFormSet(data, initial=f.role_initial(current), prefix=ROLES_PREFIX), current
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_roles_edit(request, hsa_id: str):

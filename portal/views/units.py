@@ -9,6 +9,7 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
@@ -98,6 +99,7 @@ def unit_export_xlsx(request):
     return response
 
 
+@never_cache
 @login_required
 def unit_detail(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id)  # first: an outsider gets 404 whatever the method

@@ -49,3 +49,42 @@ def test_the_date_picker_is_in_main_and_works_by_keyboard(page, demo_users):
     expect(page.get_by_label("Visa läget per")).to_have_value(chosen)
     assert_no_axe_violations(page)
     screenshot(page, "as-of-by-keyboard")
+
+
+def test_a_date_before_the_first_result_says_so_and_leads_to_the_earliest_day(page, demo_users):
+    """Results are stored from ten days ago. A person asks for a date a month before that: every page of
+    results says there are none for it and names the earliest day, and the link there shows its results."""
+    first = today() - datetime.timedelta(days=10)
+    recompute(as_of=first)
+    recompute(as_of=today())
+    before = first - datetime.timedelta(days=30)
+    page.goto("/")
+    login_as(page, "ledning")
+    page.get_by_label("Visa läget per").fill(before.isoformat())
+    page.get_by_role("button", name="Visa", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"\?per={before.isoformat()}$"))
+    notice = page.locator("main .ds-alert")
+    expect(notice).to_have_text(
+        f"Det finns inga beräknade resultat för {before.isoformat()}. "
+        f"Tidigaste dag med resultat är {first.isoformat()}."
+    )
+    expect(page.get_by_text("till och med –")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Bokningsnivåer")).to_have_count(0)  # no empty sections
+    assert_no_axe_violations(page)
+    screenshot(page, "as-of-before-the-first-result")
+
+    notice.get_by_role("link", name=first.isoformat()).click()
+    expect(page).to_have_url(re.compile(rf"\?per={first.isoformat()}$"))
+    expect(page.locator("main")).to_contain_text("Resultat per")
+    expect(page.get_by_role("heading", name="Bokningsnivåer")).to_be_visible()
+
+    # The unit list keeps its filters on the way to the earliest day.
+    page.goto(f"/enheter/?typ=mottagning&per={before.isoformat()}")
+    notice = page.locator("main .ds-alert")
+    expect(notice).to_contain_text(f"Tidigaste dag med resultat är {first.isoformat()}.")
+    expect(page.locator("#enheter-tabell")).to_have_count(0)
+    assert_no_axe_violations(page)
+    screenshot(page, "as-of-unit-list-before-the-first-result")
+    notice.get_by_role("link", name=first.isoformat()).click()
+    expect(page).to_have_url(re.compile(rf"typ=mottagning&per={first.isoformat()}$"))
+    expect(page.locator("#enheter-tabell")).to_be_visible()

@@ -81,3 +81,42 @@ def test_region_wide_chooser_swaps_the_table_in_and_the_first_column_stays(page,
     assert summary.bounding_box()["x"] < summary_x - 100  # the other columns did scroll
     assert_no_axe_violations(page)
     screenshot(page, "comparison-region-wide")
+
+
+def test_a_gap_is_marked_only_where_most_of_the_units_peers_have_it(page, demo_users):
+    """Nine mottagningar: each has eight peers. Egenremiss at four of the others is half of Husie's peers,
+    no gap; Begära intyg at five of them is most, a gap that says its count, in the cell and in the list."""
+    area = f.VardomradeFactory(name="Primärvård Lund")
+    units = [
+        f.CareUnitFactory(vardomrade=area, name=f"Vårdcentralen {place}")
+        for place in ("Husie", "Dalby", "Genarp", "Södra Sandby", "Veberöd", "Torna Hällestad", "Revinge",
+                      "Stångby", "Gunnesbo")
+    ]  # fmt: skip
+    for i, unit in enumerate(units):
+        f.OfferingFactory(unit=unit, code="KONTAKT")
+        if 1 <= i <= 4:
+            f.OfferingFactory(unit=unit, code="EGENREMISS")
+        if 1 <= i <= 5:
+            f.OfferingFactory(unit=unit, code="INTYG")
+        f.UnitResultFactory(unit=unit, as_of=today(), booking_level=2)
+    page.goto(f"/jamforelse/?vardomrade={area.pk}&typ=mottagning")
+    login_as(page, "koncernstab")
+    table = page.get_by_role("table")
+    egenremiss = table.get_by_role("row", name=re.compile("^Egenremiss"))
+    expect(egenremiss).to_contain_text("4 av 9 erbjuder")
+    expect(egenremiss).not_to_contain_text("Lucka")
+    intyg = table.get_by_role("row", name=re.compile("^Begära intyg"))
+    expect(intyg).to_contain_text("5 av 9 erbjuder")
+    expect(intyg.get_by_text("Lucka: de flesta likvärdiga erbjuder den (5 av 8)")).to_have_count(4)
+    gaps = page.get_by_role("region", name=re.compile("Luckor")).or_(page.locator(".jamforelse-luckor"))
+    item = gaps.get_by_role("listitem").filter(has_text="Begära intyg")
+    expect(item).to_contain_text("5 av 9 enheter i urvalet erbjuder Begära intyg")
+    expect(item).to_contain_text("Vårdcentralen Husie, Vårdcentralen Revinge")
+    expect(item).to_contain_text("(för var och en: 5 av 8 likvärdiga erbjuder den)")
+    expect(gaps.get_by_role("listitem").filter(has_text="Egenremiss")).to_have_count(0)
+    # The legend says what the count is.
+    page.get_by_text("Så läser du tabellen").click()
+    expect(page.get_by_text("5 av 8 är en lucka, 4 av 8 inte")).to_be_visible()
+    intyg.scroll_into_view_if_needed()
+    assert_no_axe_violations(page)
+    screenshot(page, "comparison-gap-count")

@@ -3,10 +3,12 @@ a förvaltning and a vårdområde, the as-of date, a unit manager's own view, a 
 no WCAG 2.1 AA violation on any of them."""
 
 import datetime
+import io
 import re
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from compliance.services import recompute, today
 from tests import factories as f
@@ -126,3 +128,60 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(page, region):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide"
     screenshot(page, "dashboard-phone")  # the charts scale down; wide tables scroll inside their region
+
+
+def test_the_heatmap_says_avsteg_and_uppgift_saknas_on_the_page_and_in_the_report(page, region, tmp_path):
+    """No unit has cases, so SV1 has no data anywhere; an approved exemption covers Vuxenpsykiatri Lund's
+    missing digital contact (AH0). The vårdområde's heatmap says so in the picture and in its table, not as
+    a red 0 %; the compliance report's HTML, printed, says the same."""
+    from django.contrib.auth.models import User
+
+    from compliance.models import Report
+    from compliance.reports import build_html, write_pdf
+
+    lund = CareUnit.objects.get(name="Vuxenpsykiatri Lund")
+    f.ExemptionFactory(
+        unit=lund,
+        requirement=f.requirement("AH0-DIGITAL-KONTAKT"),
+        valid_from=today() - datetime.timedelta(days=10),
+        valid_until=today() + datetime.timedelta(days=80),
+    )
+    recompute(as_of=today())
+    page.goto(f"/?vardomrade={lund.vardomrade_id}")
+    login_as(page, "koncernstab")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Översikt: Vuxenpsykiatri")
+    heatmap = page.get_by_role("img", name=re.compile("Andel enheter som uppfyller varje krav"))
+    expect(heatmap).to_be_visible()
+    expect(heatmap.locator("text", has_text="Avsteg")).to_have_count(2)  # the cell and the legend
+    expect(heatmap.locator("tspan", has_text="Uppgift")).to_have_count(2)  # SV1 of both units
+    page.get_by_text("Visa som tabell").click()
+    table = page.get_by_role("region", name=re.compile("Andel enheter som uppfyller varje krav.*tabell"))
+    lund_row = table.get_by_role("row", name=re.compile("^Vuxenpsykiatri Lund"))
+    expect(lund_row.get_by_role("cell", name="Avsteg", exact=True)).to_have_count(1)
+    expect(lund_row.get_by_role("cell", name="Uppgift saknas", exact=True)).to_have_count(1)
+    malmo_row = table.get_by_role("row", name=re.compile("^Vuxenpsykiatri Malmö"))
+    expect(malmo_row.get_by_role("cell", name="0 % (0 av 1)").first).to_be_visible()  # not met: a real zero
+    heatmap.scroll_into_view_if_needed()
+    assert_no_axe_violations(page)
+    screenshot(page, "dashboard-heatmap-avsteg-saknas")
+
+    # The compliance report for the vårdområde as the PDF it is (WeasyPrint), opened in the browser's own
+    # PDF viewer at its landscape page, the heatmap's.
+    report = Report.objects.create(
+        kind="efterlevnad",
+        scope="vardomrade",
+        vardomrade_id=lund.vardomrade_id,
+        as_of=today(),
+        requested_by=User.objects.get(username="koncernstab"),
+    )
+    pdf, _pages = write_pdf(build_html(report))
+    reader = PdfReader(io.BytesIO(pdf))
+    landscape = next(i for i, p in enumerate(reader.pages, 1) if p.mediabox.width > p.mediabox.height)
+    text = " ".join(reader.pages[landscape - 1].extract_text().split())
+    assert "Avsteg" in text and "Uppgift saknas" in text
+    path = tmp_path / "efterlevnad.pdf"
+    path.write_bytes(pdf)
+    page.set_viewport_size({"width": 1600, "height": 1100})
+    page.goto(f"{path.as_uri()}#page={landscape}&zoom=130")
+    page.wait_for_timeout(2000)  # the viewer draws the page after the load event
+    screenshot(page, "report-pdf-heatmap-avsteg-saknas")

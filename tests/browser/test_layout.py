@@ -106,16 +106,16 @@ def test_the_comparison_matrix_scrolls_with_the_page_not_in_a_box_of_its_own(pag
 
 def test_choosing_a_forvaltning_narrows_the_vardomraden_offered(page, demo_users):
     sus = f.ForvaltningFactory(name="Skånes universitetssjukhus")
-    pv = f.ForvaltningFactory(
-        name="Skånevård Sund"
-    )  # the factories' default, Primärvård Skåne, has the demo users' units
+    # Not the factories' default förvaltning, Primärvård Skåne: the demo users' units are there.
+    pv = f.ForvaltningFactory(name="Skånevård Sund")
     for fvg, area in (
         (sus, "VO Ortopedi"),
         (sus, "VO Neurologi"),
         (pv, "VO Helsingborg"),
         (pv, "VO Landskrona"),
     ):
-        f.CareUnitFactory(vardomrade=f.VardomradeFactory(name=area, forvaltning=fvg))
+        unit = f.CareUnitFactory(vardomrade=f.VardomradeFactory(name=area, forvaltning=fvg))
+        f.UnitResultFactory(unit=unit, as_of=today())  # a day of results: before any, the list shows none
     page.goto("/enheter/")
     login_as(page, "koncernstab")
     expect(page.get_by_role("heading", level=1)).to_have_text("Enheter")

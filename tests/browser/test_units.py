@@ -96,3 +96,58 @@ def test_the_files_downloaded_from_the_list_are_the_list_as_sorted_on_screen(pag
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == shown
     assert sheet.auto_filter.ref == "A1:L9" and sheet.freeze_panes == "A2"
     assert sheet["G2"].number_format == "0.00 %"
+
+
+def test_the_unit_page_says_what_stands_between_the_unit_and_the_next_level(page, demo_users):
+    """Booking figures with no time via öppen kallelse: the engine gives level 2. The unit page names the
+    one requirement level 3 lacks, with its status and reason, and its link leads to that requirement's
+    row. An exemption for it (approved afterwards) makes the unit reach the top level, with an exemption."""
+    import datetime
+
+    from compliance.services import recompute
+    from units.permissions import changeable_units
+
+    unit = changeable_units(demo_users["enhetschef"]).order_by("hsa_id").first()
+    day = today()
+    period = f.SchedulePeriodFactory(
+        code="P-NU", start_date=day - datetime.timedelta(days=20), end_date=day + datetime.timedelta(days=60)
+    )
+    f.BookingFiguresFactory(unit=unit, period=period)  # slots_open_invitation = 0
+    recompute(as_of=day, unit_ids=[unit.pk])
+
+    page.goto(f"/enheter/{unit.hsa_id}/")
+    login_as(page, "enhetschef")
+    expect(page.locator(".unit-level")).to_have_text("nivå 2")
+    next_level = page.get_by_role("region", name="Till nästa nivå")
+    expect(next_level).to_contain_text("För nivå 3 saknas:")
+    item = next_level.get_by_role("listitem")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("TB3-OPPEN-KALLELSE")
+    expect(item).to_contain_text("Ej uppfyllt")
+    expect(item).to_contain_text(
+        "0 av 500 bokningsbara tider erbjuds via öppen kallelse — minst en ska finnas"
+    )
+    assert_no_axe_violations(page)
+    screenshot(page, "unit-next-level")
+
+    item.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"#krav-TB3-OPPEN-KALLELSE$"))
+    row = page.locator("#krav-TB3-OPPEN-KALLELSE")
+    expect(row).to_be_in_viewport()
+    expect(row).to_contain_text("Boka tid – initierad av vården")
+
+    f.ExemptionFactory(
+        exemption_id="AV-2026-0101",
+        unit=unit,
+        requirement=f.requirement("TB3-OPPEN-KALLELSE"),
+        valid_from=day - datetime.timedelta(days=1),
+        valid_until=day + datetime.timedelta(days=90),
+    )
+    recompute(as_of=day, unit_ids=[unit.pk])
+    page.goto(f"/enheter/{unit.hsa_id}/")
+    expect(page.locator(".unit-level")).to_have_text("nivå 3 med avsteg")
+    next_level = page.get_by_role("region", name="Till nästa nivå")
+    expect(next_level).to_contain_text("Enheten har nått den högsta nivån, nivå 3.")
+    expect(next_level).to_contain_text("Nivån nås med avsteg för: TB3-OPPEN-KALLELSE (AV-2026-0101).")
+    assert_no_axe_violations(page)
+    screenshot(page, "unit-top-level-with-exemption")

@@ -103,13 +103,86 @@ def test_heatmap_cells_are_binned_and_print_their_share():
     assert [item.text for item in chart.legend][-1] == "inga bedömda enheter"
 
 
+def exempt_and_missing_heatmap():
+    """A unit row with an exemption, missing data, a plain failure and a pass; an aggregate row where
+    nobody is judged (two exemptions, one without data) and one that mixes them with a judgement."""
+    return charts.heatmap(
+        chart_id="h",
+        title="Andel",
+        desc="Rader och kolumner.",
+        columns=[("TB3-OPPEN-KALLELSE", "Öppen kallelse"), ("SV1-SVARSTID", "Svar i tid"), ("AR1", "Admin")],
+        rows=[
+            HeatRowInput(
+                "Mottagning A",
+                (HeatInput(0, 1, "/a", exempt=1), HeatInput(0, 1, "/a", no_data=1), HeatInput(0, 1, "/a")),
+            ),
+            HeatRowInput(
+                "Primärvård Skåne",
+                (
+                    HeatInput(0, 3, "/x", exempt=2, no_data=1),
+                    HeatInput(1, 4, "/y", exempt=1, no_data=2),
+                    HeatInput(0, 2, "/z", exempt=2),
+                ),
+            ),
+        ],
+        row_head="Enhet",
+    )
+
+
+def test_a_heatmap_cell_with_an_exemption_or_missing_data_says_so_instead_of_a_red_zero():
+    chart = exempt_and_missing_heatmap()
+    unit, aggregate = (row.cells for row in chart.rows)
+    assert [c.text for c in unit] == ["Avsteg", "Uppgift saknas", "0 %"]
+    assert [c.text for c in aggregate] == ["Uppgift saknas", "25 %", "Avsteg"]
+    red = charts.BINS[-1][1]
+    exempt_fill, missing_fill = charts.EXEMPT_CELL[0], charts.NO_DATA_CELL[0]
+    assert [c.fill for c in unit] == [exempt_fill, missing_fill, red]
+    assert len({exempt_fill, missing_fill, red}) == 3  # an exemption its own colour, missing data neutral
+    assert missing_fill == charts.NO_SHARE[0]  # neutral like "nothing applies", told apart by hatch and words
+    # Told apart without colour too: words, and a hatch on missing data.
+    assert [c.hatched for c in unit] == [False, True, False]
+    assert unit[1].lines == ("Uppgift", "saknas")  # two lines, so the words fit the cell
+    # The table beside the picture says the same, with the counts behind an aggregate.
+    table = chart.table.rows
+    assert [c.text for c in table[0][1:]] == ["Avsteg", "Uppgift saknas", "0 % (0 av 1)"]
+    assert [c.text for c in table[1][1:]] == [
+        "Uppgift saknas (1 av 3; 2 avsteg)",
+        "25 % (1 av 4; 1 avsteg, 2 uppgift saknas)",
+        "Avsteg (2 av 2)",
+    ]
+    legend = [item.text for item in chart.legend]
+    assert "Avsteg" in legend and "Uppgift saknas" in legend
+    assert [item.hatched for item in chart.legend if item.text == "Uppgift saknas"] == [True]
+    assert "”Avsteg” eller ”Uppgift saknas”" in chart.desc
+
+
+def test_the_heatmap_legend_wraps_inside_a_narrow_chart():
+    chart = exempt_and_missing_heatmap()
+    ends = [float(item.x) + 30 + 7 * len(item.text) for item in chart.legend]
+    assert max(ends) <= chart.width
+    assert len({item.y for item in chart.legend}) > 1  # three columns are too narrow for one line
+
+
+def test_the_heatmap_partial_draws_the_words_and_the_hatch():
+    html = render("portal/charts/_heatmap.html", exempt_and_missing_heatmap())
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert '<pattern id="h-saknas"' in svg and 'fill="url(#h-saknas)"' in svg
+    assert ">Avsteg</text>" in svg
+    assert ">Uppgift</tspan>" in svg and ">saknas</tspan>" in svg
+
+
 def test_every_heatmap_bin_has_dark_text_on_a_light_fill_with_enough_contrast():
     def luminance(colour):
         channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
-    pairs = [(fill, ink) for _lowest, fill, ink, _legend in charts.BINS] + [charts.NO_SHARE[:2]]
+    pairs = [(fill, ink) for _lowest, fill, ink, _legend in charts.BINS] + [
+        charts.NO_SHARE[:2],
+        charts.EXEMPT_CELL[:2],
+        charts.NO_DATA_CELL[:2],
+        (charts.NO_DATA_CELL[3], charts.NO_DATA_CELL[1]),  # the text over the hatch's lines
+    ]
     for fill, ink in pairs:
         light, dark = sorted((luminance(fill), luminance(ink)), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (fill, ink)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from compliance.models import RequirementResult, UnitResult
 from compliance.services import today
 from portal.selectors.comparison import PEER_MINIMUM
-from servicelevel.models import CatalogueService
+from servicelevel.models import CatalogueService, CatalogueTemplate
 from units.models import CareUnit, Offering
 from units.permissions import Roles, ensure_groups, grant_area, grant_units
 
@@ -178,8 +178,8 @@ def test_the_manager_csv_names_no_peer_either(client, manager, group):
     egenremiss = next(r for r in rows if r[1] == "Egenremiss")
     assert egenremiss[3:] == [
         "5 av 5 erbjuder (100 %)",
-        "– (de flesta likvärdiga erbjuder den)",
-        "– (de flesta likvärdiga erbjuder den)",
+        "– (5 av 5 likvärdiga erbjuder den)",
+        "– (5 av 5 likvärdiga erbjuder den)",
     ]
 
 
@@ -219,6 +219,68 @@ def test_a_gap_against_peers_needs_more_than_half_of_them(client, area):
     html = html_of(client.get(URL, {"vardomrade": area.pk}))
     assert row_html(html, "tjanst-EGENREMISS").count("Lucka: de flesta likvärdiga erbjuder den") == 2
     assert "Lucka" not in row_html(html, "tjanst-INTYG")
+
+
+def test_a_peer_gap_is_a_strict_majority_of_the_peers_and_says_its_count(client, area):
+    """Nine units: each has eight peers. Four of eight is half, no majority; five of eight is. The mark
+    counts the unit's own peers (the unit itself left out), so it never reads "4 av 8" beside a Lucka."""
+    units = make_units(area, 9)
+    offer(units[1:5], "EGENREMISS")  # unit 0 lacks it; 4 of its 8 peers have it
+    offer(units[1:6], "INTYG")  # unit 0 lacks it; 5 of its 8 peers have it
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(URL, {"vardomrade": area.pk}))
+    assert "Lucka" not in row_html(html, "tjanst-EGENREMISS")
+    intyg = row_html(html, "tjanst-INTYG")
+    # The four units without it (0, 6, 7, 8) each see five of their eight peers with it.
+    assert intyg.count("Lucka: de flesta likvärdiga erbjuder den (5 av 8)") == 4
+    assert "5 av 9 erbjuder (55,6 %)" in intyg  # the summary counts the whole group
+    gaps = html[html.index('id="jf-luckor-rubrik"') :]
+    assert "5 av 9 enheter i urvalet erbjuder Begära intyg" in gaps
+    assert (
+        "Lucka hos: Mottagning 000, Mottagning 006, Mottagning 007, Mottagning 008 "
+        "(för var och en: 5 av 8 likvärdiga erbjuder den)." in gaps
+    )
+
+
+def test_four_of_a_group_of_eight_are_four_of_seven_peers_for_each_unit_without_it(client, area):
+    """The summary says "4 av 8" (the whole group); a unit without the service has seven peers, four of
+    whom offer it: a majority, and the mark says so in its own count, not the group's."""
+    units = make_units(area, 8)
+    offer(units[:4], "EGENREMISS")
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    row = row_html(html_of(client.get(URL, {"vardomrade": area.pk})), "tjanst-EGENREMISS")
+    assert "4 av 8 erbjuder (50 %)" in row
+    assert row.count("Lucka: de flesta likvärdiga erbjuder den (4 av 7)") == 4
+    assert "(4 av 8)" not in row
+
+
+def test_a_unit_managers_peer_gap_counts_the_aggregate(client, area):
+    """A unit manager's one unit against eight peers: five of eight is a gap, four of eight is not."""
+    units = make_units(area, 9)
+    offer(units[1:5], "EGENREMISS")
+    offer(units[1:6], "INTYG")
+    user = user_in(Roles.VERKSAMHETSCHEF)
+    grant_units(user, CareUnit.objects.filter(pk=units[0].pk))
+    client.force_login(user)
+    html = html_of(client.get(URL))
+    assert "4 av 8 erbjuder (50 %)" in row_html(html, "tjanst-EGENREMISS")
+    assert "Lucka" not in row_html(html, "tjanst-EGENREMISS")
+    assert "Lucka: de flesta likvärdiga erbjuder den (5 av 8)" in row_html(html, "tjanst-INTYG")
+    assert "5 av 8 likvärdiga enheter erbjuder Begära intyg" in html
+
+
+def test_a_template_gap_says_the_peers_use_it(client, area):
+    units = make_units(area, 9)
+    template = CatalogueTemplate.objects.order_by("code").first()
+    Offering.objects.bulk_create(
+        [
+            Offering(unit=u, kind="mall", code=template.code, variant="regional", catalogue_template=template)
+            for u in units[1:6]
+        ]
+    )
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    row = row_html(html_of(client.get(URL, {"vardomrade": area.pk})), f"mall-{template.code}")
+    assert row.count("Lucka: de flesta likvärdiga använder den (5 av 8)") == 4
 
 
 def test_level_and_response_time_are_the_stored_results_of_the_date_shown(client, area):

@@ -18,7 +18,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from compliance.calendar import WorkingCalendar
-from compliance.models import Case, UnitResult
+from compliance.models import Case, RequirementResult, UnitResult
 from compliance.services import recompute
 from servicelevel.models import AuditEntry
 from units.models import AdminRole, BookingFigures, CareUnit
@@ -308,6 +308,45 @@ def test_a_heatmap_cell_shows_the_share_met_and_links_to_those_units(client, per
     assert '<a class="ds-link" href="/enheter/?krav=AR1-LOKAL-ADMIN&amp;status=not_met">2</a>' in row
 
 
+def heat_table_cells(html: str, row_label: str) -> list[str]:
+    """The heatmap's data table ("Visa som tabell"): the cells of the row for `row_label`, as text."""
+    table = html[html.index("<summary>Visa som tabell</summary>") :]
+    start = table.index(row_label)
+    row = table[start : table.index("</tr>", start)]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+
+
+def test_the_heatmap_shows_an_exemption_and_missing_data_as_such_not_as_a_red_zero(client, periods):
+    units = region(6, periods)  # units 4 and 5 have no cases: SV1 has no data
+    RequirementResult.objects.filter(
+        unit_result__as_of=DAY, unit_result__unit=units[1], requirement__code="TB3-OPPEN-KALLELSE"
+    ).update(status="exempt", exemption_code="AV-2026-0001")
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = section(html_of(client.get(URL, {"vardomrade": units[1].vardomrade_id})), "rubrik-krav")
+    codes = [code for code in re.findall(r'transform="rotate\(-55 [^"]+\)" font-size="11">([^<]+)<', html)]
+    tb3, sv1 = codes.index("TB3-OPPEN-KALLELSE"), codes.index("SV1-SVARSTID")
+    exempt_unit = heat_table_cells(html, f"{units[1].name} ({units[1].hsa_id})")
+    assert exempt_unit[1 + tb3] == "Avsteg"  # after the "Enheter" column
+    assert exempt_unit[1 + sv1] == "0 % (0 av 1)"  # a week-late answer: not met
+    no_cases = heat_table_cells(html, f"{units[4].name} ({units[4].hsa_id})")
+    assert no_cases[1 + sv1] == "Uppgift saknas"
+    assert no_cases[1 + tb3] == "0 % (0 av 1)"  # not met, without an exemption: a real zero
+    svg = html[
+        html.index('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="krav-per-del') :
+    ]
+    svg = svg[: svg.index("</svg>")]
+    assert svg.count('fill="#312256">Avsteg</text>') == 1
+    assert svg.count(">Uppgift</tspan>") == 1 and 'fill="url(#krav-per-del-saknas)"' in svg
+    # The status table beside it: the share for SV1 over both units, the counts per status.
+    assert "Uppgift saknas" in html[html.index('id="rubrik-kravstatus"') :]
+
+    # One level up the förvaltning's row mixes them: the share over every unit, with what is behind it.
+    html = section(html_of(client.get(URL, {"forvaltning": units[1].forvaltning_id})), "rubrik-krav")
+    area = heat_table_cells(html, units[1].vardomrade.name)
+    assert area[1 + tb3] == "0 % (0 av 2; 1 avsteg)"
+    assert area[1 + sv1] == "0 % (0 av 2; 1 uppgift saknas)"
+
+
 def test_response_time_is_summed_per_month_with_the_two_hour_stretch(client, periods):
     region(6, periods, cases_for=4)
     client.force_login(user_in(Roles.KONCERNSTAB))
@@ -421,8 +460,9 @@ def test_it_shows_a_past_date_from_the_stored_results(client, periods):
     html = html_of(client.get(URL, {"per": "2026-10-15"}))
     assert "sidan visar 2026-09-30" in html and "Resultat per <strong>30 september 2026</strong>" in html
     html = html_of(client.get(URL, {"per": "2025-01-01"}))
-    assert "Det finns inga sparade resultat per 2025-01-01" in html
-    assert "Det finns inga sparade resultat att visa ännu" in html
+    assert "Det finns inga beräknade resultat för 2025-01-01. Tidigaste dag med resultat är" in html
+    assert 'href="?per=2026-09-30">2026-09-30</a>' in html  # the earliest stored date, linked
+    assert "rubrik-aktualitet" not in html  # no section of dashes ("till och med –.") under it
 
 
 def test_the_charts_are_pictures_with_their_tables_and_nothing_external(client, periods):

@@ -228,12 +228,109 @@ def test_it_shows_every_requirement_by_section_with_status_value_and_reason(clie
         for t in ("Tidbokning", "Ärendehantering", "Svarstid", "Administrativa roller")
     ]
     assert positions == sorted(positions)
-    assert html.count('<tr>\n        <th scope="row"><span class="ds-sr-only">') == 16  # every requirement
+    assert (
+        len(re.findall(r'<tr id="krav-[A-Z0-9-]+">\n        <th scope="row"><span class="ds-sr-only">', html))
+        == 16
+    )
     assert "400 av 400 bokade tider (100 %) syns på 1177.se" in html
     assert "Avsteg AV-2026-007" in html and ">Avsteg</span>" in html  # the badge's word
     assert "93,3 %</td>" in html and "8,5 veckor</td>" in html
     assert "minst 95 % krävs" in html  # the threshold, from the requirement's parameters
-    assert html.count("Inget sparat resultat") == 12  # the requirements without a stored row
+    requirements = html[html.index('id="krav">') :]
+    assert requirements.count("Inget sparat resultat") == 12  # the requirements without a stored row
+
+
+def tb_results(result, statuses: dict[str, str], **exemptions) -> None:
+    """Stored TB results: every TB requirement met unless `statuses` says otherwise, each with a reason."""
+    codes = f.decision().requirements.filter(group="TB").values_list("code", flat=True)
+    RequirementResult.objects.bulk_create(
+        RequirementResult(
+            unit_result=result,
+            requirement=f.requirement(code),
+            status=statuses.get(code, "met"),
+            reason=f"Skälet för {code}",
+            exemption_code=exemptions.get(code.replace("-", "_"), ""),
+        )
+        for code in codes
+    )
+
+
+def next_level_of(html: str) -> str:
+    """The summary's 'Till nästa nivå' part, as text."""
+    start = html.index('id="nasta-niva"')
+    part = html[start : html.index("</section>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", part).split())
+
+
+def test_the_unit_page_names_the_requirements_between_the_unit_and_the_next_level(client):
+    unit = f.CareUnitFactory()
+    result = stored(unit, level=2)
+    tb_results(result, {"TB3-OPPEN-KALLELSE": "not_met", "TB3-INVANARBOKNING": "no_data"})
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    text = next_level_of(html_of(client.get(url(unit))))
+    assert "För nivå 3 saknas:" in text
+    assert "TB3-OPPEN-KALLELSE" in text and "Ej uppfyllt Skälet för TB3-OPPEN-KALLELSE" in text
+    assert "TB3-INVANARBOKNING" in text and "Uppgift saknas Skälet för TB3-INVANARBOKNING" in text
+    # Only what stands in the way: the level's other requirements are met, the lower levels reached.
+    for code in ("TB3-OPPEN-KALLELSE-ANDEL", "TB3-INVANARBOKNING-ANDEL", "TB2-OMBOKA", "TB1-VISA"):
+        assert code not in text
+    # Each links to its row in the requirements table.
+    html = html_of(client.get(url(unit)))
+    assert 'href="#krav-TB3-OPPEN-KALLELSE"' in html and 'id="krav-TB3-OPPEN-KALLELSE"' in html
+
+
+def test_level_zero_names_what_level_one_lacks_and_no_level_names_the_missing_data(client):
+    unit = f.CareUnitFactory()
+    tb_results(stored(unit, level=0), {"TB1-AVBOKA": "not_met"})
+    other = f.CareUnitFactory()
+    tb_results(stored(other, level=None), {"TB1-VISA": "no_data", "TB2-OMBOKA": "not_met"})
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    text = next_level_of(html_of(client.get(url(unit))))
+    assert "För nivå 1 saknas:" in text and "TB1-AVBOKA" in text and "TB1-VISA" not in text
+    text = next_level_of(html_of(client.get(url(other))))
+    assert "För nivå 1 saknas:" in text and "TB1-VISA" in text and "Uppgift saknas" in text
+    assert "TB2-OMBOKA" not in text  # level 2 is not the next step
+
+
+def test_the_top_level_says_it_is_reached_and_an_exemption_says_so(client):
+    unit = f.CareUnitFactory()
+    tb_results(stored(unit, level=3), {})
+    exempted = f.CareUnitFactory()
+    tb_results(
+        stored(exempted, level=3, with_exemptions=True),
+        {"TB2-OMBOKA": "exempt"},
+        TB2_OMBOKA="AV-2026-0042",
+    )
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    text = next_level_of(html_of(client.get(url(unit))))
+    assert "Enheten har nått den högsta nivån, nivå 3." in text and "saknas" not in text
+    text = next_level_of(html_of(client.get(url(exempted))))
+    assert "Enheten har nått den högsta nivån, nivå 3." in text
+    assert "Nivån nås med avsteg för: TB2-OMBOKA" in text and "AV-2026-0042" in text
+
+
+def test_a_unit_the_booking_levels_do_not_apply_to_says_so(client):
+    unit = f.CareUnitFactory(booking_system="ingen")
+    tb_results(
+        stored(unit, level=None),
+        dict.fromkeys(
+            (
+                "TB1-VISA",
+                "TB1-AVBOKA",
+                "TB2-OMBOKA",
+                "TB2-OMBOKA-ANDEL",
+                "TB2-FRAMFORHALLNING",
+                "TB3-OPPEN-KALLELSE",
+                "TB3-OPPEN-KALLELSE-ANDEL",
+                "TB3-INVANARBOKNING",
+                "TB3-INVANARBOKNING-ANDEL",
+            ),
+            "not_applicable",
+        ),
+    )
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    text = next_level_of(html_of(client.get(url(unit))))
+    assert "Nivåerna i tidbokning gäller inte enheten" in text and "saknas" not in text
 
 
 def test_an_exemption_the_reason_names_is_not_named_again(client):
@@ -419,6 +516,7 @@ def test_the_roles_section_names_each_person_where_the_portal_knows_the_name(cli
     f.AdminRoleFactory(unit=unit, person_id="SE2321000255-P1234", role="behorighetsadministrator")
     f.AdminRoleFactory(unit=unit, person_id="SE2321000255-P5678", role="behorighetsadministrator")
     Person.objects.create(person_id="SE2321000255-P1234", name="Anna Svensson")
+    stored(unit)  # a page of results: before any, the page shows no sections of them
     client.force_login(user_in(Roles.KONCERNSTAB))
     html = html_of(client.get(url(unit)))
     roles = html[html.index('id="roller"') : html.index('id="avsteg"')]
@@ -428,6 +526,7 @@ def test_the_roles_section_names_each_person_where_the_portal_knows_the_name(cli
 
 def test_a_unit_without_stored_results_says_so(client):
     unit = f.CareUnitFactory()
+    stored(f.CareUnitFactory())  # the date has results, only not for this unit (none at all: test_as_of.py)
     client.force_login(user_in(Roles.KONCERNSTAB))
     html = html_of(client.get(url(unit)))
     assert "Det finns inget sparat resultat för enheten per detta datum" in html
