@@ -224,6 +224,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Servicenivåportalen <servicenivaportalen@skane.se>")
 
+# Exemptions (docs/exemptions.md): "tidsbegränsat" is a bound — an exemption decided in the portal ends at
+# most this many months after its first day (exemptions/rules.py); imported ones keep the file's range.
+EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12)
+if EXEMPTION_MAX_MONTHS < 1:
+    raise ImproperlyConfigured("DJANGO_EXEMPTION_MAX_MONTHS ska vara ett heltal ≥ 1 (månader).")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -110,6 +110,23 @@ def _group_proposal(w, role, which):
     }
 
 
+def _draft_edit(w, role, which):
+    return {
+        "unit": unit_of(w, role, "own").pk,
+        "requirement": f.requirement("TB1-VISA").pk,
+        "reason": "teknisk",
+        "justification": "Ändrad motivering.",
+        "valid_from": today().isoformat(),
+        "valid_until": (today() + D(days=60)).isoformat(),
+        "follow_up_1": (today() + D(days=20)).isoformat(),
+        "action": "draft",
+    }
+
+
+def _group_draft_edit(w, role, which):
+    return {**_group_proposal(w, role, which), "justification": "Ändrad motivering.", "action": "draft"}
+
+
 def _activity(w, role, which):
     return {
         "title": "Ny aktivitet",
@@ -198,6 +215,30 @@ RULES = {
         {"own": may(APPROVERS), "foreign": may({**APPROVERS, "enhetschef": 404, "vardgivare": 404})},
         lambda w, role, which: {"ended_on": today().isoformat()},
     ),
+    # A draft is changed or deleted, a submitted one withdrawn before the first decision, by its proposer
+    # or by someone who may change the unit (as for sending it in); deleting asks first (GET).
+    **{
+        name: Row(
+            "exemption:draft",
+            {"own": UNIT_CHANGE_OWN, "foreign": UNIT_CHANGE_FOREIGN},
+            {"own": may(UNIT_CHANGE_OWN), "foreign": may(UNIT_CHANGE_FOREIGN)},
+            data,
+        )
+        for name, data in (("exemption_edit", _draft_edit), ("exemption_delete", NOTHING))
+    },
+    "exemption_withdraw": Row(
+        "exemption:submitted", None, {"own": may(UNIT_CHANGE_OWN), "foreign": may(UNIT_CHANGE_FOREIGN)}, NOTHING
+    ),
+    # A common decision's draft: changed or deleted by the approvers (who prepare them), 404 for the rest.
+    **{
+        name: Row(
+            "group:draft",
+            {**APPROVERS, "enhetschef": 404, "vardgivare": 404},
+            may({**APPROVERS, "enhetschef": 404, "vardgivare": 404}),
+            data,
+        )
+        for name, data in (("exemption_group_edit", _group_draft_edit), ("exemption_group_delete", NOTHING))
+    },
     # A follow-up is done by an approver or by someone who may change the unit.
     "exemption_follow_up": Row(
         "follow_up",
@@ -363,6 +404,10 @@ def world(settings, tmp_path):
         justification="PMO saknar öppen kallelse.",
     )
     group.requirements.set([f.requirement("TB3-OPPEN-KALLELSE")])
+    draft_group = f.ExemptionGroupFactory(
+        valid_from=today(), valid_until=today() + D(days=60), justification="PMO saknar invånarbokning."
+    )
+    draft_group.requirements.set([f.requirement("TB3-INVANARBOKNING")])
 
     reports = {}
     for name, user in users.items():
@@ -387,6 +432,7 @@ def world(settings, tmp_path):
         "period": period,
         "objects": objects,
         "group": group,
+        "draft_group": draft_group,
         "reports": reports,
         "job": f.ImportJobFactory(status=ImportJob.Status.CHECKED),
     }
@@ -423,6 +469,8 @@ def url_for(world, name, role, which):
         )
     if arg == "group":
         return reverse(f"portal:{name}", kwargs={"group_id": world["group"].group_id})
+    if arg == "group:draft":
+        return reverse(f"portal:{name}", kwargs={"group_id": world["draft_group"].group_id})
     if arg in ("activity", "target", "obstacle"):
         return reverse(f"portal:{name}", kwargs={"pk": objects[arg].pk})
     if arg == "phase_out":
