@@ -81,6 +81,7 @@ class Exemption(models.Model):
     created_at = models.DateTimeField("skapat", auto_now_add=True)
 
     objects = ExemptionQuerySet.as_manager()
+    swedish_neuter = True  # "ett avsteg": the audit trail says "Avsteg skapat" (servicelevel.audit)
 
     class Meta:
         verbose_name = "avsteg"
@@ -161,6 +162,7 @@ class ExemptionGroup(models.Model):
         help_text="Engångsnyckeln i formuläret som föreslog beslutet: samma formulär två gånger, ett beslut.",
     )
     created_at = models.DateTimeField("skapat", auto_now_add=True)
+    swedish_neuter = True  # "ett gemensamt beslut"
 
     class Meta:
         verbose_name = "gemensamt beslut om avsteg"
@@ -263,6 +265,7 @@ class SystemCapability(models.Model):
     supported = models.BooleanField("stöds", default=False)
     expected_on = models.DateField("väntas stödjas", null=True, blank=True)
     note = models.TextField("anteckning", blank=True)
+    swedish_neuter = True  # "ett stöd"
 
     class Meta:
         verbose_name = "bokningssystemets stöd"

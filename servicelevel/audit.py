@@ -31,6 +31,10 @@ ACTIONS = {
     "exemption_imported": "Avsteg importerat",
     "exemption_follow_ups_set": "Uppföljningsdatum satta",
     "exemption_follow_up_done": "Uppföljning gjord",
+    "exemption_approval": "Godkännande av avsteg",
+    "exemption_rejection": "Avslag på avsteg",
+    "exemptiongroup_approval": "Godkännande av gemensamt beslut",
+    "exemptiongroup_rejection": "Avslag på gemensamt beslut",
     "report_downloaded": "Rapport hämtad",
 }
 VERBS = {
@@ -44,7 +48,11 @@ VERBS = {
     "expired": "utgånget",
     "approval": "godkännande",
     "rejection": "avslag",
+    "withdrawn": "tillbakadraget",
 }
+# The participle agrees with the noun: a model whose Swedish name is neuter ("ett avsteg") says so with
+# `swedish_neuter = True` ("Avsteg skapat", not "Avsteg skapad").
+NEUTER_VERBS = {"created": "skapat", "changed": "ändrat", "deleted": "borttaget"}
 
 
 def action_label(action: str) -> str:
@@ -58,7 +66,8 @@ def action_label(action: str) -> str:
 
     model = next((m for m in apps.get_models() if m._meta.model_name == noun), None)
     name = str(model._meta.verbose_name) if model else noun
-    return f"{name[:1].upper()}{name[1:]} {VERBS[verb]}"
+    said = NEUTER_VERBS.get(verb, VERBS[verb]) if getattr(model, "swedish_neuter", False) else VERBS[verb]
+    return f"{name[:1].upper()}{name[1:]} {said}"
 
 
 def detail_text(detail: dict) -> str:

@@ -692,3 +692,18 @@ def test_a_common_decisions_draft_is_edited_deleted_or_withdrawn_like_a_single_o
         ),
         "högst 12 månader",
     )
+
+
+def test_the_audit_trail_names_the_exemption_steps_in_agreeing_swedish():
+    from servicelevel.audit import action_label
+
+    assert [action_label(a) for a in ("exemption_created", "exemption_changed", "exemption_deleted")] == [
+        "Avsteg skapat",
+        "Avsteg ändrat",
+        "Avsteg borttaget",
+    ]
+    assert action_label("exemption_withdrawn") == "Avsteg tillbakadraget"
+    assert action_label("exemptiongroup_created") == "Gemensamt beslut om avsteg skapat"
+    assert action_label("exemption_approval") == "Godkännande av avsteg"
+    assert action_label("systemcapability_changed") == "Bokningssystemets stöd ändrat"
+    assert action_label("careunit_changed") == "Vårdenhet ändrad"  # a common-gender noun keeps its form
