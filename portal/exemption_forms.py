@@ -67,6 +67,8 @@ class _OnceAndWarned(forms.Form):
     """A proposal form sent once: its one-time token (hidden; the same token twice makes the proposal once),
     and the tick that confirms a proposal the service warned duplicates another."""
 
+    # The page's address carries it too (…?forslag=<token>, portal.views.exemptions): going Back re-asks
+    # the page by its address, and the browser brings back what was typed but not a hidden field's value.
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm_duplicates = forms.BooleanField(
         label="Spara ändå: jag har sett avstegen ovan och ett avsteg till behövs",
@@ -75,8 +77,8 @@ class _OnceAndWarned(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("token", str(uuid.uuid4()))
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = str(uuid.uuid4())
 
 
 class ProposalForm(_OnceAndWarned, _Terms):

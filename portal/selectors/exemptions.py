@@ -127,6 +127,14 @@ def exemption_for_user(user, exemption_id: str) -> Exemption:
     return exemption
 
 
+def proposal_made(user, token: str) -> list[Exemption]:
+    """What a new-exemption form's token made already (the person went Back to a saved form): the
+    exemptions the user may see, for the page's "already saved" notice. One query, none without a token."""
+    if not token:
+        return []
+    return list(_visible(user).filter(proposal=token).order_by("exemption_id"))
+
+
 def group_for_user(user, group_id: str) -> ExemptionGroup:
     """Common decisions name many units: region-wide roles only (404 for others)."""
     if not sees_everything(user):

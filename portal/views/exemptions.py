@@ -11,6 +11,8 @@ Buttons are shown only to who may use them; the server decides regardless.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -106,15 +108,34 @@ def exemption_list(request):
     )
 
 
+def _form_address(request):
+    """A new proposal's page gets its one-time token in its address first (…?forslag=<token>, a redirect):
+    after saving, going Back re-asks the page by that address, so the form — with what the browser brings
+    back of the typed values — carries the same token, and "Spara utkast" again finds what the first
+    sending made instead of making a second exemption. A hidden field alone would come back new."""
+    if request.method == "GET" and not request.GET.get("forslag"):
+        query = request.GET.copy()
+        query["forslag"] = str(uuid.uuid4())
+        return redirect(f"{request.path}?{query.urlencode()}")
+    return None
+
+
+def _token(request, form) -> str:
+    sent = form.cleaned_data.get("token") if form.is_bound else ""
+    return sent or request.GET.get("forslag", "")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def exemption_new(request):
     _may_write(request.user)
+    if again := _form_address(request):
+        return again
     units = changeable_units(request.user)
     if request.method == "POST" and not units.exists():
         # The page (GET) says who proposes; a proposal from someone with no unit to propose for is refused.
         raise PermissionDenied("Du har inga enheter att föreslå avsteg för.")
-    initial = {}
+    initial = {"token": request.GET.get("forslag", "")}
     if request.method == "GET" and request.GET.get("enhet"):
         chosen = units.filter(hsa_id=request.GET["enhet"]).first()
         initial["unit"] = chosen.pk if chosen else None
@@ -136,7 +157,7 @@ def exemption_new(request):
                 follow_ups=form.follow_ups(),
                 proposed_by=request.user,
                 submit=submit,
-                token=data["token"],
+                token=_token(request, form),
                 allow_duplicates=data["confirm_duplicates"],
             )
         except s.Duplicates as found:
@@ -162,6 +183,7 @@ def exemption_new(request):
             "form": form,
             "errors": errors + _form_errors(form),
             "duplicates": duplicates,
+            "already": sel.proposal_made(request.user, request.GET.get("forslag", "")),
             "no_units": not units.exists(),
             **BODIES,
         },
@@ -475,7 +497,10 @@ def group_new(request):
     _region_wide(request.user)
     _may_write(request.user)
     _approver(request.user)
+    if again := _form_address(request):
+        return again
     initial = {k: request.GET[k] for k in ("booking_system",) if k in request.GET}
+    initial["token"] = request.GET.get("forslag", "")
     form = forms.GroupProposalForm(
         request.POST if request.method == "POST" else None, today=today(), initial=initial
     )
@@ -493,7 +518,7 @@ def group_new(request):
                 follow_ups=form.follow_ups(),
                 proposed_by=request.user,
                 submit=submit,
-                token=data["token"],
+                token=_token(request, form),
             )
         except ValidationError as error:
             errors = _field_errors(form, error)

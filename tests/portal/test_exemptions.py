@@ -149,7 +149,7 @@ def test_common_decisions_are_for_region_wide_roles(client, people):
 
 def test_the_form_has_the_labelled_fields_and_only_the_managers_units(client, unit, other_unit, people):
     client.force_login(people["manager"])
-    html = client.get(NEW).content.decode()
+    html = client.get(NEW, follow=True).content.decode()
     for label in ("Enhet", "Motivering", "Gäller från", "Gäller till", "Uppföljning 1"):
         assert f">{label}</label>" in html, label
     for legend in ("Krav", "Skäl"):
@@ -414,11 +414,13 @@ def url(name, e):
 
 
 def token_of(client):
-    """The one-time token the new-exemption form carries (hidden field)."""
-    response = client.get(NEW)
-    html = response.content.decode()
+    """The one-time token the new-exemption form carries: in its address (a redirect gives it one) and in a
+    hidden field."""
+    response = client.get(NEW, follow=True)
+    ((address, status),) = response.redirect_chain
     token = response.context["form"]["token"].value()
-    assert f'type="hidden" name="token" value="{token}"' in html
+    assert status == 302 and address.startswith(f"{NEW}?forslag=") and address.endswith(token)
+    assert f'type="hidden" name="token" value="{token}"' in response.content.decode()
     return str(token)
 
 
@@ -433,6 +435,11 @@ def test_two_identical_posts_of_the_form_make_one_exemption(client, unit, people
     assert first["Location"] == detail(e) and second.redirect_chain[-1][0] == detail(e)
     assert f"Förslaget var redan sparat som {e.exemption_id}" in second.content.decode()
     assert token_of(client) != data["token"]  # a new form, a new token
+    # Back to the saved form's address: the page says so and links what it made.
+    back = client.get(f"{NEW}?forslag={data['token']}").content.decode()
+    assert "Det här förslaget är redan sparat" in back
+    assert f'<a class="ds-link" href="{detail(e)}">{e.exemption_id}</a> (utkast)' in back
+    assert f'name="token" value="{data["token"]}"' in back
 
 
 def test_a_proposal_duplicating_a_pending_one_warns_links_it_and_needs_a_tick(client, unit, people):

@@ -192,10 +192,10 @@ RULES = {
     # --- Exemptions (/avsteg/) ---
     "exemption_list": Row(None, READ),
     # HS-styrning changes no unit's facts: the page says who proposes, a POST is refused.
-    "exemption_new": Row(None, NOT_READ_ONLY, may({**NOT_READ_ONLY, "styrning": 403}), _proposal),
+    "exemption_new": Row("form", NOT_READ_ONLY, may({**NOT_READ_ONLY, "styrning": 403}), _proposal),
     # Koncernstab keeps the booking systems' table; the others region-wide read it.
     "exemption_system": Row(None, REGION_ONLY, {**may(APPROVERS), "styrning": 403}, _capability),
-    "exemption_group_new": Row(None, APPROVERS, may(APPROVERS), _group_proposal),
+    "exemption_group_new": Row("form", APPROVERS, may(APPROVERS), _group_proposal),
     # A common decision names many units: region-wide roles only, 404 for anyone else.
     "exemption_group": Row("group", FOREIGN_404),
     "exemption_group_action": Row("group", None, may({**APPROVERS, "enhetschef": 404, "vardgivare": 404}), APPROVE),
@@ -455,6 +455,8 @@ def url_for(world, name, role, which):
     objects = world["objects"][owner(role, which)]
     if arg is None:
         return reverse(f"portal:{name}")
+    if arg == "form":  # a proposal form, at the address with its one-time token (else a redirect there)
+        return reverse(f"portal:{name}") + "?forslag=0b5d3c1e-8f3a-4c2e-9a7d-6f1e2d3c4b5a"
     if arg == "unit":
         return reverse(f"portal:{name}", kwargs={"hsa_id": objects["unit"].hsa_id})
     if arg == "job":
