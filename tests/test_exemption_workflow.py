@@ -707,3 +707,48 @@ def test_the_audit_trail_names_the_exemption_steps_in_agreeing_swedish():
     assert action_label("exemption_approval") == "Godkännande av avsteg"
     assert action_label("systemcapability_changed") == "Bokningssystemets stöd ändrat"
     assert action_label("careunit_changed") == "Vårdenhet ändrad"  # a common-gender noun keeps its form
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_form_sent_twice_at_the_same_moment_makes_the_proposal_once(monkeypatch):
+    """A double click: two requests with the same token in two threads (two connections) reach the
+    proposal together — a barrier makes them — and the second waits at the year's counter for the first,
+    then finds what it made."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("two writers at once need PostgreSQL")
+    unit = f.CareUnitFactory()
+    manager = user_in(Roles.VERKSAMHETSCHEF, [unit], username="dubbelklick")
+    real_counter, barrier, waited = s._counter, threading.Barrier(2, timeout=20), threading.local()
+
+    def counter_together(prefix, year):
+        if not getattr(waited, "once", False):  # the first lock of each request (ids take it again)
+            waited.once = True
+            barrier.wait()  # both have validated and checked nothing yet
+        return real_counter(prefix, year)
+
+    monkeypatch.setattr(s, "_counter", counter_together)
+    results, errors = [], []
+
+    def request():
+        from django.db import connection as own
+
+        try:
+            results.append(propose(unit, manager, submit=False, token="7d1f6c2a-5b8e-4f0a-9c3d-2e1b0a9f8e7d"))
+        except Exception as exc:  # pragma: no cover - shown by the assertion below
+            errors.append(exc)
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=request) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Exemption.objects.count() == 1
+    assert sorted(r.repeated for r in results) == [False, True]
+    assert {r[0].pk for r in results} == {Exemption.objects.get().pk}
