@@ -209,7 +209,8 @@ REPORT_CONTENT = "portal.reports.report_html"
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 
-# E-mail (reminders, docs/reports.md): printed on the console in development, SMTP otherwise.
+# E-mail (reminders and the exemption workflow's messages, docs/reports.md): printed on the console in
+# development (DJANGO_DEBUG=1), SMTP otherwise; EMAIL_BACKEND overrides either.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
