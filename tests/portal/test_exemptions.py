@@ -593,3 +593,46 @@ def test_the_approving_department_has_one_name_on_every_page(client, unit, peopl
         assert "HS-styrning" not in html and "Hälso- och sjukvårdsstyrning" not in html
     assert "väntar nu på Avdelningen för hälso- och sjukvårdsstyrning" in pages[0]
     assert "Avdelningen för hälso- och sjukvårdsstyrning (andra godkännandet)" in pages[0]
+
+
+def test_a_common_decisions_draft_is_changed_withdrawn_and_deleted_from_its_pages(client, people):
+    group = s.exemption_group_propose(
+        booking_system="PMO",
+        requirements=[f.requirement("TB3-OPPEN-KALLELSE")],
+        justification="PMO saknar öppen kallelse",
+        valid_from=today(),
+        valid_until=today() + D(days=100),
+        follow_ups=[today() + D(days=30)],
+        proposed_by=people["ks"],
+    )
+    page = reverse("portal:exemption_group", args=[group.group_id])
+    edit_url = reverse("portal:exemption_group_edit", args=[group.group_id])
+    client.force_login(people["hs"])  # the approvers prepare common decisions, whoever began one
+    html = client.get(page).content.decode()
+    assert f'href="{edit_url}"' in html and ">Skicka in</button>" in html
+    form = client.get(edit_url).content.decode()
+    assert f"Ändra utkast {group.group_id}" in form and "PMO saknar öppen kallelse</textarea>" in form
+    data = {
+        "booking_system": "PMO",
+        "requirements": [
+            f.requirement("TB3-OPPEN-KALLELSE").pk,
+            f.requirement("TB3-OPPEN-KALLELSE-ANDEL").pk,
+        ],
+        "justification": "PMO saknar öppen kallelse och andelen",
+        "valid_from": today().isoformat(),
+        "valid_until": (today() + D(days=100)).isoformat(),
+        "follow_up_1": (today() + D(days=30)).isoformat(),
+        "action": "submit",
+    }
+    response = client.post(edit_url, data, follow=True)
+    group.refresh_from_db()
+    assert group.status == "submitted" and group.requirements.count() == 2
+    assert ">Dra tillbaka</button>" in response.content.decode()
+    action_url = reverse("portal:exemption_group_action", args=[group.group_id])
+    response = client.post(action_url, {"action": "withdraw"}, follow=True)
+    assert "är tillbakadraget och är ett utkast igen" in response.content.decode()
+    delete_url = reverse("portal:exemption_group_delete", args=[group.group_id])
+    assert f"Ta bort utkastet {group.group_id}?" in client.get(delete_url).content.decode()
+    response = client.post(delete_url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:exemption_system")
+    assert not ExemptionGroup.objects.filter(pk=group.pk).exists()
