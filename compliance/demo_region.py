@@ -18,6 +18,7 @@ from itertools import zip_longest
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from exemptions.rules import last_allowed_day
 from servicelevel.importing import registry
 
 from .calendar import WorkingCalendar
@@ -457,9 +458,12 @@ class DemoRegion:
         pmo = [u for u in self.units if u.booking_system == "PMO" and u.has_contact_card]
         start = self.periods[0][2]
         year = self.today.year
+        # To the year's end, but never beyond the bound an exemption decided in the portal has (12 months
+        # by default: exemptions/rules.py) — the demo's exemptions look like the portal's own.
+        end = min(dt.date(year, 12, 31), last_allowed_day(start))
         for n, u in enumerate(rng.sample(pmo, min(6, len(pmo))), start=1):
             status, ended = ["approved", "approved", "approved", "submitted", "revoked", "expired"][n - 1], ""
-            until = dt.date(year, 12, 31) if status != "expired" else self.today - dt.timedelta(days=20)
+            until = end if status != "expired" else self.today - dt.timedelta(days=20)
             if status == "revoked":
                 ended = (self.today - dt.timedelta(days=10)).isoformat()
             for code in ("TB3-OPPEN-KALLELSE", "TB3-OPPEN-KALLELSE-ANDEL"):
@@ -482,7 +486,7 @@ class DemoRegion:
                 "TB1-AVBOKA",
                 "patientsakerhet",
                 start.isoformat(),
-                dt.date(year, 12, 31).isoformat(),
+                end.isoformat(),
                 "approved",
                 "",
                 "Avbokning kräver medicinsk bedömning inför behandling",

@@ -3,7 +3,15 @@ from django.contrib import admin
 from servicelevel.admin_mixins import ReadOnlyAdminMixin, Services, WritePathAdminMixin
 
 from . import services
-from .models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, ReminderSent, SystemCapability
+from .models import (
+    Exemption,
+    ExemptionApproval,
+    ExemptionGroup,
+    FollowUp,
+    ReminderSent,
+    SystemCapability,
+    WorkflowMail,
+)
 
 
 class FollowUpInline(admin.TabularInline):
@@ -101,6 +109,37 @@ class ReminderSentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ("kind", "exemption", "recipient", "due_date", "outcome", "sent_at", "error", "created_at")
     readonly_fields = fields
+
+    @admin.display(description="utfall")
+    def outcome(self, obj):
+        if obj.sent_at:
+            return "Skickad"
+        return "Misslyckades" if obj.error else "Inte skickad"
+
+
+@admin.register(WorkflowMail)
+class WorkflowMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The workflow's e-mails (exemptions/notices.py: sent in, approved, rejected, withdrawn), to read: who
+    was told about which step, and whether the mail went out. Each row is claimed before its mail is sent,
+    so a row here is what keeps a rerun from telling the person twice: nothing is changed here."""
+
+    list_display = ("created_at", "step", "object_id", "recipient", "outcome", "sent_at")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    search_fields = ("recipient", "event__object_id")
+    list_select_related = ("event",)
+    date_hierarchy = "created_at"
+    fields = ("step", "object_id", "recipient", "outcome", "sent_at", "error", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="steg")
+    def step(self, obj):
+        from servicelevel.audit import action_label
+
+        return action_label(obj.event.action)
+
+    @admin.display(description="avsteg eller beslut")
+    def object_id(self, obj):
+        return obj.event.object_id
 
     @admin.display(description="utfall")
     def outcome(self, obj):

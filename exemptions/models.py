@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from servicelevel.models import Requirement
+from servicelevel.models import AuditEntry, Requirement
 from units.models import CareUnit
 
 
@@ -16,6 +16,13 @@ class ExemptionQuerySet(models.QuerySet):
         """Exemptions whose date range includes `day` — a pre-filter only: whether one is *active* depends on
         its state too, and that rule is written once, in `exemptions.rules.is_active`."""
         return self.filter(valid_from__lte=day, valid_until__gte=day)
+
+    def siblings_of(self, exemption: "Exemption"):
+        """The other exemptions proposed together with `exemption` (one form, several requirements: the same
+        `proposal`), in id order; none for an imported one or one made by a common decision."""
+        if not exemption.proposal:
+            return self.none()
+        return self.filter(proposal=exemption.proposal).exclude(pk=exemption.pk).order_by("exemption_id")
 
 
 class Exemption(models.Model):
@@ -60,6 +67,17 @@ class Exemption(models.Model):
         verbose_name="gemensamt beslut",
         help_text="Avsteget skapades av ett gemensamt beslut för ett bokningssystem.",
     )
+    # The one-time token of the form (or the service call) that proposed it: exemptions proposed together
+    # share it (siblings), and a form sent twice finds what the first sending made. Empty when imported or
+    # made by a common decision.
+    proposal = models.CharField(
+        "förslag",
+        max_length=36,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Förslaget avsteget kom till i: avsteg som föreslogs tillsammans har samma.",
+    )
     created_at = models.DateTimeField("skapat", auto_now_add=True)
 
     objects = ExemptionQuerySet.as_manager()
@@ -84,16 +102,23 @@ class Exemption(models.Model):
         return self.exemption_id
 
     def clean(self):
-        from .rules import dates_problems
+        _clean_dates(self, bounded=not self.imported)
 
-        problems = dates_problems(
-            status=self.status,
-            valid_from=self.valid_from,
-            valid_until=self.valid_until,
-            ended_on=self.ended_on,
-        )
-        if problems:
-            raise ValidationError(problems)
+
+def _clean_dates(obj, *, bounded: bool) -> None:
+    """The model's clean for an exemption or a common decision (exemptions/rules.py): the dates, and the
+    bound for what is decided in the portal (an imported exemption was decided elsewhere)."""
+    from .rules import bound_problem, dates_problems
+
+    problems = dates_problems(
+        status=obj.status, valid_from=obj.valid_from, valid_until=obj.valid_until, ended_on=obj.ended_on
+    )
+    if bounded and "valid_until" not in problems:
+        too_long = bound_problem(valid_from=obj.valid_from, valid_until=obj.valid_until)
+        if too_long:
+            problems["valid_until"] = too_long
+    if problems:
+        raise ValidationError(problems)
 
 
 class ExemptionGroup(models.Model):
@@ -126,6 +151,15 @@ class ExemptionGroup(models.Model):
         related_name="+",
         verbose_name="föreslaget av",
     )
+    proposal = models.CharField(  # noqa: DJ001 - NULL, not "", for decisions without one: it is unique
+        "förslag",
+        max_length=36,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Engångsnyckeln i formuläret som föreslog beslutet: samma formulär två gånger, ett beslut.",
+    )
     created_at = models.DateTimeField("skapat", auto_now_add=True)
 
     class Meta:
@@ -148,16 +182,7 @@ class ExemptionGroup(models.Model):
         return self.group_id
 
     def clean(self):
-        from .rules import dates_problems
-
-        problems = dates_problems(
-            status=self.status,
-            valid_from=self.valid_from,
-            valid_until=self.valid_until,
-            ended_on=self.ended_on,
-        )
-        if problems:
-            raise ValidationError(problems)
+        _clean_dates(self, bounded=True)
 
 
 class ExemptionApproval(models.Model):
@@ -315,3 +340,28 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} till {self.recipient} ({self.due_date})"
+
+
+class WorkflowMail(models.Model):
+    """One e-mail about a step of the workflow (sent in, approved by one body or both, rejected, withdrawn:
+    docs/reports.md, The workflow's e-mails), claimed before it is sent: `event` is the step's audit entry
+    and the unique constraint makes a rerun of the sending, or a second worker, skip a recipient already
+    claimed — each person is told about each step once."""
+
+    event = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="+", verbose_name="händelse")
+    recipient = models.EmailField("mottagare")
+    sent_at = models.DateTimeField("skickat", null=True, blank=True)
+    error = models.TextField("fel", blank=True)
+    created_at = models.DateTimeField("skapat", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "meddelande om avsteg"
+        verbose_name_plural = "meddelanden om avsteg"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"], name="one_workflow_mail_per_event_recipient"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event.action} {self.event.object_id} till {self.recipient}"

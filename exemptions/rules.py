@@ -1,6 +1,11 @@
-"""When an exemption is active — the one place this rule is written (spec: Exemptions)."""
+"""The exemption rules written once (spec: Exemptions): when one is active, what is wrong with its dates,
+how long "tidsbegränsat" may be, and which other exemptions a proposal would duplicate."""
 
 import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db.models import Q
 
 ACTIVE_STATUSES = frozenset({"approved", "expired"})
 
@@ -43,3 +48,83 @@ def dates_problems(
     elif ended_on is not None:
         problems["ended_on"] = "ska vara tomt utom för status revoked"
     return problems
+
+
+def max_months() -> int:
+    """The longest an exemption decided in the portal may run, in months (`DJANGO_EXEMPTION_MAX_MONTHS`,
+    default 12; read once at startup)."""
+    return settings.EXEMPTION_MAX_MONTHS
+
+
+def last_allowed_day(valid_from: datetime.date, *, months: int | None = None) -> datetime.date:
+    """The latest `valid_until` for an exemption starting on `valid_from`: the same date `months` later
+    (a month's end when that month is shorter, so 2026-08-31 + 6 months → 2027-02-28)."""
+    return valid_from + relativedelta(months=months or max_months())
+
+
+def bound_problem(
+    *, valid_from: datetime.date | None, valid_until: datetime.date | None, months: int | None = None
+) -> str | None:
+    """Why `valid_until` is beyond the bound ("tidsbegränsat" means a bound, not 2099-12-31), or None.
+    Held by the portal's proposals, draft edits and common decisions and by the model's clean (the admin);
+    not by the exemptions import, which brings in what was decided elsewhere as it was decided."""
+    if valid_from is None or valid_until is None:
+        return None
+    months = months or max_months()
+    last = last_allowed_day(valid_from, months=months)
+    if valid_until <= last:
+        return None
+    return (
+        f"Ett avsteg är tidsbegränsat och gäller högst {months} månader: "
+        f"sista tillåtna dag är {last:%Y-%m-%d}."
+    )
+
+
+PENDING_STATUSES = ("draft", "submitted")
+
+
+def duplicating(*, valid_from: datetime.date, valid_until: datetime.date) -> Q:
+    """The other exemptions (of the same unit and requirement — the caller filters those) that a proposal
+    for `valid_from..valid_until` would duplicate: one still pending (a draft or sent in, whatever its
+    dates), or one active on some day of the range — `is_active` over a range: approved or expired and
+    overlapping, or revoked and overlapping the days before `ended_on`."""
+    overlapping = Q(valid_from__lte=valid_until, valid_until__gte=valid_from)
+    return (
+        Q(status__in=PENDING_STATUSES)
+        | (overlapping & Q(status__in=ACTIVE_STATUSES))
+        | (overlapping & Q(status="revoked", ended_on__gt=valid_from))
+    )
+
+
+def ids_text(codes: list[str]) -> str:
+    """Ids in a sentence: "AV-1", "AV-1 och AV-2", "AV-1, AV-2 och AV-3"."""
+    return codes[0] if len(codes) == 1 else f"{', '.join(codes[:-1])} och {codes[-1]}"
+
+
+def siblings_note(siblings, *, rejected: bool) -> str:
+    """What rejecting one exemption of a proposal does to the others proposed with it (its siblings):
+    nothing — each exemption is decided on its own, so they keep their state (docs/exemptions.md). Said on
+    the decision form (`rejected=False`), in the confirmation and in the rejection's e-mail; "" alone."""
+    if not siblings:
+        return ""
+    codes = [e.exemption_id for e in siblings]
+    head = (
+        f"Det andra avsteget i samma förslag ({codes[0]})"
+        if len(codes) == 1
+        else f"De andra avstegen i samma förslag ({ids_text(codes)})"
+    )
+    head += " påverkas inte av avslaget" if rejected else " påverkas inte av ett avslag"
+    states = {"submitted": [], "draft": [], "decided": []}
+    for e in siblings:
+        states[e.status if e.status in ("submitted", "draft") else "decided"].append(e.exemption_id)
+    if len(codes) == len(states["submitted"]):
+        return f"{head} och väntar kvar på beslut."
+    parts = []
+    if states["submitted"]:
+        parts.append(f"{ids_text(states['submitted'])} väntar kvar på beslut")
+    if states["draft"]:
+        parts.append(f"{ids_text(states['draft'])} är kvar som utkast")
+    if states["decided"]:
+        decided = states["decided"]
+        parts.append(f"{ids_text(decided)} är redan {'beslutat' if len(decided) == 1 else 'beslutade'}")
+    return f"{head}: {', '.join(parts)}."

@@ -21,6 +21,7 @@ requirement, linked to the decision, so the engine still reads one unit, one req
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
@@ -30,11 +31,13 @@ from django.utils import timezone
 from servicelevel.audit import audit
 from servicelevel.models import AuditEntry, Requirement
 from servicelevel.signals import notify_facts_changed
-from servicelevel.writes import Saved, no_unit, save_fact
+from servicelevel.writes import Saved, delete_fact, no_unit, save_fact
 from units.models import CareUnit
-from units.permissions import approval_body, may_change_unit, may_keep_capabilities
+from units.permissions import approval_body, is_read_only, may_change_unit, may_keep_capabilities
 
+from . import notices
 from .models import Exemption, ExemptionApproval, ExemptionGroup, ExemptionNumber, FollowUp, SystemCapability
+from .rules import bound_problem, duplicating
 
 Status = Exemption.Status
 Body = ExemptionApproval.Body
@@ -45,17 +48,48 @@ class Refused(ValidationError):
     """A transition the rules do not allow; the message says why, in Swedish."""
 
 
+class Duplicates(Refused):
+    """The proposal would duplicate exemptions already pending or active for the same unit and requirement
+    (`found`); proposed anyway only when the person confirms (`allow_duplicates`)."""
+
+    def __init__(self, found: list[Exemption]):
+        self.found = found
+        super().__init__([f"{e.exemption_id} {duplicate_text(e)}" for e in found])
+
+
+def duplicate_text(e: Exemption) -> str:
+    """What an exemption a proposal duplicates is, after its id (the page links the id)."""
+    return (
+        f"gäller redan samma enhet och krav ({e.requirement.code}): {_status_label(e.status)}, "
+        f"{e.valid_from:%Y-%m-%d} – {e.valid_until:%Y-%m-%d}."
+    )
+
+
+class Proposed(list):
+    """The exemptions of one proposal. `repeated`: the form's one-time token had been used already (the
+    same form sent twice: browser Back, then "Spara utkast" again), so these are what the first sending made
+    and nothing new was created."""
+
+    repeated = False
+
+
 # --- Ids ------------------------------------------------------------------------------------------------
+
+
+def _counter(prefix: str, year: int) -> ExemptionNumber:
+    """The year's counter row, locked until the transaction ends: proposals of a kind wait for each other
+    here (so ids never collide, and a second sending of the same form finds what the first one made)."""
+    ExemptionNumber.objects.get_or_create(prefix=prefix, year=year)  # savepoint-safe under a race
+    return ExemptionNumber.objects.select_for_update().get(prefix=prefix, year=year)
 
 
 def _next_ids(
     prefix: str, year: int, count: int, *, model=Exemption, field: str = "exemption_id"
 ) -> list[str]:
-    """`count` new ids PREFIX-YEAR-NNNN. The year's counter row is locked until the transaction ends, so
-    concurrent proposals wait for each other instead of colliding; an id already used (an imported
-    exemption may have any id) is skipped."""
-    ExemptionNumber.objects.get_or_create(prefix=prefix, year=year)  # savepoint-safe under a race
-    counter = ExemptionNumber.objects.select_for_update().get(prefix=prefix, year=year)
+    """`count` new ids PREFIX-YEAR-NNNN under the locked counter; an id already used (an imported
+    exemption may have any id) is skipped, and an id is never given twice (a deleted draft's stays used:
+    the audit trail names it)."""
+    counter = _counter(prefix, year)
     ids: list[str] = []
     last = counter.last
     while len(ids) < count:
@@ -72,11 +106,17 @@ def _next_ids(
 
 
 def _terms_problems(
-    *, requirements, valid_from, valid_until, follow_ups: Sequence[datetime.date], submit: bool
+    *,
+    requirements,
+    valid_from,
+    valid_until,
+    follow_ups: Sequence[datetime.date],
+    submit: bool,
+    requirement_field: str = "requirements",
 ) -> dict[str, str]:
     problems = {}
     if not requirements:
-        problems["requirements"] = "Välj minst ett krav som avsteget gäller."
+        problems[requirement_field] = "Välj minst ett krav som avsteget gäller."
     if valid_from is None:
         problems["valid_from"] = "Ange från vilken dag avsteget gäller."
     if valid_until is None:
@@ -85,6 +125,8 @@ def _terms_problems(
         )
     elif valid_from is not None and valid_until < valid_from:
         problems["valid_until"] = "Slutdagen ligger före startdagen."
+    elif too_long := bound_problem(valid_from=valid_from, valid_until=valid_until):
+        problems["valid_until"] = too_long
     if valid_from and valid_until and any(not valid_from <= d <= valid_until for d in follow_ups):
         problems["follow_ups"] = "Uppföljningsdatumen ska ligga inom tiden avsteget gäller."
     if submit and not follow_ups:
@@ -116,8 +158,9 @@ def _noun(obj) -> str:
     )
 
 
-def _move(obj, *, to: str, actor, action: str, extra: dict | None = None, **fields) -> None:
-    """Conditional UPDATE from the state read under the lock to `to` (plus `fields`), and its audit entry."""
+def _move(obj, *, to: str, actor, action: str, extra: dict | None = None, **fields) -> AuditEntry:
+    """Conditional UPDATE from the state read under the lock to `to` (plus `fields`), and its audit entry
+    (returned: the e-mails about the step name it)."""
     old = obj.status
     updated = type(obj).objects.filter(pk=obj.pk, status=old).update(status=to, **fields)
     if updated != 1:  # cannot happen under the row lock; never write an audit entry for nothing
@@ -127,7 +170,7 @@ def _move(obj, *, to: str, actor, action: str, extra: dict | None = None, **fiel
         changes[name] = [_plain(getattr(obj, name)), _plain(value)]
         setattr(obj, name, value)
     obj.status = to
-    audit(
+    return audit(
         action=action,
         object_type=_object_type(obj),
         object_id=_code(obj),
@@ -149,6 +192,51 @@ def _unit_ids(obj) -> set[int]:
 # --- Single exemptions ------------------------------------------------------------------------------------
 
 
+def may_manage(user, exemption: Exemption) -> bool:
+    """Who sends in, changes, deletes and withdraws an exemption that no one has decided on yet: its
+    proposer, or anyone who may change the unit's facts (the unit's managers and providers, Koncernstab's
+    support) — the same people who may propose for the unit. Never a read-only role."""
+    if is_read_only(user):
+        return False
+    return exemption.proposed_by_id == user.pk or may_change_unit(user, exemption.unit)
+
+
+MANAGE_REFUSED = "Bara den som föreslagit avsteget eller enhetens ansvariga kan {verb} det."
+
+
+def _token(token) -> str:
+    """The proposal's one-time token as stored: the form's (a UUID), or a new one for a call without."""
+    try:
+        return str(uuid.UUID(str(token))) if token else str(uuid.uuid4())
+    except ValueError:
+        return str(uuid.uuid4())  # a token tampered with protects nothing, but breaks nothing either
+
+
+def duplicates(
+    *,
+    unit: CareUnit,
+    requirements: Iterable[Requirement],
+    valid_from: datetime.date,
+    valid_until: datetime.date,
+    exclude: Iterable[int] = (),
+) -> list[Exemption]:
+    """The exemptions a proposal would duplicate: same unit and requirement, pending or active on a day of
+    the range (`exemptions.rules.duplicating`)."""
+    return list(
+        Exemption.objects.filter(unit=unit, requirement__in=list(requirements))
+        .filter(duplicating(valid_from=valid_from, valid_until=valid_until))
+        .exclude(pk__in=list(exclude))
+        .select_related("requirement")
+        .order_by("exemption_id")
+    )
+
+
+def proposal_siblings(exemption: Exemption) -> list[Exemption]:
+    """The other exemptions proposed together with this one (one per requirement of the same form). Each is
+    decided on its own: rejecting one leaves the others as they are (`rules.siblings_note` says so)."""
+    return list(Exemption.objects.siblings_of(exemption).select_related("requirement"))
+
+
 def exemption_propose(
     *,
     unit: CareUnit,
@@ -161,9 +249,16 @@ def exemption_propose(
     proposed_by,
     submit: bool = False,
     today: datetime.date | None = None,
-) -> list[Exemption]:
+    token=None,
+    allow_duplicates: bool = False,
+) -> Proposed:
     """One draft exemption per requirement for `unit` (the engine's contract: one unit, one requirement),
-    each with the follow-up dates; sent in at once with `submit`. All or nothing."""
+    each with the follow-up dates; sent in at once with `submit`. All or nothing.
+
+    `token` is the form's one-time token, stored on what it makes (`Exemption.proposal`, shared by the
+    siblings): the same token again returns what the first call made (`repeated`) and creates nothing.
+    A proposal that duplicates an exemption pending or active for the same unit and requirement raises
+    `Duplicates` unless `allow_duplicates` (the person has seen them and confirms)."""
     requirements = list(requirements)
     follow_ups = sorted(set(follow_ups))
     problems = _terms_problems(
@@ -180,8 +275,24 @@ def exemption_propose(
     if problems:
         raise Refused(problems)
     today = today or timezone.localdate()
-    made = []
+    token = _token(token)
+    made = Proposed()
+    steps = []
     with transaction.atomic():
+        # Under the year's counter lock: a second sending of the same form waits for the first and then
+        # sees what it made (READ COMMITTED reads what committed before this statement).
+        _counter("AV", today.year)
+        already = list(Exemption.objects.filter(proposal=token).order_by("exemption_id"))
+        if already:
+            made += already
+            made.repeated = True
+            return made
+        if not allow_duplicates:
+            found = duplicates(
+                unit=unit, requirements=requirements, valid_from=valid_from, valid_until=valid_until
+            )
+            if found:
+                raise Duplicates(found)
         ids = _next_ids("AV", today.year, len(requirements))
         for code, requirement in zip(ids, requirements, strict=True):
             exemption = Exemption(
@@ -193,20 +304,14 @@ def exemption_propose(
                 valid_until=valid_until,
                 justification=justification,
                 proposed_by=proposed_by,
+                proposal=token,
             )
             exemption_draft_save(exemption=exemption, actor=proposed_by)
-            FollowUp.objects.bulk_create(FollowUp(exemption=exemption, due_on=d) for d in follow_ups)
-            if follow_ups:
-                audit(
-                    action="exemption_follow_ups_set",
-                    object_type="exemption",
-                    object_id=code,
-                    actor=proposed_by,
-                    detail={"changes": {"follow_ups": [[], [d.isoformat() for d in follow_ups]]}},
-                )
+            _set_follow_ups(exemption, follow_ups, actor=proposed_by, new_draft=True)
             if submit:
-                exemption_submit(exemption=exemption, actor=proposed_by)
+                steps.append(_submit(exemption, proposed_by))
             made.append(exemption)
+        notices.tell(steps)  # one message per person for all of them, on commit
     return made
 
 
@@ -226,21 +331,150 @@ def exemption_draft_save(*, exemption: Exemption, actor) -> Saved:
     return save_fact(exemption, actor=actor, touches=no_unit)
 
 
+def _set_follow_ups(exemption: Exemption, dates: Sequence[datetime.date], *, actor, new_draft=False) -> bool:
+    """The draft's follow-up dates become `dates` (those kept keep their row); audited old → new."""
+    existing = {} if new_draft else {fu.due_on: fu for fu in exemption.follow_ups.all()}
+    old, new = sorted(existing), sorted(set(dates))
+    if old == new:
+        return False
+    FollowUp.objects.filter(pk__in=[fu.pk for d, fu in existing.items() if d not in new]).delete()
+    FollowUp.objects.bulk_create(FollowUp(exemption=exemption, due_on=d) for d in new if d not in existing)
+    audit(
+        action="exemption_follow_ups_set",
+        object_type="exemption",
+        object_id=exemption.exemption_id,
+        actor=actor,
+        detail={"changes": {"follow_ups": [[d.isoformat() for d in old], [d.isoformat() for d in new]]}},
+    )
+    return True
+
+
+def exemption_edit(
+    *,
+    exemption: Exemption,
+    actor,
+    unit: CareUnit,
+    requirement: Requirement | None,
+    reason: str,
+    justification: str,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+    follow_ups: Iterable[datetime.date] = (),
+    allow_duplicates: bool = False,
+    submit: bool = False,
+) -> Saved:
+    """A draft's new terms (/avsteg/<id>/andra/), by its proposer or the unit's people (`may_manage`):
+    the same rules as a proposal (an end date within the bound, follow-ups inside the range, a unit the
+    person may change, the duplicate warning), only what changed is saved and audited; with `submit` it is
+    then sent in. A draft is never active: nothing is recomputed."""
+    follow_ups = sorted(set(follow_ups))
+    with transaction.atomic():
+        e = Exemption.objects.select_for_update().select_related("unit").get(pk=exemption.pk)
+        if e.status != Status.DRAFT:
+            raise Refused(
+                f"{_noun(e)} är {_status_label(e.status)}; bara ett utkast kan ändras "
+                "(ett inskickat avsteg som ingen har beslutat om kan dras tillbaka först)."
+            )
+        if not may_manage(actor, e):
+            raise Refused(MANAGE_REFUSED.format(verb="ändra"))
+        problems = _terms_problems(
+            requirements=[requirement] if requirement else [],
+            valid_from=valid_from,
+            valid_until=valid_until,
+            follow_ups=follow_ups,
+            submit=submit,
+            requirement_field="requirement",
+        )
+        if reason not in Exemption.Reason.values:
+            problems["reason"] = "Välj skäl: patientsäkerhet eller teknisk."
+        if unit.pk != e.unit_id and not may_change_unit(actor, unit):
+            problems["unit"] = "Du kan inte föreslå avsteg för den här enheten."
+        if problems:
+            raise Refused(problems)
+        if not allow_duplicates:
+            found = duplicates(
+                unit=unit,
+                requirements=[requirement],
+                valid_from=valid_from,
+                valid_until=valid_until,
+                exclude=[e.pk],
+            )
+            if found:
+                raise Duplicates(found)
+        e.unit, e.requirement, e.reason, e.justification = unit, requirement, reason, justification
+        e.valid_from, e.valid_until = valid_from, valid_until
+        saved = exemption_draft_save(exemption=e, actor=actor)
+        if _set_follow_ups(e, follow_ups, actor=actor):
+            saved.changes["follow_ups"] = (None, [d.isoformat() for d in follow_ups])
+        if submit:
+            notices.tell([_submit(e, actor)])
+    exemption.status = e.status
+    return saved
+
+
+@transaction.atomic
+def exemption_delete(*, exemption: Exemption, actor) -> None:
+    """A draft deleted by its proposer or the unit's people, with its follow-ups; the audit trail keeps
+    what it was (`exemption_deleted`) and its id is never given again. Only a draft: anything sent in is
+    part of the decision record (withdraw it first, then delete)."""
+    e = Exemption.objects.select_for_update().select_related("unit").get(pk=exemption.pk)
+    if e.status != Status.DRAFT:
+        raise Refused(f"{_noun(e)} är {_status_label(e.status)}; bara ett utkast kan tas bort.")
+    if not may_manage(actor, e):
+        raise Refused(MANAGE_REFUSED.format(verb="ta bort"))
+    delete_fact(e, actor=actor, touches=no_unit)  # a draft is never active: no recompute
+
+
 @transaction.atomic
 def exemption_submit(*, exemption: Exemption, actor) -> Exemption:
     """draft → submitted, by the proposer or someone who may change the unit's facts."""
     e = _locked(exemption)
-    if e.status != Status.DRAFT:
-        raise Refused(f"{_noun(e)} är {_status_label(e.status)}; bara ett utkast kan skickas in.")
-    if not (e.proposed_by_id == actor.pk or may_change_unit(actor, e.unit)):
-        raise Refused("Bara den som föreslagit avsteget eller enhetens ansvariga kan skicka in det.")
-    if e.valid_until is None:
-        raise Refused("Ange till och med vilken dag avsteget gäller innan det skickas in.")
-    if not e.follow_ups.exists():
-        raise Refused("Ange minst ett datum då avsteget ska följas upp innan det skickas in.")
-    _move(e, to=Status.SUBMITTED, actor=actor, action="exemption_submitted")
+    notices.tell([_submit(e, actor)])
     exemption.status = e.status
     return e
+
+
+def _submit(e: Exemption, actor) -> AuditEntry:
+    if e.status != Status.DRAFT:
+        raise Refused(f"{_noun(e)} är {_status_label(e.status)}; bara ett utkast kan skickas in.")
+    if not may_manage(actor, e):
+        raise Refused(MANAGE_REFUSED.format(verb="skicka in"))
+    if e.valid_until is None:
+        raise Refused("Ange till och med vilken dag avsteget gäller innan det skickas in.")
+    if not e.imported and (too_long := bound_problem(valid_from=e.valid_from, valid_until=e.valid_until)):
+        raise Refused(f"{too_long} Ändra utkastet innan det skickas in.")
+    if not e.follow_ups.exists():
+        raise Refused("Ange minst ett datum då avsteget ska följas upp innan det skickas in.")
+    return _move(e, to=Status.SUBMITTED, actor=actor, action="exemption_submitted")
+
+
+@transaction.atomic
+def exemption_withdraw(*, exemption: Exemption, actor) -> Exemption:
+    """submitted → draft ("Dra tillbaka"), before the first decision, by its proposer or the unit's
+    people: it can then be changed, sent in again or deleted. No new state (the exemptions import lists the
+    states); the step is audited `exemption_withdrawn`, and Koncernstab is told it no longer waits."""
+    e = _locked(exemption)
+    _withdraw(e, allowed=may_manage(actor, e), actor=actor)
+    exemption.status = e.status
+    return e
+
+
+def _withdraw(subject, *, allowed: bool, actor) -> None:
+    noun = _noun(subject)
+    if subject.status != Status.SUBMITTED:
+        raise Refused(
+            f"{noun} är {_status_label(subject.status)}; bara ett inskickat förslag kan dras tillbaka."
+        )
+    if not allowed:
+        if isinstance(subject, Exemption):
+            raise Refused(MANAGE_REFUSED.format(verb="dra tillbaka"))
+        raise Refused(GROUP_REFUSED.format(verb="drar tillbaka"))
+    if subject.approvals.exists():
+        raise Refused(
+            f"{noun} kan inte dras tillbaka: {Body.KONCERNSTAB.label} har redan fattat det första beslutet."
+        )
+    step = _move(subject, to=Status.DRAFT, actor=actor, action=f"{_object_type(subject)}_withdrawn")
+    notices.tell([step])
 
 
 def exemption_approve(*, exemption: Exemption, decided_by, body: str, comment: str = "") -> Exemption:
@@ -317,6 +551,34 @@ exemption_expire = expire_exemptions
 
 # --- Common decisions for a booking system ------------------------------------------------------------
 
+GROUP_REFUSED = f"Bara {Body.KONCERNSTAB.label} och {Body.HS_STYRNING.label} {{verb}} gemensamma beslut."
+
+
+def _group_problems(
+    *, booking_system, requirements, valid_from, valid_until, follow_ups, submit: bool
+) -> dict[str, str]:
+    problems = _terms_problems(
+        requirements=requirements,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        follow_ups=follow_ups,
+        submit=submit,
+    )
+    if booking_system not in CareUnit.BookingSystem.values or booking_system == CareUnit.BookingSystem.INGEN:
+        problems["booking_system"] = "Välj ett bokningssystem."
+    return problems
+
+
+def _group_terms_audit(group: ExemptionGroup, requirements) -> dict:
+    return {
+        "booking_system": group.booking_system,
+        "requirements": sorted(r.code for r in requirements),
+        "valid_from": group.valid_from.isoformat(),
+        "valid_until": group.valid_until.isoformat(),
+        "follow_up_dates": list(group.follow_up_dates),
+        "justification": group.justification,
+    }
+
 
 def exemption_group_propose(
     *,
@@ -329,28 +591,35 @@ def exemption_group_propose(
     proposed_by,
     submit: bool = False,
     today: datetime.date | None = None,
+    token=None,
 ) -> ExemptionGroup:
-    """A technical exemption for every unit on `booking_system`, prepared by Koncernstab or HS-styrning."""
+    """A technical exemption for every unit on `booking_system`, prepared by Koncernstab or the second body.
+    The same form's token twice returns the decision the first sending made (`repeated`)."""
     requirements = list(requirements)
     follow_ups = sorted(set(follow_ups))
-    problems = _terms_problems(
+    problems = _group_problems(
+        booking_system=booking_system,
         requirements=requirements,
         valid_from=valid_from,
         valid_until=valid_until,
         follow_ups=follow_ups,
         submit=submit,
     )
-    if booking_system not in CareUnit.BookingSystem.values or booking_system == CareUnit.BookingSystem.INGEN:
-        problems["booking_system"] = "Välj ett bokningssystem."
     if approval_body(proposed_by) is None:
         problems["booking_system"] = (
-            "Gemensamma beslut för ett bokningssystem bereds av Koncernstab kommunikation eller "
-            "Hälso- och sjukvårdsstyrning."
+            f"Gemensamma beslut för ett bokningssystem bereds av {Body.KONCERNSTAB.label} eller "
+            f"{Body.HS_STYRNING.label}."
         )
     if problems:
         raise Refused(problems)
     today = today or timezone.localdate()
+    token = _token(token)
     with transaction.atomic():
+        _counter("GB", today.year)  # a second sending of the same form waits here, then finds the first's
+        already = ExemptionGroup.objects.filter(proposal=token).first()
+        if already is not None:
+            already.repeated = True
+            return already
         (code,) = _next_ids("GB", today.year, 1, model=ExemptionGroup, field="group_id")
         group = ExemptionGroup(
             group_id=code,
@@ -360,6 +629,7 @@ def exemption_group_propose(
             justification=justification,
             follow_up_dates=[d.isoformat() for d in follow_ups],
             proposed_by=proposed_by,
+            proposal=token,
         )
         group.full_clean()
         group.save()
@@ -369,20 +639,97 @@ def exemption_group_propose(
             object_type="exemptiongroup",
             object_id=code,
             actor=proposed_by,
-            detail={
-                "changes": {
-                    "booking_system": [None, booking_system],
-                    "requirements": [None, sorted(r.code for r in requirements)],
-                    "valid_from": [None, valid_from.isoformat()],
-                    "valid_until": [None, valid_until.isoformat()],
-                    "follow_up_dates": [None, group.follow_up_dates],
-                    "justification": [None, justification],
-                }
-            },
+            detail={"changes": {k: [None, v] for k, v in _group_terms_audit(group, requirements).items()}},
         )
         if submit:
             exemption_group_submit(group=group, actor=proposed_by)
+    group.repeated = False
     return group
+
+
+def exemption_group_edit(
+    *,
+    group: ExemptionGroup,
+    actor,
+    booking_system: str,
+    requirements: Iterable[Requirement],
+    justification: str,
+    valid_from: datetime.date | None,
+    valid_until: datetime.date | None,
+    follow_ups: Iterable[datetime.date] = (),
+    submit: bool = False,
+) -> ExemptionGroup:
+    """A common decision's draft changed (/avsteg/system/<id>/andra/) by an approver — the people who
+    prepare them; only what changed is audited (`exemptiongroup_changed`), with `submit` then sent in."""
+    requirements = list(requirements)
+    follow_ups = sorted(set(follow_ups))
+    with transaction.atomic():
+        g = _locked(group)
+        if g.status != Status.DRAFT:
+            raise Refused(
+                f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan ändras "
+                "(ett inskickat beslut som ingen har beslutat om kan dras tillbaka först)."
+            )
+        if approval_body(actor) is None or is_read_only(actor):
+            raise Refused(GROUP_REFUSED.format(verb="ändrar"))
+        problems = _group_problems(
+            booking_system=booking_system,
+            requirements=requirements,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            follow_ups=follow_ups,
+            submit=submit,
+        )
+        if problems:
+            raise Refused(problems)
+        before = _group_terms_audit(g, g.requirements.all())
+        g.booking_system, g.justification = booking_system, justification
+        g.valid_from, g.valid_until = valid_from, valid_until
+        g.follow_up_dates = [d.isoformat() for d in follow_ups]
+        after = _group_terms_audit(g, requirements)
+        changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+        if changes:
+            g.full_clean()
+            g.save(
+                update_fields=[
+                    "booking_system",
+                    "justification",
+                    "valid_from",
+                    "valid_until",
+                    "follow_up_dates",
+                ]
+            )
+            g.requirements.set(requirements)
+            audit(
+                action="exemptiongroup_changed",
+                object_type="exemptiongroup",
+                object_id=g.group_id,
+                actor=actor,
+                detail={"changes": changes},
+            )
+        if submit:
+            exemption_group_submit(group=g, actor=actor)
+    return g
+
+
+@transaction.atomic
+def exemption_group_delete(*, group: ExemptionGroup, actor) -> None:
+    """A common decision's draft deleted by an approver; the audit trail keeps what it was."""
+    g = _locked(group)
+    if g.status != Status.DRAFT:
+        raise Refused(f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan tas bort.")
+    if approval_body(actor) is None or is_read_only(actor):
+        raise Refused(GROUP_REFUSED.format(verb="tar bort"))
+    gone = _group_terms_audit(g, g.requirements.all())
+    code = g.group_id
+    g.delete()
+    audit(
+        action="exemptiongroup_deleted",
+        object_type="exemptiongroup",
+        object_id=code,
+        actor=actor,
+        detail=gone,
+    )
 
 
 @transaction.atomic
@@ -391,12 +738,21 @@ def exemption_group_submit(*, group: ExemptionGroup, actor) -> ExemptionGroup:
     if g.status != Status.DRAFT:
         raise Refused(f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan skickas in.")
     if approval_body(actor) is None:
-        raise Refused(
-            "Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning skickar in gemensamma beslut."
-        )
+        raise Refused(GROUP_REFUSED.format(verb="skickar in"))
     if not g.follow_up_dates:
         raise Refused("Ange minst ett datum då avstegen ska följas upp innan beslutet skickas in.")
-    _move(g, to=Status.SUBMITTED, actor=actor, action="exemptiongroup_submitted")
+    if too_long := bound_problem(valid_from=g.valid_from, valid_until=g.valid_until):
+        raise Refused(f"{too_long} Ändra utkastet innan det skickas in.")
+    notices.tell([_move(g, to=Status.SUBMITTED, actor=actor, action="exemptiongroup_submitted")])
+    group.status = g.status
+    return g
+
+
+@transaction.atomic
+def exemption_group_withdraw(*, group: ExemptionGroup, actor) -> ExemptionGroup:
+    """submitted → draft before the first decision, by an approver (who prepares common decisions)."""
+    g = _locked(group)
+    _withdraw(g, allowed=approval_body(actor) is not None and not is_read_only(actor), actor=actor)
     group.status = g.status
     return g
 
@@ -491,7 +847,7 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
         raise Refused("Samma person kan inte fatta båda besluten; det andra beslutet fattas av någon annan.")
     if approved and body == SECOND and FIRST not in decisions:
         raise Refused(
-            "Koncernstab kommunikation godkänner först; därefter beslutar Hälso- och sjukvårdsstyrning."
+            f"{Body.KONCERNSTAB.label} godkänner först; därefter beslutar {Body.HS_STYRNING.label}."
         )
     if not approved and not comment.strip():
         raise Refused("Skriv skälet till avslaget.")
@@ -500,7 +856,7 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
         **owner, body=body, decided_by=decided_by, approved=approved, comment=comment
     )
     kind = _object_type(s)
-    audit(
+    step = audit(
         action=f"{kind}_{'approval' if approved else 'rejection'}",
         object_type=kind,
         object_id=_code(s),
@@ -508,14 +864,15 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
         detail={"body": body, "approved": approved, "comment": comment},
     )
     if not approved:
-        _move(s, to=Status.REJECTED, actor=decided_by, action=f"{kind}_rejected", extra={"body": body})
+        step = _move(s, to=Status.REJECTED, actor=decided_by, action=f"{kind}_rejected", extra={"body": body})
     elif len(decisions) + 1 == len(Body.values):
-        _move(s, to=Status.APPROVED, actor=decided_by, action=f"{kind}_approved")
+        step = _move(s, to=Status.APPROVED, actor=decided_by, action=f"{kind}_approved")
         if isinstance(s, ExemptionGroup):
             unit_ids = _create_group_exemptions(s, decided_by, today or timezone.localdate())
         else:
             unit_ids = {s.unit_id}
         notify_facts_changed(unit_ids=unit_ids)  # on commit: today's results recomputed
+    notices.tell([step])  # on commit: the proposer, and the body that decides next
     subject.status = s.status
     return s
 
@@ -523,9 +880,7 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
 @transaction.atomic
 def _revoke(subject, *, decided_by, ended_on, today):
     if approval_body(decided_by) is None:
-        raise Refused(
-            "Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning kan återkalla ett avsteg."
-        )
+        raise Refused(f"Bara {Body.KONCERNSTAB.label} och {Body.HS_STYRNING.label} kan återkalla ett avsteg.")
     if ended_on is None:
         raise Refused("Ange dagen avsteget upphör att gälla.")
     s = _locked(subject)

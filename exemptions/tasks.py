@@ -43,3 +43,12 @@ def send_daily_reminders() -> dict:
 def send_weekly_digest() -> dict:
     """Mondays: each approver's list of what waits for their decision."""
     return reminders.send_weekly_digest(today=timezone.localdate()).__dict__
+
+
+@shared_task(**REMINDER_TASK)
+def send_workflow_mail(event_ids: list[int]) -> dict:
+    """On commit of a step of the workflow (sent in, approved, rejected, withdrawn): tell the proposer and
+    the next body (exemptions/notices.py). Idempotent by the WorkflowMail claim."""
+    from . import notices
+
+    return notices.send_workflow_mail(event_ids=event_ids).__dict__

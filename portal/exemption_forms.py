@@ -5,8 +5,10 @@ transitions) and the views show a refusal from them next to the form's own error
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django import forms
+from django.db.models import Q
 
 from exemptions.models import Exemption, SystemCapability
 from portal.forms import DesignSystemMixin
@@ -42,14 +44,44 @@ class _Terms(DesignSystemMixin, forms.Form):
     follow_up_2 = forms.DateField(label="Uppföljning 2", required=False, **DATE_WIDGET)
     follow_up_3 = forms.DateField(label="Uppföljning 3", required=False, **DATE_WIDGET)
 
+    def __init__(self, *args, follow_up_count: int = FOLLOW_UPS, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft with more follow-ups than the form's three (from the admin) shows them all, so an edit
+        # drops none.
+        self.follow_up_count = max(FOLLOW_UPS, follow_up_count)
+        for i in range(FOLLOW_UPS + 1, self.follow_up_count + 1):
+            self.fields[f"follow_up_{i}"] = forms.DateField(
+                label=f"Uppföljning {i}", required=False, **DATE_WIDGET
+            )
+        self.style_fields()
+
     def follow_ups(self) -> list[datetime.date]:
-        return [d for i in range(1, FOLLOW_UPS + 1) if (d := self.cleaned_data.get(f"follow_up_{i}"))]
+        count = self.follow_up_count
+        return [d for i in range(1, count + 1) if (d := self.cleaned_data.get(f"follow_up_{i}"))]
 
     def follow_up_fields(self):
-        return [self[f"follow_up_{i}"] for i in range(1, FOLLOW_UPS + 1)]
+        return [self[f"follow_up_{i}"] for i in range(1, self.follow_up_count + 1)]
 
 
-class ProposalForm(_Terms):
+class _OnceAndWarned(forms.Form):
+    """A proposal form sent once: its one-time token (hidden; the same token twice makes the proposal once),
+    and the tick that confirms a proposal the service warned duplicates another."""
+
+    # The page's address carries it too (…?forslag=<token>, portal.views.exemptions): going Back re-asks
+    # the page by its address, and the browser brings back what was typed but not a hidden field's value.
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm_duplicates = forms.BooleanField(
+        label="Spara ändå: jag har sett avstegen ovan och ett avsteg till behövs",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("token"):
+            self.initial["token"] = str(uuid.uuid4())
+
+
+class ProposalForm(_OnceAndWarned, _Terms):
     """/avsteg/ny/: one unit the user may change, one or more requirements."""
 
     unit = forms.ModelChoiceField(label="Enhet", queryset=CareUnit.objects.none(), empty_label="Välj enhet")
@@ -68,8 +100,43 @@ class ProposalForm(_Terms):
         self.fields["requirements"].label_from_instance = lambda r: f"{r.code} – {r.name}"
 
 
-class GroupProposalForm(_Terms):
-    """/avsteg/system/ny/: a technical exemption for every unit on one booking system."""
+class DraftForm(_OnceAndWarned, _Terms):
+    """/avsteg/<id>/andra/: a draft's terms — one exemption, so one requirement."""
+
+    unit = forms.ModelChoiceField(label="Enhet", queryset=CareUnit.objects.none(), empty_label="Välj enhet")
+    requirement = forms.ModelChoiceField(
+        label="Krav", queryset=Requirement.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    reason = forms.ChoiceField(label="Skäl", choices=Exemption.Reason.choices, widget=forms.RadioSelect)
+
+    field_order = ["unit", "requirement", "reason", "justification", "valid_from", "valid_until"]
+
+    def __init__(self, *args, units, today: datetime.date, exemption: Exemption, **kwargs):
+        follow_ups = [fu.due_on for fu in exemption.follow_ups.all()]
+        initial = {
+            "unit": exemption.unit_id,
+            "requirement": exemption.requirement_id,
+            "reason": exemption.reason,
+            "justification": exemption.justification,
+            "valid_from": exemption.valid_from,
+            "valid_until": exemption.valid_until,
+            **{f"follow_up_{i}": d for i, d in enumerate(follow_ups, start=1)},
+        }
+        super().__init__(*args, initial=initial, follow_up_count=len(follow_ups), **kwargs)
+        # The draft's own unit stays a choice even if the person no longer changes it (the proposer may).
+        self.fields["unit"].queryset = (
+            (units | CareUnit.objects.filter(pk=exemption.unit_id)).distinct().order_by("name", "hsa_id")
+        )
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.hsa_id})"
+        self.fields["requirement"].queryset = Requirement.objects.filter(
+            Q(pk__in=requirements_in_force(today).values("pk")) | Q(pk=exemption.requirement_id)
+        ).order_by("order", "code")
+        self.fields["requirement"].label_from_instance = lambda r: f"{r.code} – {r.name}"
+
+
+class GroupProposalForm(_OnceAndWarned, _Terms):
+    """/avsteg/system/ny/ and a draft's /avsteg/system/<id>/andra/: a technical exemption for every unit on
+    one booking system."""
 
     booking_system = forms.ChoiceField(
         label="Bokningssystem",

@@ -56,10 +56,21 @@ urlpatterns: list = [
     path("avsteg/system/ny/", exemption_views.group_new, name="exemption_group_new"),
     path("avsteg/system/<str:group_id>/", exemption_views.group_detail, name="exemption_group"),
     path("avsteg/system/<str:group_id>/atgard/", exemption_views.group_action, name="exemption_group_action"),
+    path("avsteg/system/<str:group_id>/andra/", exemption_views.group_edit, name="exemption_group_edit"),
+    path(
+        "avsteg/system/<str:group_id>/ta-bort/", exemption_views.group_delete, name="exemption_group_delete"
+    ),
     path("avsteg/<str:exemption_id>/", exemption_views.exemption_detail, name="exemption_detail"),
     path("avsteg/<str:exemption_id>/beslut/", exemption_views.exemption_decide, name="exemption_decide"),
     path("avsteg/<str:exemption_id>/skicka-in/", exemption_views.exemption_submit, name="exemption_submit"),
     path("avsteg/<str:exemption_id>/aterkalla/", exemption_views.exemption_revoke, name="exemption_revoke"),
+    path("avsteg/<str:exemption_id>/andra/", exemption_views.exemption_edit, name="exemption_edit"),
+    path("avsteg/<str:exemption_id>/ta-bort/", exemption_views.exemption_delete, name="exemption_delete"),
+    path(
+        "avsteg/<str:exemption_id>/dra-tillbaka/",
+        exemption_views.exemption_withdraw,
+        name="exemption_withdraw",
+    ),
     path(
         "avsteg/<str:exemption_id>/uppfoljning/<int:pk>/",
         exemption_views.exemption_follow_up,

@@ -31,6 +31,10 @@ ACTIONS = {
     "exemption_imported": "Avsteg importerat",
     "exemption_follow_ups_set": "Uppföljningsdatum satta",
     "exemption_follow_up_done": "Uppföljning gjord",
+    "exemption_approval": "Godkännande av avsteg",
+    "exemption_rejection": "Avslag på avsteg",
+    "exemptiongroup_approval": "Godkännande av gemensamt beslut",
+    "exemptiongroup_rejection": "Avslag på gemensamt beslut",
     "report_downloaded": "Rapport hämtad",
 }
 # Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
@@ -44,6 +48,7 @@ VERBS = {
     "rejected": ("avslagen", "avslaget", "avslagna"),
     "revoked": ("återkallad", "återkallat", "återkallade"),
     "expired": ("utgången", "utgånget", "utgångna"),
+    "withdrawn": ("tillbakadragen", "tillbakadraget", "tillbakadragna"),
     "approval": ": godkännande",
     "rejection": ": avslag",
 }

@@ -214,7 +214,8 @@ REPORT_CONTENT = "portal.reports.report_html"
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 
-# E-mail (reminders, docs/reports.md): printed on the console in development, SMTP otherwise.
+# E-mail (reminders and the exemption workflow's messages, docs/reports.md): printed on the console in
+# development (DJANGO_DEBUG=1), SMTP otherwise; EMAIL_BACKEND overrides either.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -228,6 +229,12 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Servicenivåportalen <servicenivaportalen@skane.se>")
+
+# Exemptions (docs/exemptions.md): "tidsbegränsat" is a bound — an exemption decided in the portal ends at
+# most this many months after its first day (exemptions/rules.py); imported ones keep the file's range.
+EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12)
+if EXEMPTION_MAX_MONTHS < 1:
+    raise ImproperlyConfigured("DJANGO_EXEMPTION_MAX_MONTHS ska vara ett heltal ≥ 1 (månader).")
 
 LOGGING = {
     "version": 1,

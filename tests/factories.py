@@ -371,6 +371,14 @@ class ReminderSentFactory(factory.django.DjangoModelFactory):
     due_date = datetime.date(2026, 12, 1)
 
 
+class WorkflowMailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "exemptions.WorkflowMail"
+
+    event = factory.SubFactory(AuditEntryFactory, action="exemption_submitted", object_type="exemption")
+    recipient = "koncernstab@example.org"
+
+
 class UnitResultFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = UnitResult

@@ -286,7 +286,8 @@ def test_the_audit_trail_and_the_decisions_parameters_read_in_swedish(admin_clie
         ("target_deleted", "Mål i handlingsplanen borttaget"),
         ("bookingfigures_changed", "Bokningsuppgifter ändrade"),
         ("activity_deleted", "Aktivitet borttagen"),
-        ("exemption_approval", "Avsteg: godkännande"),
+        ("exemption_approval", "Godkännande av avsteg"),
+        ("exemption_withdrawn", "Avsteg tillbakadraget"),
         ("report_created", "Rapport skapad"),
     ],
 )

@@ -26,7 +26,7 @@ from django.http import Http404
 
 from actionplan.models import Activity, ActivityNote, Obstacle, PhaseOut, Target
 from compliance.engine.text import pct
-from exemptions.models import Exemption
+from exemptions.models import Exemption, ExemptionApproval
 from exemptions.rules import is_active
 from servicelevel.models import Requirement, SchedulePeriod
 from units.models import CareUnit, Forvaltning, Offering, Vardomrade
@@ -553,7 +553,9 @@ def target_for_user(user, pk: int) -> Target:
     if target is None:
         raise Http404("Målet finns inte eller så saknar du behörighet till det.")
     if not may_plan_regionally(user):
-        raise PermissionDenied("Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning ändrar mål.")
+        raise PermissionDenied(
+            f"Bara Koncernstab kommunikation och {ExemptionApproval.Body.HS_STYRNING.label} ändrar mål."
+        )
     return target
 
 

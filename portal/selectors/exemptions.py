@@ -21,10 +21,11 @@ from compliance.engine import types as t
 from compliance.loader import load_context, load_units
 from compliance.models import RequirementResult, UnitResult
 from exemptions.models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, SystemCapability
-from exemptions.services import affected_units
+from exemptions.rules import siblings_note
+from exemptions.services import affected_units, proposal_siblings
 from portal.selectors.preview import compare, level_text
 from servicelevel.models import AuditEntry
-from units.permissions import approval_body, sees_everything, visible_units
+from units.permissions import approval_body, changeable_units, is_read_only, sees_everything, visible_units
 
 Status = Exemption.Status
 Body = ExemptionApproval.Body
@@ -32,19 +33,74 @@ WORKLIST_LIMIT = 200
 PAGE_SIZE = 50
 ENDING_DAYS = 30
 
-WAITS_FOR = {
-    Body.KONCERNSTAB: "Koncernstab kommunikation (första godkännandet)",
-    Body.HS_STYRNING: "Hälso- och sjukvårdsstyrning (andra godkännandet)",
-}
+# The bodies' names are their labels (exemptions.models.ExemptionApproval.Body): the decision's
+# "Koncernstab kommunikation" and "Avdelningen för hälso- och sjukvårdsstyrning", written once.
+WHICH = {Body.KONCERNSTAB: "första godkännandet", Body.HS_STYRNING: "andra godkännandet"}
+WAITS_FOR = {body: f"{body.label} ({which})" for body, which in WHICH.items()}
 
 
 def waits_for(status: str, first_given: bool) -> str:
-    """Whose move it is: the proposer while a draft, then Koncernstab, then HS-styrning; nobody after."""
+    """Whose move it is: the proposer while a draft, then Koncernstab, then the second body; nobody after."""
     if status == Status.DRAFT:
         return "Förslagsställaren (utkast, inte inskickat)"
     if status == Status.SUBMITTED:
         return WAITS_FOR[Body.HS_STYRNING if first_given else Body.KONCERNSTAB]
     return "–"
+
+
+# "Att göra": what the reader must do about a row — a verb phrase — or whom it waits for when nothing.
+DECIDE = {body: f"Besluta ({which})" for body, which in WHICH.items()}
+NOTHING = "Inget att göra"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the list, for the "Att göra" column."""
+
+    pk: int
+    body: str | None
+    read_only: bool
+
+
+def reader(user) -> Reader:
+    return Reader(user.pk, approval_body(user), is_read_only(user))
+
+
+def to_do(e: Exemption, who: Reader | None, *, worklist: str = "", due: datetime.date | None = None) -> str:
+    """The reader's next step for `e`, in the worklist it is shown in (the same exemption asks an approver
+    to decide and tells its proposer whom it waits for). Reads the annotations of `_for_reader`."""
+    if who is None:
+        return ""
+    manages = not who.read_only and (e.proposed_by_id == who.pk or getattr(e, "reader_may_change", False))
+    if worklist == "uppfoljning":
+        if who.body or manages:
+            return f"Följ upp och markera uppföljningen som gjord (skulle följas upp {due:%Y-%m-%d})"
+        return f"Väntar på uppföljning (skulle följas upp {due:%Y-%m-%d})"
+    if worklist == "upphor":
+        if manages:
+            return f"Föreslå ett nytt avsteg i tid om det behövs efter {e.valid_until:%Y-%m-%d}"
+        return f"{NOTHING} – upphör efter {e.valid_until:%Y-%m-%d}"
+    if worklist == "behovs-inte":
+        if who.body:
+            return "Återkalla avsteget: kravet är uppfyllt ändå"
+        return "Väntar på återkallelse: kravet är uppfyllt ändå"
+    if e.status == Status.DRAFT:
+        return "Skicka in eller ta bort utkastet" if manages else "Väntar på förslagsställaren"
+    if e.status == Status.SUBMITTED:
+        next_body = Body.HS_STYRNING if getattr(e, "first_given", False) else Body.KONCERNSTAB
+        if who.body == next_body and e.proposed_by_id != who.pk and not getattr(e, "reader_decided", False):
+            return DECIDE[next_body]
+        return f"Väntar på {next_body.label}"
+    return NOTHING
+
+
+def _for_reader(qs, user):
+    """The annotations `to_do` reads, in the same query: whether the reader may change the row's unit
+    (a subquery of `changeable_units`) and has decided on it."""
+    return qs.annotate(
+        reader_may_change=Exists(changeable_units(user).filter(pk=OuterRef("unit_id"))),
+        reader_decided=Exists(ExemptionApproval.objects.filter(exemption=OuterRef("pk"), decided_by=user.pk)),
+    )
 
 
 def _visible(user):
@@ -69,6 +125,14 @@ def exemption_for_user(user, exemption_id: str) -> Exemption:
     if exemption is None:
         raise Http404("Avsteget finns inte eller så saknar du behörighet till det.")
     return exemption
+
+
+def proposal_made(user, token: str) -> list[Exemption]:
+    """What a new-exemption form's token made already (the person went Back to a saved form): the
+    exemptions the user may see, for the page's "already saved" notice. One query, none without a token."""
+    if not token:
+        return []
+    return list(_visible(user).filter(proposal=token).order_by("exemption_id"))
 
 
 def group_for_user(user, group_id: str) -> ExemptionGroup:
@@ -99,10 +163,10 @@ class Row:
     ended_on: datetime.date | None
     waits_for: str
     group_id: str = ""
-    note: str = ""  # the worklist's own words: "följs upp 2026-09-01", "uppfyllt ändå"
+    to_do: str = ""  # "Att göra" for the reader: "Besluta (första godkännandet)", "Väntar på …"
 
 
-def _row(e: Exemption, note: str = "") -> Row:
+def _row(e: Exemption, who: Reader | None = None, *, worklist: str = "", due=None) -> Row:
     return Row(
         e.exemption_id,
         e.unit.name,
@@ -117,7 +181,7 @@ def _row(e: Exemption, note: str = "") -> Row:
         e.ended_on,
         waits_for(e.status, getattr(e, "first_given", False)),
         e.group.group_id if e.group_id else "",
-        note,
+        to_do(e, who, worklist=worklist, due=due),
     )
 
 
@@ -155,9 +219,9 @@ class ListPage:
     to_end: list[EndSuggestion] = field(default_factory=list)
 
 
-def _limited(qs, note=lambda e: ""):
+def _limited(qs, who: Reader, worklist: str):
     found = list(qs[: WORKLIST_LIMIT + 1])
-    return tuple(_row(e, note(e)) for e in found[:WORKLIST_LIMIT]), len(found) > WORKLIST_LIMIT
+    return tuple(_row(e, who, worklist=worklist) for e in found[:WORKLIST_LIMIT]), len(found) > WORKLIST_LIMIT
 
 
 def _awaiting(user, body: str | None):
@@ -171,21 +235,35 @@ def _awaiting(user, body: str | None):
     return qs.exclude(proposed_by=user).exclude(approvals__decided_by=user)
 
 
+def _my_drafts(user, base):
+    """The drafts the reader is to send in or delete: their own, and — for a unit manager or provider —
+    every draft of their units (a colleague's too). Koncernstab may change every unit's draft (support) but
+    is shown only its own here: the others are the units' business."""
+    mine = Q(proposed_by=user)
+    if not sees_everything(user):
+        mine |= Q(unit__in=changeable_units(user))
+    return base.filter(mine, status=Status.DRAFT)
+
+
 def list_page(user, *, today: datetime.date, status: str = "", page_number=1) -> ListPage:
-    """Queries: the user's roles (1, cached on the user), awaiting my decision (1, approvers only), ending
-    within 30 days (1), follow-ups due (1), the latest stored date and no longer needed (2), all exemptions
-    (count + page: 2), common decisions waiting for me and the ones to end (2–4, approvers only)."""
+    """Queries: the user's roles (1, cached on the user), awaiting my decision (1, approvers only), my drafts
+    (1, for who may propose), ending within 30 days (1), follow-ups due (1), the latest stored date and no
+    longer needed (2), all exemptions (count + page: 2), common decisions waiting for me and the ones to
+    end (2–4, approvers only). "Att göra" is annotated in each list's own query."""
     body = approval_body(user)
+    who = reader(user)
     stored_as_of = (
         UnitResult.objects.filter(as_of__lte=today).order_by("-as_of").values_list("as_of", flat=True).first()
     )
-    base = _visible(user).select_related("unit", "requirement", "group")
+    base = _with_first(_for_reader(_visible(user), user)).select_related("unit", "requirement", "group")
     worklists = []
     if body:
         rows, more = _limited(
-            _awaiting(user, body)
+            _for_reader(_awaiting(user, body), user)
             .select_related("unit", "requirement", "group")
-            .order_by("created_at", "exemption_id")
+            .order_by("created_at", "exemption_id"),
+            who,
+            "mitt-beslut",
         )
         worklists.append(
             Worklist(
@@ -196,13 +274,26 @@ def list_page(user, *, today: datetime.date, status: str = "", page_number=1) ->
                 more,
             )
         )
+    if not who.read_only and (body is None or body == Body.KONCERNSTAB):
+        rows, more = _limited(_my_drafts(user, base).order_by("created_at", "exemption_id"), who, "utkast")
+        worklists.append(
+            Worklist(
+                "utkast",
+                "Utkast att skicka in",
+                "Utkast som du har föreslagit eller som gäller dina enheter: "
+                "ändra, skicka in eller ta bort dem.",
+                rows,
+                more,
+            )
+        )
     rows, more = _limited(
         base.filter(
             status=Status.APPROVED,
             valid_until__gte=today,
             valid_until__lte=today + datetime.timedelta(days=ENDING_DAYS),
         ).order_by("valid_until", "exemption_id"),
-        lambda e: f"upphör efter {e.valid_until:%Y-%m-%d}",
+        who,
+        "upphor",
     )
     worklists.append(
         Worklist(
@@ -221,17 +312,21 @@ def list_page(user, *, today: datetime.date, status: str = "", page_number=1) ->
             exemption__status__in=[Status.APPROVED, Status.SUBMITTED],
             exemption__in=_visible(user),
         )
+        .annotate(reader_may_change=Exists(changeable_units(user).filter(pk=OuterRef("exemption__unit_id"))))
         .select_related("exemption__unit", "exemption__requirement", "exemption__group")
         .order_by("due_on", "exemption__exemption_id")
     )
     found = list(due[: WORKLIST_LIMIT + 1])
+    for fu in found:
+        fu.exemption.reader_may_change = fu.reader_may_change
     worklists.append(
         Worklist(
             "uppfoljning",
             "Uppföljning att göra",
             "Avsteg vars uppföljningsdatum har kommit; markera uppföljningen som gjord på avstegets sida.",
             tuple(
-                _row(fu.exemption, f"skulle följas upp {fu.due_on:%Y-%m-%d}") for fu in found[:WORKLIST_LIMIT]
+                _row(fu.exemption, who, worklist="uppfoljning", due=fu.due_on)
+                for fu in found[:WORKLIST_LIMIT]
             ),
             len(found) > WORKLIST_LIMIT,
         )
@@ -243,7 +338,8 @@ def list_page(user, *, today: datetime.date, status: str = "", page_number=1) ->
         base.filter(status=Status.APPROVED, exemption_id__in=unneeded).order_by("exemption_id")
         if stored_as_of
         else base.none(),
-        lambda e: "kravet är uppfyllt ändå – föreslå återkallelse",
+        who,
+        "behovs-inte",
     )
     worklists.append(
         Worklist(
@@ -256,13 +352,13 @@ def list_page(user, *, today: datetime.date, status: str = "", page_number=1) ->
             more,
         )
     )
-    qs = _with_first(base).order_by("-created_at", "-exemption_id")
+    qs = base.order_by("-created_at", "-exemption_id")
     if status in Status.values:
         qs = qs.filter(status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     result = ListPage(
         worklists=worklists,
-        rows=[_row(e) for e in page.object_list],
+        rows=[_row(e, who) for e in page.object_list],
         page=page,
         status=status if status in Status.values else "",
         statuses=list(Status.choices),
@@ -303,8 +399,11 @@ ACTIONS = {
     "exemption_revoked": "Återkallades",
     "exemption_expired": "Gick ut",
     "exemption_follow_up_done": "Uppföljning gjord",
+    "exemption_withdrawn": "Drogs tillbaka (utkast igen)",
     "exemptiongroup_created": "Förslaget skapades (utkast)",
+    "exemptiongroup_changed": "Utkastet ändrades",
     "exemptiongroup_submitted": "Skickades in",
+    "exemptiongroup_withdrawn": "Drogs tillbaka (utkast igen)",
     "exemptiongroup_approval": "Godkändes av {body}",
     "exemptiongroup_rejection": "Avslogs av {body}",
     "exemptiongroup_approved": "Beslutet gäller (godkänt av båda); avstegen skapades",
@@ -319,6 +418,15 @@ FIELD_LABELS = {
     "ended_on": "upphör",
     "follow_ups": "uppföljning",
     "follow_up_done_on": "uppföljd",
+    "unit_id": "enhet",
+    "requirement_id": "krav",
+    "requirements": "krav",
+    "reason": "skäl",
+    "justification": "motivering",
+    "valid_from": "gäller från",
+    "valid_until": "gäller till",
+    "booking_system": "bokningssystem",
+    "follow_up_dates": "uppföljning",
 }
 
 
@@ -331,15 +439,46 @@ def _value(value) -> str:
     return "–" if value in (None, "") else str(value)
 
 
+def _names(entries) -> dict[tuple[str, object], str]:
+    """A changed draft's unit and requirement are audited as ids: their HSA-id and code instead (one
+    query each, only when an entry names them)."""
+    from servicelevel.models import Requirement
+    from units.models import CareUnit
+
+    wanted = {"unit_id": set(), "requirement_id": set()}
+    for entry in entries:
+        for name, values in ((entry.detail or {}).get("changes") or {}).items():
+            if name in wanted:
+                wanted[name] |= {v for v in values if v is not None}
+    names = {}
+    if wanted["unit_id"]:
+        for pk, hsa in CareUnit.objects.filter(pk__in=wanted["unit_id"]).values_list("pk", "hsa_id"):
+            names["unit_id", pk] = hsa
+    if wanted["requirement_id"]:
+        for pk, code in Requirement.objects.filter(pk__in=wanted["requirement_id"]).values_list("pk", "code"):
+            names["requirement_id", pk] = code
+    return names
+
+
+def _named(names: dict, field: str, value):
+    return names.get((field, value), value) if field in ("unit_id", "requirement_id") else value
+
+
 def _history(object_type: str, object_id: str) -> list[HistoryLine]:
     lines = []
-    entries = AuditEntry.objects.filter(object_type=object_type, object_id=object_id).select_related("actor")
-    for entry in entries.order_by("at", "id"):
+    entries = list(
+        AuditEntry.objects.filter(object_type=object_type, object_id=object_id)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    names = _names(entries)
+    for entry in entries:
         d = entry.detail or {}
         body = Body(d["body"]).label if d.get("body") in Body.values else ""
         what = ACTIONS.get(entry.action, entry.action).format(body=body)
         parts = [
-            f"{FIELD_LABELS.get(name, name)}: {_value(old)} → {_value(new)}"
+            f"{FIELD_LABELS.get(name, name)}: {_value(_named(names, name, old))} → "
+            f"{_value(_named(names, name, new))}"
             for name, (old, new) in (d.get("changes") or {}).items()
             if entry.action not in ("exemption_created", "exemptiongroup_created")
         ]
@@ -383,9 +522,11 @@ class DetailPage:
     may_decide: bool
     body: str | None
     may_revoke: bool
-    may_submit: bool
+    may_submit: bool  # a draft the reader manages: "Ändra utkastet", "Skicka in", "Ta bort utkastet"
     may_follow_up: bool
     effects: list[Effect]
+    may_withdraw: bool = False  # sent in, no decision yet, the reader manages it: "Dra tillbaka"
+    siblings_note: str = ""  # what a rejection does to the others of the same proposal (the decision form)
 
 
 def _decisions(approvals) -> list[Decision]:
@@ -411,10 +552,17 @@ def _may_decide(user, subject, approvals, body) -> bool:
     return body == Body.KONCERNSTAB or Body.KONCERNSTAB in decided
 
 
-def detail_page(user, exemption: Exemption, *, may_change: bool, today: datetime.date) -> DetailPage:
+def detail_page(
+    user, exemption: Exemption, *, may_change: bool, today: datetime.date, may_manage: bool | None = None
+) -> DetailPage:
+    """`may_change`: the reader may change the unit's facts (follow-ups); `may_manage`: the reader sends
+    in, changes, deletes and withdraws it (`exemptions.services.may_manage`; by default the proposer or
+    `may_change`)."""
     approvals = list(exemption.approvals.select_related("decided_by"))
     body = approval_body(user)
     may_decide = _may_decide(user, exemption, approvals, body)
+    if may_manage is None:
+        may_manage = may_change or exemption.proposed_by_id == user.pk
     effects = []
     if exemption.status in (Status.SUBMITTED, Status.DRAFT):
         effects.append(exemption_effect(exemption, [exemption], today=today))
@@ -435,10 +583,12 @@ def detail_page(user, exemption: Exemption, *, may_change: bool, today: datetime
         may_decide=may_decide,
         body=body,
         may_revoke=body is not None and exemption.status == Status.APPROVED,
-        may_submit=exemption.status == Status.DRAFT and (may_change or exemption.proposed_by_id == user.pk),
+        may_submit=exemption.status == Status.DRAFT and may_manage,
         may_follow_up=exemption.status in (Status.APPROVED, Status.SUBMITTED)
         and (body is not None or may_change),
         effects=effects,
+        may_withdraw=exemption.status == Status.SUBMITTED and not approvals and may_manage,
+        siblings_note=siblings_note(proposal_siblings(exemption), rejected=False) if may_decide else "",
     )
 
 
@@ -606,10 +756,11 @@ class GroupPage:
     may_decide: bool
     body: str | None
     may_revoke: bool
-    may_submit: bool
+    may_submit: bool  # a draft: also "Ändra utkastet" and "Ta bort utkastet"
     effect: GroupEffect | None
     exemptions: list[Row]
     follow_ups: list[str]
+    may_withdraw: bool = False
 
 
 def group_page(user, group: ExemptionGroup, *, today: datetime.date) -> GroupPage:
@@ -631,6 +782,7 @@ def group_page(user, group: ExemptionGroup, *, today: datetime.date) -> GroupPag
         body=body,
         may_revoke=body is not None and group.status == Status.APPROVED,
         may_submit=group.status == Status.DRAFT and body is not None,
+        may_withdraw=group.status == Status.SUBMITTED and not approvals and body is not None,
         effect=group_effect(group, today=today) if group.status in (Status.DRAFT, Status.SUBMITTED) else None,
         exemptions=exemptions,
         follow_ups=list(group.follow_up_dates),

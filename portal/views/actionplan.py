@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actionplan import services
 from actionplan.models import Activity, Obstacle
-from exemptions.models import Exemption
+from exemptions.models import Exemption, ExemptionApproval
 from servicelevel.models import Decision, Requirement
 from servicelevel.signals import fact_changes
 from units.permissions import (
@@ -242,7 +242,9 @@ def activity_edit(request, pk: int):
 def _refuse_unless_planner(user) -> None:
     _refuse_read_only(user)
     if not may_plan_regionally(user):
-        raise PermissionDenied("Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning ändrar mål.")
+        raise PermissionDenied(
+            f"Bara Koncernstab kommunikation och {ExemptionApproval.Body.HS_STYRNING.label} ändrar mål."
+        )
 
 
 @never_cache

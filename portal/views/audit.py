@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from exemptions.models import ExemptionApproval
 from units.permissions import sees_everything
 
 from ..forms import DesignSystemMixin
@@ -68,7 +69,8 @@ class AuditFilterForm(DesignSystemMixin, forms.Form):
 def _staff(request) -> None:
     if not sees_everything(request.user):
         raise PermissionDenied(
-            "Granskningsloggen är för Koncernstab, Hälso- och sjukvårdsstyrning och ledningen."
+            "Granskningsloggen är för Koncernstab kommunikation, "
+            f"{ExemptionApproval.Body.HS_STYRNING.label} och ledningen."
         )
 
 

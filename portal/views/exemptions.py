@@ -1,6 +1,7 @@
 """The exemption workflow at /avsteg/ (§2.1.2): the list with worklists, a proposal (/avsteg/ny/), one
-exemption with its decisions and history (/avsteg/<id>/), and the booking systems' capabilities with
-common decisions (/avsteg/system/).
+exemption with its decisions and history (/avsteg/<id>/) — a draft changed (…/andra/) or deleted
+(…/ta-bort/, after a question), a submitted one withdrawn before the first decision (…/dra-tillbaka/) —
+and the booking systems' capabilities with common decisions (/avsteg/system/).
 
 Every view starts with an access helper (`exemption_for_user`, `group_for_user`: 404 for what the user may
 not see); a read-only role gets 403 on every POST; each state change is one service in
@@ -9,6 +10,8 @@ Buttons are shown only to who may use them; the server decides regardless.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.services import today
 from exemptions import services as s
-from exemptions.models import FollowUp
+from exemptions.models import ExemptionApproval, FollowUp
+from exemptions.rules import ids_text, siblings_note
 from portal import exemption_forms as forms
 from portal.selectors import exemptions as sel
 from units.permissions import (
@@ -42,13 +46,43 @@ def _may_write(user) -> None:
         raise PermissionDenied("Din roll kan se avsteg men inte ändra dem.")
 
 
+Body = ExemptionApproval.Body
+FIRST, SECOND = Body.KONCERNSTAB.label, Body.HS_STYRNING.label  # the bodies' names, written once
+BODIES = {"first_body": FIRST, "second_body": SECOND}
+
+
 def _approver(user) -> str:
     body = approval_body(user)
     if body is None:
-        raise PermissionDenied(
-            "Bara Koncernstab kommunikation och Hälso- och sjukvårdsstyrning beslutar om avsteg."
-        )
+        raise PermissionDenied(f"Bara {FIRST} och {SECOND} beslutar om avsteg.")
     return body
+
+
+def _manager(user, exemption) -> None:
+    """403 unless the user sends in, changes, deletes and withdraws this exemption (its proposer or the
+    unit's people: `exemptions.services.may_manage`)."""
+    _may_write(user)
+    if not s.may_manage(user, exemption):
+        raise PermissionDenied(s.MANAGE_REFUSED.format(verb="ändra"))
+
+
+def _made(made, *, submit: bool) -> str:
+    """The confirmation of a proposal, in the number it has: "Avsteg AV-1 är inskickat", "Avstegen AV-1
+    och AV-2 är inskickade"."""
+    ids = ids_text([e.exemption_id for e in made])
+    one = len(made) == 1
+    noun = "Avsteg" if one else "Avstegen"
+    if submit:
+        return f"{noun} {ids} är {'inskickat' if one else 'inskickade'} och väntar på {FIRST}s beslut."
+    return (
+        f"{noun} {ids} är {'sparat' if one else 'sparade'} som utkast. "
+        f"Skicka in {'det' if one else 'dem'} när {'det' if one else 'de'} är klar{'t' if one else 'a'}."
+    )
+
+
+def _duplicates(found) -> list[tuple[str, str]]:
+    """The exemptions a proposal duplicates, as (id, what it is) for the warning: the page links the id."""
+    return [(e.exemption_id, s.duplicate_text(e)) for e in found]
 
 
 # --- List and proposal ------------------------------------------------------------------------------------
@@ -66,8 +100,30 @@ def exemption_list(request):
     return render(
         request,
         "portal/exemptions_list.html",
-        {"page": page, "may_propose": may_propose, "sees_everything": sees_everything(request.user)},
+        {
+            "page": page,
+            "may_propose": may_propose,
+            "sees_everything": sees_everything(request.user),
+            **BODIES,
+        },
     )
+
+
+def _form_address(request):
+    """A new proposal's page gets its one-time token in its address first (…?forslag=<token>, a redirect):
+    after saving, going Back re-asks the page by that address, so the form — with what the browser brings
+    back of the typed values — carries the same token, and "Spara utkast" again finds what the first
+    sending made instead of making a second exemption. A hidden field alone would come back new."""
+    if request.method == "GET" and not request.GET.get("forslag"):
+        query = request.GET.copy()
+        query["forslag"] = str(uuid.uuid4())
+        return redirect(f"{request.path}?{query.urlencode()}")
+    return None
+
+
+def _token(request, form) -> str:
+    sent = form.cleaned_data.get("token") if form.is_bound else ""
+    return sent or request.GET.get("forslag", "")
 
 
 @never_cache
@@ -75,18 +131,20 @@ def exemption_list(request):
 @require_http_methods(["GET", "POST"])
 def exemption_new(request):
     _may_write(request.user)
+    if again := _form_address(request):
+        return again
     units = changeable_units(request.user)
     if request.method == "POST" and not units.exists():
         # The page (GET) says who proposes; a proposal from someone with no unit to propose for is refused.
         raise PermissionDenied("Du har inga enheter att föreslå avsteg för.")
-    initial = {}
+    initial = {"token": request.GET.get("forslag", "")}
     if request.method == "GET" and request.GET.get("enhet"):
         chosen = units.filter(hsa_id=request.GET["enhet"]).first()
         initial["unit"] = chosen.pk if chosen else None
     form = forms.ProposalForm(
         request.POST if request.method == "POST" else None, units=units, today=today(), initial=initial
     )
-    errors = []
+    errors, duplicates = [], []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         submit = request.POST.get("action") == "submit"
@@ -101,24 +159,36 @@ def exemption_new(request):
                 follow_ups=form.follow_ups(),
                 proposed_by=request.user,
                 submit=submit,
+                token=_token(request, form),
+                allow_duplicates=data["confirm_duplicates"],
             )
+        except s.Duplicates as found:
+            duplicates = _duplicates(found.found)
         except ValidationError as error:
             errors = _field_errors(form, error)
         else:
-            ids = ", ".join(e.exemption_id for e in made)
-            if submit:
-                messages.success(
-                    request, f"Avsteg {ids} är inskickat och väntar på Koncernstab kommunikations beslut."
+            if made.repeated:  # the same form sent again (browser Back, then the button again)
+                draft = made[0].status == s.Status.DRAFT
+                messages.info(
+                    request,
+                    f"Förslaget var redan sparat som {ids_text([e.exemption_id for e in made])}; "
+                    "inget nytt avsteg skapades."
+                    + (" Ändra utkastet här om något ska ändras." if draft else ""),
                 )
             else:
-                messages.success(
-                    request, f"Avsteg {ids} är sparat som utkast. Skicka in det när det är klart."
-                )
+                messages.success(request, _made(made, submit=submit))
             return redirect("portal:exemption_detail", exemption_id=made[0].exemption_id)
     return render(
         request,
         "portal/exemptions_new.html",
-        {"form": form, "errors": errors + _form_errors(form), "no_units": not units.exists()},
+        {
+            "form": form,
+            "errors": errors + _form_errors(form),
+            "duplicates": duplicates,
+            "already": sel.proposal_made(request.user, request.GET.get("forslag", "")),
+            "no_units": not units.exists(),
+            **BODIES,
+        },
     )
 
 
@@ -162,6 +232,7 @@ def exemption_detail(request, exemption_id: str):
         request.user,
         exemption,
         may_change=not is_read_only(request.user) and may_change_unit(request.user, exemption.unit),
+        may_manage=s.may_manage(request.user, exemption),
         today=today(),
     )
     return render(
@@ -201,7 +272,8 @@ def exemption_decide(request, exemption_id: str):
             messages.error(request, m)
     else:
         if not approve:
-            messages.success(request, f"Avsteg {exemption_id} är avslaget.")
+            others = siblings_note(s.proposal_siblings(exemption), rejected=True)
+            messages.success(request, f"Avsteg {exemption_id} är avslaget. {others}".strip())
         elif exemption.status == s.Status.APPROVED:
             messages.success(
                 request,
@@ -210,9 +282,7 @@ def exemption_decide(request, exemption_id: str):
             )
         else:
             messages.success(
-                request,
-                f"Ditt godkännande är sparat; avsteg {exemption_id} väntar nu på "
-                "Hälso- och sjukvårdsstyrning.",
+                request, f"Ditt godkännande är sparat; avsteg {exemption_id} väntar nu på {SECOND}."
             )
     return _back(exemption_id)
 
@@ -221,17 +291,120 @@ def exemption_decide(request, exemption_id: str):
 @require_POST
 def exemption_submit(request, exemption_id: str):
     exemption = sel.exemption_for_user(request.user, exemption_id)
-    _may_write(request.user)
-    if not (exemption.proposed_by_id == request.user.pk or may_change_unit(request.user, exemption.unit)):
-        raise PermissionDenied("Bara den som föreslagit avsteget eller enhetens ansvariga kan skicka in det.")
+    _manager(request.user, exemption)
     try:
         s.exemption_submit(exemption=exemption, actor=request.user)
     except ValidationError as error:
         for m in _refusal(error):
             messages.error(request, m)
     else:
+        messages.success(request, _made([exemption], submit=True))
+    return _back(exemption_id)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def exemption_edit(request, exemption_id: str):
+    """A draft's terms, changed by its proposer or the unit's people; "Spara utkast" or "Skicka in"."""
+    exemption = sel.exemption_for_user(request.user, exemption_id)
+    _manager(request.user, exemption)
+    if exemption.status != s.Status.DRAFT:
+        messages.error(
+            request,
+            f"Avsteg {exemption_id} är {exemption.get_status_display().lower()}: bara ett utkast kan ändras.",
+        )
+        return _back(exemption_id)
+    form = forms.DraftForm(
+        request.POST if request.method == "POST" else None,
+        units=changeable_units(request.user),
+        today=today(),
+        exemption=exemption,
+    )
+    errors, duplicates = [], []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submit = request.POST.get("action") == "submit"
+        try:
+            saved = s.exemption_edit(
+                exemption=exemption,
+                actor=request.user,
+                unit=data["unit"],
+                requirement=data["requirement"],
+                reason=data["reason"],
+                justification=data["justification"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                follow_ups=form.follow_ups(),
+                allow_duplicates=data["confirm_duplicates"],
+                submit=submit,
+            )
+        except s.Duplicates as found:
+            duplicates = _duplicates(found.found)
+        except ValidationError as error:
+            errors = _field_errors(form, error)
+        else:
+            if submit:
+                messages.success(request, _made([exemption], submit=True))
+            elif saved.changed:
+                messages.success(request, f"Utkastet {exemption_id} är sparat.")
+            else:
+                messages.info(request, f"Inget ändrades i utkastet {exemption_id}.")
+            return _back(exemption_id)
+    return render(
+        request,
+        "portal/exemptions_edit.html",
+        {
+            "exemption": exemption,
+            "form": form,
+            "errors": errors + _form_errors(form),
+            "duplicates": duplicates,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def exemption_delete(request, exemption_id: str):
+    """GET asks "Ta bort utkastet …?"; POST deletes the draft (its proposer or the unit's people)."""
+    exemption = sel.exemption_for_user(request.user, exemption_id)
+    _manager(request.user, exemption)
+    if exemption.status != s.Status.DRAFT:
+        messages.error(
+            request,
+            f"Avsteg {exemption_id} är {exemption.get_status_display().lower()}: "
+            "bara ett utkast kan tas bort.",
+        )
+        return _back(exemption_id)
+    if request.method == "POST":
+        try:
+            s.exemption_delete(exemption=exemption, actor=request.user)
+        except ValidationError as error:
+            for m in _refusal(error):
+                messages.error(request, m)
+            return _back(exemption_id)
+        messages.success(request, f"Utkastet {exemption_id} är borttaget.")
+        return redirect("portal:exemption_list")
+    return render(request, "portal/exemptions_delete.html", {"exemption": exemption})
+
+
+@login_required
+@require_POST
+def exemption_withdraw(request, exemption_id: str):
+    """ "Dra tillbaka": a submitted exemption no one has decided on is a draft again."""
+    exemption = sel.exemption_for_user(request.user, exemption_id)
+    _manager(request.user, exemption)
+    try:
+        s.exemption_withdraw(exemption=exemption, actor=request.user)
+    except ValidationError as error:
+        for m in _refusal(error):
+            messages.error(request, m)
+    else:
         messages.success(
-            request, f"Avsteg {exemption_id} är inskickat och väntar på Koncernstab kommunikations beslut."
+            request,
+            f"Avsteg {exemption_id} är tillbakadraget och är ett utkast igen: ändra det, "
+            "skicka in det på nytt eller ta bort det.",
         )
     return _back(exemption_id)
 
@@ -331,7 +504,10 @@ def group_new(request):
     _region_wide(request.user)
     _may_write(request.user)
     _approver(request.user)
+    if again := _form_address(request):
+        return again
     initial = {k: request.GET[k] for k in ("booking_system",) if k in request.GET}
+    initial["token"] = request.GET.get("forslag", "")
     form = forms.GroupProposalForm(
         request.POST if request.method == "POST" else None, today=today(), initial=initial
     )
@@ -349,23 +525,115 @@ def group_new(request):
                 follow_ups=form.follow_ups(),
                 proposed_by=request.user,
                 submit=submit,
+                token=_token(request, form),
             )
         except ValidationError as error:
             errors = _field_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"Gemensamt beslut {group.group_id} är "
-                + (
-                    "inskickat och väntar på Koncernstab kommunikations beslut."
-                    if submit
-                    else "sparat som utkast."
-                ),
-            )
+            if group.repeated:
+                messages.info(
+                    request, f"Förslaget var redan sparat som {group.group_id}; inget nytt beslut skapades."
+                )
+            else:
+                messages.success(request, f"Gemensamt beslut {group.group_id} {_group_done(submit)}")
             return redirect("portal:exemption_group", group_id=group.group_id)
     return render(
-        request, "portal/exemptions_group_new.html", {"form": form, "errors": errors + _form_errors(form)}
+        request,
+        "portal/exemptions_group_new.html",
+        {"form": form, "errors": errors + _form_errors(form), "group": None},
     )
+
+
+def _group_done(submit: bool) -> str:
+    return f"är inskickat och väntar på {FIRST}s beslut." if submit else "är sparat som utkast."
+
+
+def _group_manager(request, group_id: str):
+    """A common decision whose draft the user may change or delete: region-wide (else 404), an approver
+    (else 403, Ledning too)."""
+    group = sel.group_for_user(request.user, group_id)
+    _may_write(request.user)
+    _approver(request.user)
+    return group
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, group_id: str):
+    group = _group_manager(request, group_id)
+    if group.status != s.Status.DRAFT:
+        messages.error(
+            request,
+            f"Gemensamt beslut {group_id} är {group.get_status_display().lower()}: "
+            "bara ett utkast kan ändras.",
+        )
+        return redirect("portal:exemption_group", group_id=group_id)
+    initial = {
+        "booking_system": group.booking_system,
+        "requirements": list(group.requirements.values_list("pk", flat=True)),
+        "justification": group.justification,
+        "valid_from": group.valid_from,
+        "valid_until": group.valid_until,
+        **{f"follow_up_{i}": d for i, d in enumerate(group.follow_up_dates, start=1)},
+    }
+    form = forms.GroupProposalForm(
+        request.POST if request.method == "POST" else None,
+        today=today(),
+        initial=initial,
+        follow_up_count=len(group.follow_up_dates),
+    )
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submit = request.POST.get("action") == "submit"
+        try:
+            s.exemption_group_edit(
+                group=group,
+                actor=request.user,
+                booking_system=data["booking_system"],
+                requirements=data["requirements"],
+                justification=data["justification"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+                follow_ups=form.follow_ups(),
+                submit=submit,
+            )
+        except ValidationError as error:
+            errors = _field_errors(form, error)
+        else:
+            done = _group_done(True) if submit else "är sparat."
+            messages.success(request, f"Gemensamt beslut {group_id} {done}")
+            return redirect("portal:exemption_group", group_id=group_id)
+    return render(
+        request,
+        "portal/exemptions_group_new.html",
+        {"form": form, "errors": errors + _form_errors(form), "group": group},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_delete(request, group_id: str):
+    group = _group_manager(request, group_id)
+    if group.status != s.Status.DRAFT:
+        messages.error(
+            request,
+            f"Gemensamt beslut {group_id} är {group.get_status_display().lower()}: "
+            "bara ett utkast kan tas bort.",
+        )
+        return redirect("portal:exemption_group", group_id=group_id)
+    if request.method == "POST":
+        try:
+            s.exemption_group_delete(group=group, actor=request.user)
+        except ValidationError as error:
+            for m in _refusal(error):
+                messages.error(request, m)
+            return redirect("portal:exemption_group", group_id=group_id)
+        messages.success(request, f"Utkastet {group_id} är borttaget.")
+        return redirect("portal:exemption_system")
+    return render(request, "portal/exemptions_delete.html", {"group": group})
 
 
 @never_cache
@@ -386,7 +654,7 @@ def group_detail(request, group_id: str):
 @login_required
 @require_POST
 def group_action(request, group_id: str):
-    """Skicka in, Godkänn, Avslå and Återkalla alla for a common decision (`action`)."""
+    """Skicka in, Dra tillbaka, Godkänn, Avslå and Återkalla alla for a common decision (`action`)."""
     group = sel.group_for_user(request.user, group_id)
     _may_write(request.user)
     body = _approver(request.user)
@@ -394,14 +662,19 @@ def group_action(request, group_id: str):
     try:
         if action == "submit":
             s.exemption_group_submit(group=group, actor=request.user)
-            done = "är inskickat"
+            done = f"är inskickat och väntar på {FIRST}s beslut"
+        elif action == "withdraw":
+            s.exemption_group_withdraw(group=group, actor=request.user)
+            done = (
+                "är tillbakadraget och är ett utkast igen: ändra det, skicka in det på nytt eller ta bort det"
+            )
         elif action == "approve":
             comment = request.POST.get("comment", "")
             s.exemption_group_approve(group=group, decided_by=request.user, body=body, comment=comment)
             done = (
                 f"är godkänt av båda; {group.exemptions.count()} avsteg har skapats och resultaten räknas om"
                 if group.status == s.Status.APPROVED
-                else "har ditt godkännande och väntar på Hälso- och sjukvårdsstyrning"
+                else f"har ditt godkännande och väntar på {SECOND}"
             )
         elif action == "reject":
             s.exemption_group_reject(

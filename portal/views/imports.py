@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from exemptions.models import ExemptionApproval
 from servicelevel import import_jobs
 from servicelevel.importing import registry, template_files
 from servicelevel.importing.summary import line_in_swedish
@@ -54,7 +55,10 @@ class UploadForm(forms.Form):
 
 def _importer(request: HttpRequest) -> None:
     if not may_import(request.user):
-        raise PermissionDenied("Import i webbläsaren är för Koncernstab och Hälso- och sjukvårdsstyrning.")
+        raise PermissionDenied(
+            "Import i webbläsaren är för Koncernstab kommunikation och "
+            f"{ExemptionApproval.Body.HS_STYRNING.label}."
+        )
 
 
 @never_cache

@@ -144,7 +144,9 @@ def test_an_exemption_proposed_approved_twice_changes_the_level_and_shows_in_led
     assert_no_axe_violations(page)
     screenshot(page, "journey-2-first-approval")
     page.get_by_role("button", name="Godkänn").click()
-    expect(page.locator(".portal-messages")).to_contain_text("väntar nu på Hälso- och sjukvårdsstyrning")
+    expect(page.locator(".portal-messages")).to_contain_text(
+        "väntar nu på Avdelningen för hälso- och sjukvårdsstyrning"
+    )
     log_out(page)
 
     # styrning gives the second: approved, the unit recomputed.

@@ -149,7 +149,7 @@ def test_common_decisions_are_for_region_wide_roles(client, people):
 
 def test_the_form_has_the_labelled_fields_and_only_the_managers_units(client, unit, other_unit, people):
     client.force_login(people["manager"])
-    html = client.get(NEW).content.decode()
+    html = client.get(NEW, follow=True).content.decode()
     for label in ("Enhet", "Motivering", "Gäller från", "Gäller till", "Uppföljning 1"):
         assert f">{label}</label>" in html, label
     for legend in ("Krav", "Skäl"):
@@ -328,11 +328,12 @@ def make_exemptions(n, manager=None):
 def test_the_list_takes_the_same_queries_for_20_and_200_units(client, django_assert_num_queries, n):
     make_exemptions(n)
     client.force_login(user_in(Roles.KONCERNSTAB))
-    # 1 session, 2 user, 3 the user's roles, 4 awaiting my decision, 5 ending within 30 days,
-    # 6 follow-ups due, 7 the latest stored date, 8 no longer needed, 9 count of all, 10 the page of all,
-    # 11 common decisions (with their counts; none here, so no prefetch of their requirements),
-    # 12 supported capabilities (none: nothing more to read), 13 "may propose": any changeable unit.
-    with django_assert_num_queries(13):
+    # 1 session, 2 user, 3 the user's roles, 4 awaiting my decision, 5 my drafts, 6 ending within 30 days,
+    # 7 follow-ups due, 8 the latest stored date, 9 no longer needed, 10 count of all, 11 the page of all,
+    # 12 common decisions (with their counts; none here, so no prefetch of their requirements),
+    # 13 supported capabilities (none: nothing more to read), 14 "may propose": any changeable unit.
+    # "Att göra" is annotated inside each list's query (may the reader change the unit, has it decided).
+    with django_assert_num_queries(14):
         response = client.get(LIST)
     assert len(response.context["page"].rows) == min(n, 50)
     assert len(titles(response)["mitt-beslut"]) == n // 2
@@ -344,9 +345,10 @@ def test_a_unit_managers_list_takes_the_same_queries(client, django_assert_num_q
     make_exemptions(n, manager)
     f.ExemptionFactory()  # someone else's
     client.force_login(manager)
-    # 1 session, 2 user, 3 roles, 4 ending within 30 days, 5 follow-ups due, 6 the latest stored date,
-    # 7 no longer needed, 8 count, 9 page, 10 "may propose". The rights are subqueries inside each.
-    with django_assert_num_queries(10):
+    # 1 session, 2 user, 3 roles, 4 my drafts, 5 ending within 30 days, 6 follow-ups due, 7 the latest
+    # stored date, 8 no longer needed, 9 count, 10 page, 11 "may propose". The rights (and "Att göra")
+    # are subqueries inside each.
+    with django_assert_num_queries(11):
         response = client.get(LIST)
     assert response.context["page"].page.paginator.count == n
 
@@ -402,3 +404,235 @@ def test_a_common_decision_from_the_pages(client, period, people, django_capture
     assert "PMO stödjer nu" in html and group.group_id in html
     client.post(action_url, {"action": "revoke", "ended_on": today().isoformat()})
     assert set(Exemption.objects.filter(group=group).values_list("status", flat=True)) == {"revoked"}
+
+
+# --- Issue 12: exemptions a person can manage, the workflow speaks -----------------------------------------------
+
+
+def url(name, e):
+    return reverse(f"portal:exemption_{name}", args=[e.exemption_id])
+
+
+def token_of(client):
+    """The one-time token the new-exemption form carries: in its address (a redirect gives it one) and in a
+    hidden field."""
+    response = client.get(NEW, follow=True)
+    ((address, status),) = response.redirect_chain
+    token = response.context["form"]["token"].value()
+    assert status == 302 and address.startswith(f"{NEW}?forslag=") and address.endswith(token)
+    assert f'type="hidden" name="token" value="{token}"' in response.content.decode()
+    return str(token)
+
+
+def test_two_identical_posts_of_the_form_make_one_exemption(client, unit, people):
+    """Spara utkast, browser Back, Spara utkast again: the same form (the same token) sent twice."""
+    client.force_login(people["manager"])
+    data = proposal(unit, action="draft", token=token_of(client))
+    first = client.post(NEW, data)
+    (e,) = Exemption.objects.all()
+    second = client.post(NEW, data, follow=True)
+    assert Exemption.objects.count() == 1
+    assert first["Location"] == detail(e) and second.redirect_chain[-1][0] == detail(e)
+    assert f"Förslaget var redan sparat som {e.exemption_id}" in second.content.decode()
+    assert token_of(client) != data["token"]  # a new form, a new token
+    # Back to the saved form's address: the page says so and links what it made.
+    back = client.get(f"{NEW}?forslag={data['token']}").content.decode()
+    assert "Det här förslaget är redan sparat" in back
+    assert f'<a class="ds-link" href="{detail(e)}">{e.exemption_id}</a> (utkast)' in back
+    assert f'name="token" value="{data["token"]}"' in back
+
+
+def test_a_proposal_duplicating_a_pending_one_warns_links_it_and_needs_a_tick(client, unit, people):
+    pending = submitted(unit, people["manager"])
+    client.force_login(people["manager"])
+    response = client.post(NEW, proposal(unit, token=token_of(client)))
+    html = response.content.decode()
+    assert response.status_code == 200 and Exemption.objects.count() == 1
+    assert f'<a class="ds-link" href="{detail(pending)}">{pending.exemption_id}</a> gäller redan' in html
+    assert 'name="confirm_duplicates"' in html
+    response = client.post(NEW, proposal(unit, token=token_of(client), confirm_duplicates="on"))
+    assert response.status_code == 302 and Exemption.objects.count() == 2
+
+
+def test_the_form_refuses_an_end_beyond_the_bound_and_names_the_last_day(client, unit, people):
+    client.force_login(people["manager"])
+    response = client.post(NEW, proposal(unit, valid_until="2099-12-31"))
+    assert response.status_code == 200 and not Exemption.objects.exists()
+    assert "sista tillåtna dag är" in response.content.decode()
+
+
+def draft_of(unit, by, code="TB3-OPPEN-KALLELSE"):
+    (e,) = s.exemption_propose(
+        unit=unit,
+        requirements=[f.requirement(code)],
+        reason="teknisk",
+        justification="Ett utkast",
+        valid_from=today(),
+        valid_until=today() + D(days=100),
+        follow_ups=[today() + D(days=30)],
+        proposed_by=by,
+    )
+    return e
+
+
+def test_a_draft_is_changed_on_its_own_page(client, unit, people):
+    e = draft_of(unit, people["manager"])
+    client.force_login(people["manager"])
+    page = client.get(detail(e)).content.decode()
+    assert f'href="{url("edit", e)}"' in page and f'href="{url("delete", e)}"' in page
+    form = client.get(url("edit", e))
+    html = form.content.decode()
+    assert form.status_code == 200 and "Ändra utkast" in html and "Ett utkast</textarea>" in html
+    changes = proposal(unit, action="draft", justification="Bättre motivering", follow_up_1="")
+    changes["requirement"] = f.requirement("TB1-VISA").pk
+    response = client.post(url("edit", e), changes, follow=True)
+    e.refresh_from_db()
+    assert (e.justification, e.requirement.code, e.status) == ("Bättre motivering", "TB1-VISA", "draft")
+    assert not e.follow_ups.exists()
+    assert f"Utkastet {e.exemption_id} är sparat" in response.content.decode()
+
+
+def test_a_draft_is_deleted_after_a_question(client, unit, people):
+    e = draft_of(unit, people["manager"])
+    client.force_login(people["manager"])
+    question = client.get(url("delete", e)).content.decode()
+    assert f"Ta bort utkastet {e.exemption_id}?" in question and ">Ta bort utkastet</button>" in question
+    assert Exemption.objects.filter(pk=e.pk).exists()  # asking deletes nothing
+    response = client.post(url("delete", e), follow=True)
+    assert response.redirect_chain[-1][0] == LIST
+    assert f"Utkastet {e.exemption_id} är borttaget" in response.content.decode()
+    assert not Exemption.objects.filter(pk=e.pk).exists()
+
+
+def test_a_submitted_exemption_is_withdrawn_before_the_first_decision(client, unit, people):
+    e = submitted(unit, people["manager"])
+    client.force_login(people["manager"])
+    assert ">Dra tillbaka</button>" in client.get(detail(e)).content.decode()
+    response = client.post(url("withdraw", e), follow=True)
+    html = response.content.decode()
+    assert Exemption.objects.get(pk=e.pk).status == "draft"
+    assert "är tillbakadraget och är ett utkast igen" in html
+    assert ">Skicka in</button>" in html and f'href="{url("edit", e)}"' in html
+    s.exemption_submit(exemption=e, actor=people["manager"])
+    s.exemption_approve(exemption=e, decided_by=people["ks"], body=KS)
+    assert ">Dra tillbaka</button>" not in client.get(detail(e)).content.decode()
+    response = client.post(url("withdraw", e), follow=True)
+    assert "första beslutet" in response.content.decode()
+    assert Exemption.objects.get(pk=e.pk).status == "submitted"
+
+
+def test_rejecting_one_of_a_proposal_says_what_happens_to_the_others(client, unit, people):
+    first, second = s.exemption_propose(
+        unit=unit,
+        requirements=[f.requirement("TB3-OPPEN-KALLELSE"), f.requirement("TB3-OPPEN-KALLELSE-ANDEL")],
+        reason="teknisk",
+        justification="Båda",
+        valid_from=today(),
+        valid_until=today() + D(days=100),
+        follow_ups=[today() + D(days=30)],
+        proposed_by=people["manager"],
+        submit=True,
+    )
+    client.force_login(people["ks"])
+    form = client.get(detail(first)).content.decode()
+    assert (
+        f"Det andra avsteget i samma förslag ({second.exemption_id}) påverkas inte av ett avslag "
+        "och väntar kvar på beslut" in form
+    )
+    response = client.post(url("decide", first), {"action": "reject", "comment": "Räcker inte"}, follow=True)
+    html = response.content.decode()
+    assert f"Avsteg {first.exemption_id} är avslaget." in html
+    assert (
+        f"samma förslag ({second.exemption_id}) påverkas inte av avslaget och väntar kvar på beslut" in html
+    )
+
+
+def test_the_messages_agree_in_number(client, unit, people):
+    client.force_login(people["manager"])
+    codes = [f.requirement("TB3-OPPEN-KALLELSE").pk, f.requirement("TB3-OPPEN-KALLELSE-ANDEL").pk]
+    response = client.post(NEW, proposal(unit, requirements=codes), follow=True)
+    assert "Avstegen AV-" in response.content.decode() and "är inskickade" in response.content.decode()
+    response = client.post(NEW, proposal(unit, requirements=codes[:1], confirm_duplicates="on"), follow=True)
+    assert "är inskickat och väntar på Koncernstab kommunikations beslut" in response.content.decode()
+
+
+def to_do(response, key):
+    (worklist,) = [w for w in response.context["page"].worklists if w.key == key]
+    return {r.exemption_id: r.to_do for r in worklist.rows}
+
+
+def test_att_gora_says_what_the_reader_must_do(client, unit, people):
+    e = submitted(unit, people["manager"])
+    draft = draft_of(unit, people["manager"], "TB1-VISA")
+    client.force_login(people["ks"])
+    response = client.get(LIST)
+    assert to_do(response, "mitt-beslut") == {e.exemption_id: "Besluta (första godkännandet)"}
+    assert '<th scope="col">Att göra</th>' in response.content.decode()
+    client.force_login(people["manager"])
+    response = client.get(LIST)
+    assert to_do(response, "utkast") == {draft.exemption_id: "Skicka in eller ta bort utkastet"}
+    everything = {r.exemption_id: r.to_do for r in response.context["page"].rows}
+    assert everything[e.exemption_id] == "Väntar på Koncernstab kommunikation"
+    s.exemption_approve(exemption=e, decided_by=people["ks"], body=KS)
+    client.force_login(people["hs"])
+    assert to_do(client.get(LIST), "mitt-beslut") == {e.exemption_id: "Besluta (andra godkännandet)"}
+    client.force_login(people["ks"])
+    everything = {r.exemption_id: r.to_do for r in client.get(LIST).context["page"].rows}
+    assert everything[e.exemption_id] == "Väntar på Avdelningen för hälso- och sjukvårdsstyrning"
+
+
+def test_the_approving_department_has_one_name_on_every_page(client, unit, people):
+    e = submitted(unit, people["manager"])
+    client.force_login(people["ks"])
+    response = client.post(url("decide", e), {"action": "approve"}, follow=True)
+    pages = [response.content.decode()]
+    for who, page in (("ks", LIST), ("manager", NEW), ("manager", detail(e)), ("hs", detail(e))):
+        client.force_login(people[who])
+        pages.append(client.get(page).content.decode())
+    for html in pages:
+        assert "HS-styrning" not in html and "Hälso- och sjukvårdsstyrning" not in html
+    assert "väntar nu på Avdelningen för hälso- och sjukvårdsstyrning" in pages[0]
+    assert "Avdelningen för hälso- och sjukvårdsstyrning (andra godkännandet)" in pages[0]
+
+
+def test_a_common_decisions_draft_is_changed_withdrawn_and_deleted_from_its_pages(client, people):
+    group = s.exemption_group_propose(
+        booking_system="PMO",
+        requirements=[f.requirement("TB3-OPPEN-KALLELSE")],
+        justification="PMO saknar öppen kallelse",
+        valid_from=today(),
+        valid_until=today() + D(days=100),
+        follow_ups=[today() + D(days=30)],
+        proposed_by=people["ks"],
+    )
+    page = reverse("portal:exemption_group", args=[group.group_id])
+    edit_url = reverse("portal:exemption_group_edit", args=[group.group_id])
+    client.force_login(people["hs"])  # the approvers prepare common decisions, whoever began one
+    html = client.get(page).content.decode()
+    assert f'href="{edit_url}"' in html and ">Skicka in</button>" in html
+    form = client.get(edit_url).content.decode()
+    assert f"Ändra utkast {group.group_id}" in form and "PMO saknar öppen kallelse</textarea>" in form
+    data = {
+        "booking_system": "PMO",
+        "requirements": [
+            f.requirement("TB3-OPPEN-KALLELSE").pk,
+            f.requirement("TB3-OPPEN-KALLELSE-ANDEL").pk,
+        ],
+        "justification": "PMO saknar öppen kallelse och andelen",
+        "valid_from": today().isoformat(),
+        "valid_until": (today() + D(days=100)).isoformat(),
+        "follow_up_1": (today() + D(days=30)).isoformat(),
+        "action": "submit",
+    }
+    response = client.post(edit_url, data, follow=True)
+    group.refresh_from_db()
+    assert group.status == "submitted" and group.requirements.count() == 2
+    assert ">Dra tillbaka</button>" in response.content.decode()
+    action_url = reverse("portal:exemption_group_action", args=[group.group_id])
+    response = client.post(action_url, {"action": "withdraw"}, follow=True)
+    assert "är tillbakadraget och är ett utkast igen" in response.content.decode()
+    delete_url = reverse("portal:exemption_group_delete", args=[group.group_id])
+    assert f"Ta bort utkastet {group.group_id}?" in client.get(delete_url).content.decode()
+    response = client.post(delete_url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:exemption_system")
+    assert not ExemptionGroup.objects.filter(pk=group.pk).exists()

@@ -110,6 +110,23 @@ def _group_proposal(w, role, which):
     }
 
 
+def _draft_edit(w, role, which):
+    return {
+        "unit": unit_of(w, role, "own").pk,
+        "requirement": f.requirement("TB1-VISA").pk,
+        "reason": "teknisk",
+        "justification": "Ändrad motivering.",
+        "valid_from": today().isoformat(),
+        "valid_until": (today() + D(days=60)).isoformat(),
+        "follow_up_1": (today() + D(days=20)).isoformat(),
+        "action": "draft",
+    }
+
+
+def _group_draft_edit(w, role, which):
+    return {**_group_proposal(w, role, which), "justification": "Ändrad motivering.", "action": "draft"}
+
+
 def _activity(w, role, which):
     return {
         "title": "Ny aktivitet",
@@ -178,10 +195,10 @@ RULES = {
     # --- Exemptions (/avsteg/) ---
     "exemption_list": Row(None, READ),
     # HS-styrning changes no unit's facts: the page says who proposes, a POST is refused.
-    "exemption_new": Row(None, NOT_READ_ONLY, may({**NOT_READ_ONLY, "styrning": 403}), _proposal),
+    "exemption_new": Row("form", NOT_READ_ONLY, may({**NOT_READ_ONLY, "styrning": 403}), _proposal),
     # Koncernstab keeps the booking systems' table; the others region-wide read it.
     "exemption_system": Row(None, REGION_ONLY, {**may(APPROVERS), "styrning": 403}, _capability),
-    "exemption_group_new": Row(None, APPROVERS, may(APPROVERS), _group_proposal),
+    "exemption_group_new": Row("form", APPROVERS, may(APPROVERS), _group_proposal),
     # A common decision names many units: region-wide roles only, 404 for anyone else.
     "exemption_group": Row("group", FOREIGN_404),
     "exemption_group_action": Row("group", None, may({**APPROVERS, "enhetschef": 404, "vardgivare": 404}), APPROVE),
@@ -201,6 +218,30 @@ RULES = {
         {"own": may(APPROVERS), "foreign": may({**APPROVERS, "enhetschef": 404, "vardgivare": 404})},
         lambda w, role, which: {"ended_on": today().isoformat()},
     ),
+    # A draft is changed or deleted, a submitted one withdrawn before the first decision, by its proposer
+    # or by someone who may change the unit (as for sending it in); deleting asks first (GET).
+    **{
+        name: Row(
+            "exemption:draft",
+            {"own": UNIT_CHANGE_OWN, "foreign": UNIT_CHANGE_FOREIGN},
+            {"own": may(UNIT_CHANGE_OWN), "foreign": may(UNIT_CHANGE_FOREIGN)},
+            data,
+        )
+        for name, data in (("exemption_edit", _draft_edit), ("exemption_delete", NOTHING))
+    },
+    "exemption_withdraw": Row(
+        "exemption:submitted", None, {"own": may(UNIT_CHANGE_OWN), "foreign": may(UNIT_CHANGE_FOREIGN)}, NOTHING
+    ),
+    # A common decision's draft: changed or deleted by the approvers (who prepare them), 404 for the rest.
+    **{
+        name: Row(
+            "group:draft",
+            {**APPROVERS, "enhetschef": 404, "vardgivare": 404},
+            may({**APPROVERS, "enhetschef": 404, "vardgivare": 404}),
+            data,
+        )
+        for name, data in (("exemption_group_edit", _group_draft_edit), ("exemption_group_delete", NOTHING))
+    },
     # A follow-up is done by an approver or by someone who may change the unit.
     "exemption_follow_up": Row(
         "follow_up",
@@ -366,6 +407,10 @@ def world(settings, tmp_path):
         justification="PMO saknar öppen kallelse.",
     )
     group.requirements.set([f.requirement("TB3-OPPEN-KALLELSE")])
+    draft_group = f.ExemptionGroupFactory(
+        valid_from=today(), valid_until=today() + D(days=60), justification="PMO saknar invånarbokning."
+    )
+    draft_group.requirements.set([f.requirement("TB3-INVANARBOKNING")])
 
     reports = {}
     for name, user in users.items():
@@ -390,6 +435,7 @@ def world(settings, tmp_path):
         "period": period,
         "objects": objects,
         "group": group,
+        "draft_group": draft_group,
         "reports": reports,
         "job": f.ImportJobFactory(status=ImportJob.Status.CHECKED),
     }
@@ -412,6 +458,8 @@ def url_for(world, name, role, which):
     objects = world["objects"][owner(role, which)]
     if arg is None:
         return reverse(f"portal:{name}")
+    if arg == "form":  # a proposal form, at the address with its one-time token (else a redirect there)
+        return reverse(f"portal:{name}") + "?forslag=0b5d3c1e-8f3a-4c2e-9a7d-6f1e2d3c4b5a"
     if arg == "unit":
         return reverse(f"portal:{name}", kwargs={"hsa_id": objects["unit"].hsa_id})
     if arg == "job":
@@ -428,6 +476,8 @@ def url_for(world, name, role, which):
         )
     if arg == "group":
         return reverse(f"portal:{name}", kwargs={"group_id": world["group"].group_id})
+    if arg == "group:draft":
+        return reverse(f"portal:{name}", kwargs={"group_id": world["draft_group"].group_id})
     if arg in ("activity", "target", "obstacle"):
         return reverse(f"portal:{name}", kwargs={"pk": objects[arg].pk})
     if arg == "phase_out":

@@ -50,11 +50,19 @@ def test_every_page_speaks_swedish_to(client, world, role):  # noqa: F811
             f"{url}: Djangos tomma val '---------' i stället för en svensk uppmaning"
         )
         assert not re.search(r">\s*None\s*<", html), f"{url}: 'None' syns på sidan"
+        # The approving department has one name: "Avdelningen för hälso- och sjukvårdsstyrning".
+        text = re.sub(r"<[^>]+>", " ", html)
+        assert "HS-styrning" not in text and "Hälso- och sjukvårdsstyrning" not in text, url
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         if title is None:  # a fragment (an htmx status), not a page
             continue
         assert title.group(1).count("Region Skåne") == 1, f"{url}: titeln {title.group(1)!r}"
     assert checked >= 10
+
+
+def test_the_login_page_names_the_department_as_the_workflow_does(client):
+    html = body_of(client.get("/konto/logga-in/"))
+    assert "Avdelningen för hälso- och" in html and "Hälso- och sjukvårdsstyrning" not in html
 
 
 def test_a_select_with_nothing_chosen_says_valj(client, world):  # noqa: F811
