@@ -211,6 +211,11 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # named here (the portal owns the pages' selectors and templates; compliance only stores and renders).
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 REPORT_CONTENT = "portal.reports.report_html"
+# Report requests per person (compliance.reports.report_request): a region report is seconds of a worker's
+# CPU, so one person may have at most this many being made at a time (queued or rendering) and ask for at
+# most this many an hour. Far above what an analyst asks for; 0 turns a limit off.
+REPORT_MAX_RUNNING_PER_PERSON = env_int("DJANGO_REPORT_MAX_RUNNING_PER_PERSON", default=3)
+REPORT_MAX_PER_HOUR = env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30)
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 
