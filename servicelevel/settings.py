@@ -148,7 +148,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Files uploaded at /import/ wait here between their check and their import (web and worker must share
-# it: a volume in docker-compose). Removed once the job has its outcome.
+# it: a volume in docker-compose). Removed once the job has its outcome, or a day after the upload when it
+# was never imported (servicelevel.import_jobs.expire_uploads, hourly).
 IMPORT_UPLOAD_DIR = env_str("IMPORT_UPLOAD_DIR") or str(BASE_DIR / "media" / "imports")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spill to a temporary file, not memory
 
