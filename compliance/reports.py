@@ -1,6 +1,7 @@
 """PDF reports (/rapporter/, docs/reports.md): ask for one, render it in a Celery task, hand it out.
 
     report_request(*, requested_by, kind, as_of, ...) -> Report   the page's POST; queues the task on commit
+                                                                  (or ReportLimitReached: too many asked for)
     render(*, report_id, final_attempt) -> bool                   the task's body: claim, build, store
     report_downloaded(*, report, actor) -> None                   the download's audit entry
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import math
 from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -33,6 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from servicelevel import locks
 from servicelevel.audit import audit
 
 from .models import Report
@@ -76,6 +79,74 @@ class ReportHTML:
     filename: str  # without the suffix, e.g. "efterlevnad-primarvard-malmo-2026-11-15"
 
 
+# Requests per person (settings.REPORT_MAX_RUNNING_PER_PERSON, REPORT_MAX_PER_HOUR). A report still queued
+# or rendering this long after it was asked for was lost with its worker (the task's limits and retries
+# take minutes): it no longer holds one of the person's places.
+LIMIT_WINDOW = datetime.timedelta(hours=1)
+LOST_AFTER = datetime.timedelta(hours=1)
+
+
+class ReportLimitReached(Exception):
+    """The person has asked for as many reports as they may for now. The message says in Swedish when they
+    may ask again; `retry_at` is that instant when it can be known (the hourly limit), else None (a
+    report being made must finish first)."""
+
+    def __init__(self, message: str, *, retry_at: datetime.datetime | None = None):
+        super().__init__(message)
+        self.message, self.retry_at = message, retry_at
+
+
+def request_lock(user_id: int) -> str:
+    """One person's report requests are counted and made one at a time (servicelevel/locks.py)."""
+    return f"reports:requests:{user_id}"
+
+
+def _reports(n: int) -> str:
+    return f"{n} rapport" if n == 1 else f"{n} rapporter"
+
+
+def check_request_limits(requested_by, *, now: datetime.datetime) -> None:
+    """Refuse a new request when the person already has the most reports being made at a time, or has asked
+    for the most an hour. Counted from the person's own reports (any status for the hour)."""
+    mine = Report.objects.filter(requested_by=requested_by)
+    most_running = settings.REPORT_MAX_RUNNING_PER_PERSON
+    if most_running:
+        running = mine.filter(status__in=Report.RUNNING, created_at__gt=now - LOST_AFTER).count()
+        if running >= most_running:
+            when = "när den är klar" if most_running == 1 else "när någon av dem är klar"
+            raise ReportLimitReached(
+                f"Du har redan {_reports(running)} som skapas. "
+                f"Beställ nästa {when} – oftast inom någon minut."
+            )
+    most_an_hour = settings.REPORT_MAX_PER_HOUR
+    if most_an_hour:
+        recent = list(
+            mine.filter(created_at__gt=now - LIMIT_WINDOW)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:most_an_hour]
+        )
+        if len(recent) >= most_an_hour:
+            # The hour has room again once the oldest of the newest `most_an_hour` leaves it; said to the
+            # minute, rounded up, so asking at the time shown works.
+            retry_at = recent[-1] + LIMIT_WINDOW
+            local = timezone.localtime(retry_at)
+            shown = local.replace(second=0, microsecond=0)
+            if shown < local:
+                shown += datetime.timedelta(minutes=1)
+            raise ReportLimitReached(
+                f"Du har beställt {_reports(len(recent))} den senaste timmen, så många som går. "
+                f"Du kan beställa nästa kl. {shown:%H:%M}.",
+                retry_at=retry_at,
+            )
+
+
+def retry_after_seconds(refused: ReportLimitReached, *, now: datetime.datetime) -> int | None:
+    """Whole seconds until the person may ask again (an HTTP Retry-After), when it is known."""
+    if refused.retry_at is None:
+        return None
+    return max(1, math.ceil((refused.retry_at - now).total_seconds()))
+
+
 def report_request(
     *,
     requested_by,
@@ -87,7 +158,11 @@ def report_request(
     period: str = "",
 ) -> Report:
     """A new report, queued: the task is sent when the transaction commits (so the worker finds the row).
-    The caller has checked that the user may see the scope; the task checks again when it renders."""
+    The caller has checked that the user may see the scope; the task checks again when it renders.
+
+    Refused with `ReportLimitReached` when the person may ask for no more now (`check_request_limits`).
+    The count and the new row are one transaction under the person's lock, so two requests at the same
+    moment cannot both take the last place: the second waits for the first to commit and counts it."""
     if unit is not None:
         scope = Report.Scope.UNIT
     elif vardomrade is not None:
@@ -108,7 +183,10 @@ def report_request(
         requested_by=requested_by,
     )
     report.full_clean(exclude=["file"])
-    report.save()
+    with transaction.atomic():
+        locks.hold(request_lock(requested_by.pk))
+        check_request_limits(requested_by, now=timezone.now())
+        report.save()
     from .tasks import render_report  # the task module imports this one
 
     transaction.on_commit(lambda: render_report.delay(report.pk))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,8 +56,10 @@ class ParsedField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        # A stored Decimal shows with a decimal comma, as a Swedish reader writes it.
-        return str(value).replace(".", ",") if value is not None else value
+        # A stored Decimal (weeks ahead) shows with a decimal comma, as a Swedish reader writes it. Only a
+        # Decimal: a text — a local service's name "Formulär v1.2", a person id, or whatever was typed —
+        # is shown exactly as it is, or saving the page unchanged would save "v1,2" (a delete and a create).
+        return str(value).replace(".", ",") if isinstance(value, Decimal) else value
 
     def to_python(self, value):
         text = super().to_python(value)

@@ -31,4 +31,10 @@ app.conf.beat_schedule = {
         "task": "exemptions.tasks.send_weekly_digest",
         "schedule": crontab(hour=7, minute=15, day_of_week="mon"),
     },
+    # Uploads at /import/ checked but not imported within a day: the file is removed (import_jobs.py).
+    # Hourly, so a file outlives its day by an hour at most (and "Importera" is refused from the day's end).
+    "import-uploads-expiry": {
+        "task": "servicelevel.tasks.expire_import_uploads",
+        "schedule": crontab(minute=45),
+    },
 }

@@ -1,5 +1,6 @@
 """Imports in the browser: upload → check (a dry run, as a background job) → import on request (a background
-job with progress) → the outcome kept on the job.
+job with progress) → the outcome kept on the job. A file checked but not imported within a day is removed
+(`expire_uploads`, scheduled hourly) and can no longer be confirmed: it is uploaded again.
 
 The same `run_import` as `import_data` does the work, so a file is judged exactly as on the command line.
 With a broker the jobs run in a Celery worker and the page follows their progress (kept in Redis, the
@@ -10,7 +11,10 @@ in-process when the request commits, and the page shows the outcome straight awa
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
+import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -27,6 +31,18 @@ MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx")
 PROGRESS_KEY = "servicelevel:import:{pk}:progress"
 NOTHING = "Inget har skrivits; försök igen, och kontakta förvaltningen av portalen om felet består."
+# How long an uploaded file waits for its "Importera" (from the upload). A file is data about people and
+# units that nobody asked to keep; a day is long enough to read the check and decide.
+KEPT = datetime.timedelta(days=1)
+EXPIRED_MESSAGE = "Filen har tagits bort efter ett dygn; ladda upp den igen."
+# Jobs whose file waits for a person (checked) or for a check that, a day later, can only have died (the
+# check's hard limit is an hour). A confirmed job (importing) is left alone: a person asked for it.
+WAITING = (ImportJob.Status.CHECKING, ImportJob.Status.CHECKED)
+_UPLOAD_FOLDER = re.compile(r"[0-9a-f]{32}")  # start_check's folder per upload: uuid4().hex
+
+
+class UploadExpired(Exception):
+    """The job's file was removed after a day without an import: upload it again."""
 
 
 def upload_dir() -> Path:
@@ -73,17 +89,65 @@ def start_check(*, kind: str, upload, actor) -> ImportJob:
     return job
 
 
+def kept_until(job: ImportJob) -> datetime.datetime:
+    """When the job's file is removed unless it has been imported."""
+    return job.created_at + KEPT
+
+
 def confirm(*, job: ImportJob, actor) -> bool:
     """checked → importing, once (a second click or a second person changes nothing). Returns whether
-    this call started the import."""
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
-        status=ImportJob.Status.IMPORTING
-    )
+    this call started the import. A job older than a day is refused with `UploadExpired` (and expired
+    here if the schedule has not come to it yet): its file is, or is about to be, gone."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.CHECKED, created_at__gte=now - KEPT
+    ).update(status=ImportJob.Status.IMPORTING)
     if claimed:
         from .tasks import run_import_job
 
         transaction.on_commit(lambda: run_import_job.delay(job.pk))
+        return True
+    if _expire(job, now=now) or ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.EXPIRED).exists():
+        raise UploadExpired(EXPIRED_MESSAGE)
+    return False
+
+
+def expire_uploads() -> int:
+    """Remove the files of jobs that waited more than a day without an import, and mark each job so its
+    page says so; then any upload folder older than a day that no waiting or importing job names (a
+    request that failed after storing its file, a run that died between marking a job and removing its
+    file). Idempotent: each job is claimed with a conditional UPDATE, so a rerun or a second worker finds
+    nothing left to do. Returns the number of jobs expired."""
+    now = timezone.now()
+    stale = ImportJob.objects.filter(status__in=WAITING, created_at__lt=now - KEPT).only("pk", "path")
+    expired = sum(_expire(job, now=now) for job in stale)
+    _remove_leftover_folders(now - KEPT)
+    return expired
+
+
+def _expire(job: ImportJob, *, now: datetime.datetime) -> bool:
+    """waiting → expired if the job is older than a day, once; the file goes only after the claim."""
+    claimed = ImportJob.objects.filter(pk=job.pk, status__in=WAITING, created_at__lt=now - KEPT).update(
+        status=ImportJob.Status.EXPIRED, message=EXPIRED_MESSAGE, finished_at=now
+    )
+    if claimed:
+        _remove_file(job.path)
     return bool(claimed)
+
+
+def _remove_leftover_folders(cutoff: datetime.datetime) -> None:
+    root = upload_dir()
+    if not root.is_dir():
+        return
+    live = ImportJob.objects.filter(status__in=(*WAITING, ImportJob.Status.IMPORTING))
+    named = {Path(path).parent.name for path in live.values_list("path", flat=True)}
+    for folder in root.iterdir():
+        if not (folder.is_dir() and _UPLOAD_FOLDER.fullmatch(folder.name)) or folder.name in named:
+            continue  # only start_check's own folders, and none a job still needs
+        changed = datetime.datetime.fromtimestamp(folder.stat().st_mtime, tz=datetime.UTC)
+        if changed < cutoff:  # a folder written in the last day may belong to an upload not committed yet
+            shutil.rmtree(folder, ignore_errors=True)
+            log.info("Importfil utan väntande jobb borttagen: %s", folder)
 
 
 def check(job_id: int) -> None:
@@ -135,9 +199,13 @@ def _finish(job: ImportJob, status: str, *, problems: str = "", summary: str = "
     job.status, job.problems, job.summary, job.message = status, problems, summary, message
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "problems", "summary", "message", "finished_at"])
-    Path(job.path).unlink(missing_ok=True)  # the outcome is kept on the job; the file is not needed again
+    _remove_file(job.path)  # the outcome is kept on the job; the file is not needed again
+
+
+def _remove_file(path: str) -> None:
+    Path(path).unlink(missing_ok=True)
     with contextlib.suppress(OSError):  # the job's own folder, if nothing else is in it
-        Path(job.path).parent.rmdir()
+        Path(path).parent.rmdir()
 
 
 # Progress ------------------------------------------------------------------------------------------------

@@ -210,6 +210,8 @@ class ImportJob(models.Model):
         IMPORTING = "importing", "Importeras"
         DONE = "done", "Importerad"
         FAILED = "failed", "Misslyckades"
+        # Checked but never imported within a day: the file is removed (servicelevel.import_jobs).
+        EXPIRED = "expired", "Filen borttagen"
 
     RUNNING = (Status.CHECKING, Status.IMPORTING)
 

@@ -148,7 +148,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 # Files uploaded at /import/ wait here between their check and their import (web and worker must share
-# it: a volume in docker-compose). Removed once the job has its outcome.
+# it: a volume in docker-compose). Removed once the job has its outcome, or a day after the upload when it
+# was never imported (servicelevel.import_jobs.expire_uploads, hourly).
 IMPORT_UPLOAD_DIR = env_str("IMPORT_UPLOAD_DIR") or str(BASE_DIR / "media" / "imports")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads spill to a temporary file, not memory
 
@@ -211,6 +212,11 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 # named here (the portal owns the pages' selectors and templates; compliance only stores and renders).
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 REPORT_CONTENT = "portal.reports.report_html"
+# Report requests per person (compliance.reports.report_request): a region report is seconds of a worker's
+# CPU, so one person may have at most this many being made at a time (queued or rendering) and ask for at
+# most this many an hour. Far above what an analyst asks for; 0 turns a limit off.
+REPORT_MAX_RUNNING_PER_PERSON = env_int("DJANGO_REPORT_MAX_RUNNING_PER_PERSON", default=3)
+REPORT_MAX_PER_HOUR = env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30)
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 

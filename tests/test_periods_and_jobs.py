@@ -189,6 +189,7 @@ def test_the_beat_schedule_names_existing_tasks():
         "compliance.tasks.nightly_recompute",
         "exemptions.tasks.send_daily_reminders",
         "exemptions.tasks.send_weekly_digest",
+        "servicelevel.tasks.expire_import_uploads",
     }
     app.loader.import_default_modules()
     assert names <= set(app.tasks)

@@ -145,8 +145,14 @@ def status(request, pk: int):
 def confirm(request, pk: int):
     _importer(request)
     job = get_object_or_404(ImportJob, pk=pk)
-    if not import_jobs.confirm(job=job, actor=request.user):
-        messages.info(request, "Importen är redan startad eller kan inte startas i det här läget.")
+    try:
+        started = import_jobs.confirm(job=job, actor=request.user)
+    except import_jobs.UploadExpired:
+        # The job's page says why (the job's message): "Filen har tagits bort efter ett dygn; …".
+        messages.error(request, "Importen startades inte.")
+    else:
+        if not started:
+            messages.info(request, "Importen är redan startad eller kan inte startas i det här läget.")
     return redirect("portal:import_job", pk=job.pk)
 
 
@@ -155,6 +161,7 @@ def _status_context(job: ImportJob) -> dict:
     percent, waiting = import_jobs.progress(job)
     return {
         "job": job,
+        "kept_until": import_jobs.kept_until(job),
         "percent": percent,
         "waiting": waiting,
         "problems": problems,

@@ -14,11 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from compliance.models import Report
-from compliance.reports import report_downloaded, report_request
+from compliance.reports import ReportLimitReached, report_downloaded, report_request, retry_after_seconds
 from compliance.services import today
 from servicelevel.models import SchedulePeriod
 from units.permissions import (
@@ -145,28 +146,41 @@ def report_list(request):
     form = ReportForm(request.POST or None, user=request.user, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = report_request(
-            requested_by=request.user,
-            kind=data["kind"],
-            as_of=data["per"],
-            forvaltning=data["forvaltning"],
-            vardomrade=data["vardomrade"],
-            unit=data["unit"],
-            period=data.get("period") or "",
-        )
+        try:
+            report = report_request(
+                requested_by=request.user,
+                kind=data["kind"],
+                as_of=data["per"],
+                forvaltning=data["forvaltning"],
+                vardomrade=data["vardomrade"],
+                unit=data["unit"],
+                period=data.get("period") or "",
+            )
+        except ReportLimitReached as refused:
+            return _page(request, form, refused=refused)
         return redirect("portal:report_detail", pk=report.pk)
-    reports = list(visible_reports(request.user)[:LISTED])
-    return render(
+    return _page(request, form)
+
+
+def _page(request, form, *, refused: ReportLimitReached | None = None):
+    """The reports page: the form (kept as sent when it is refused) and the reports the person may follow.
+    A request the service refused for the person's limit is a 429 with its words and when to ask again."""
+    status = 429 if refused else 400 if form.errors else 200
+    response = render(
         request,
         "portal/reports.html",
         {
             "form": form,
             "errors": _errors(form),
-            "reports": reports,
+            "refused": refused,
+            "reports": list(visible_reports(request.user)[:LISTED]),
             "region_wide": sees_everything(request.user),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+    if refused and (seconds := retry_after_seconds(refused, now=timezone.now())):
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 def _errors(form) -> list[tuple[str, str]]:
@@ -231,10 +245,11 @@ def unit_scorecard(request, hsa_id: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     as_of = as_of_from(request, earliest=False) if request.GET.get("per") else None
-    report = report_request(
-        requested_by=request.user,
-        kind=Report.Kind.ENHETSKORT,
-        as_of=as_of.requested if as_of else today(),
-        unit=unit,
-    )
+    day = as_of.requested if as_of else today()
+    try:
+        report = report_request(requested_by=request.user, kind=Report.Kind.ENHETSKORT, as_of=day, unit=unit)
+    except ReportLimitReached as refused:
+        # Refused on the reports page, its form filled in with this scorecard, to be sent again later.
+        initial = {"kind": Report.Kind.ENHETSKORT, "enhet": unit.hsa_id, "per": day}
+        return _page(request, ReportForm(user=request.user, initial=initial), refused=refused)
     return redirect("portal:report_detail", pk=report.pk)

@@ -116,3 +116,48 @@ def test_the_booking_columns_a_template_and_every_problem_of_a_bad_file(page, de
     )
     assert_no_axe_violations(page)
     screenshot(page, "import-rejected-every-problem")
+
+
+def test_a_file_left_unimported_for_a_day_is_removed_and_cannot_be_imported(page, demo_users, tmp_path):
+    """Issue 13 §5: the checked file's page says until when it is kept; a person who comes back to the
+    page after that day and presses "Importera" is told the file was removed and to upload it again."""
+    import datetime
+
+    from django.utils import timezone
+
+    from servicelevel.models import ImportJob
+    from units.models import CareUnit
+
+    page.goto("/import/")
+    login_as(page, "koncernstab")
+    page.wait_for_url(lambda url: "logga-in" not in url)
+    upload(page, tmp_path, "enheter.csv", UNITS_HEADER + unit_line(name="Vårdcentralen Sen"))
+    job = ImportJob.objects.get()
+    kept = timezone.localtime(job.created_at + datetime.timedelta(days=1))
+    expect(page.locator("#import-status")).to_contain_text(
+        f"Filen sparas till {kept:%Y-%m-%d %H:%M}; importera den före dess."
+    )
+    assert_no_axe_violations(page)
+
+    # A day and a minute later, the page still open (the hourly schedule has not come to it yet).
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=job.created_at - datetime.timedelta(days=1, minutes=1)
+    )
+    page.get_by_role("button", name="Importera").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Filen borttagen")).to_be_visible()
+    expect(page.locator(".portal-messages")).to_contain_text("Importen startades inte.")
+    expect(page.locator("#import-status")).to_contain_text(
+        "Filen har tagits bort efter ett dygn; ladda upp den igen."
+    )
+    expect(page.get_by_role("button", name="Importera")).to_have_count(0)
+    assert not Path(job.path).exists()
+    assert not CareUnit.objects.filter(name="Vårdcentralen Sen").exists()
+    assert_no_axe_violations(page)
+    screenshot(page, "import-expired")
+
+    page.get_by_role("link", name="Ladda upp filen igen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importera en fil")
+    expect(page.get_by_role("table", name="De 20 senaste filerna som laddats upp här")).to_contain_text(
+        "Filen borttagen"
+    )

@@ -111,3 +111,41 @@ def test_the_scorecard_is_chosen_among_the_persons_own_units_and_none_chosen_is_
     expect(page.get_by_role("heading", level=1)).to_contain_text(unit.name)
     assert Report.objects.get().unit == unit
     screenshot(page, "reports-scorecard-chosen")
+
+
+def test_a_person_with_three_reports_being_made_is_told_when_to_ask_again(page, results):
+    """Issue 13 §5: report requests are limited per person. A unit manager with three reports still being
+    made asks for a fourth from the unit page: the reports page says why it was not made and when to ask
+    again, with the form filled in for the same scorecard; once one is done, the same form makes it."""
+    from units.permissions import visible_units
+
+    unit = visible_units(results["enhetschef"]).order_by("name").first()
+    waiting = [
+        Report.objects.create(
+            kind="efterlevnad", scope="region", as_of=today(), requested_by=results["enhetschef"]
+        )
+        for _ in range(3)
+    ]
+    page.goto("/rapporter/")
+    login_as(page, "enhetschef")
+    page.wait_for_url(lambda url: "logga-in" not in url)
+    page.goto(f"/enheter/{unit.hsa_id}/")
+    page.get_by_role("button", name="Enhetskort som PDF").click()
+    page.wait_for_load_state()
+
+    alert = page.locator("#rapportgrans")
+    expect(alert).to_have_text(
+        "Rapporten beställdes inte. Du har redan 3 rapporter som skapas. "
+        "Beställ nästa när någon av dem är klar – oftast inom någon minut."
+    )
+    expect(alert).to_be_focused()  # a screen reader starts at the reason
+    expect(page.get_by_label("Enhetskort", exact=False)).to_be_checked()
+    expect(page.get_by_label("Enhet", exact=True)).to_have_value(unit.hsa_id)
+    assert Report.objects.count() == 3
+    assert_no_axe_violations(page)
+    screenshot(page, "reports-limit-refused")
+
+    Report.objects.filter(pk=waiting[0].pk).update(status="done")
+    page.get_by_role("button", name="Skapa rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(unit.name)
+    assert Report.objects.filter(unit=unit).count() == 1

@@ -114,3 +114,45 @@ def test_a_unit_manager_names_role_holders_by_hsa_id_and_sees_their_names(page, 
     roles.scroll_into_view_if_needed()
     assert_no_axe_violations(page)
     screenshot(page, "unit-page-roles-named")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_decimal_point_in_a_name_or_a_person_id_survives_saving_the_page_again(page, demo_users):
+    """Issue 13 §5: a local service named "Formulär v1.2", saved, opened again and saved again without a
+    change, stays "Formulär v1.2" (it became "Formulär v1,2": a delete and a create); the same for a role
+    holder's person id with a point in it (an earlier import's id)."""
+    from servicelevel.models import AuditEntry
+    from tests import factories as f
+    from units.models import AdminRole, Offering
+    from units.permissions import changeable_units
+
+    unit = changeable_units(demo_users["enhetschef"]).order_by("hsa_id").first()
+    f.AdminRoleFactory(unit=unit, person_id="a.svensson", role="behorighetsadministrator")
+
+    login_as(page, "enhetschef")
+    page.wait_for_url(lambda url: "/konto/logga-in/" not in url)
+    page.goto(f"/enheter/{unit.hsa_id}/utbud/")
+    page.get_by_label("Namn – rad 1").fill("Formulär v1.2")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Tillagd: tjänsten Formulär v1.2")
+    audited = AuditEntry.objects.count()
+
+    page.goto(f"/enheter/{unit.hsa_id}/utbud/")  # opened again, as a person coming back would
+    expect(page.get_by_label("Namn – rad 1")).to_have_value("Formulär v1.2")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Utbudet: inget ändrades, så inget sparades.")
+    expect(page.get_by_label("Namn – rad 1")).to_have_value("Formulär v1.2")
+    assert list(Offering.objects.filter(unit=unit).values_list("code", flat=True)) == ["Formulär v1.2"]
+    assert AuditEntry.objects.count() == audited
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-offerings-decimal-point-kept")
+
+    page.goto(f"/enheter/{unit.hsa_id}/roller/")
+    expect(page.get_by_label("Personens HSA-id – rad 1")).to_have_value("a.svensson")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Rollerna: inget ändrades, så inget sparades.")
+    expect(page.get_by_label("Personens HSA-id – rad 1")).to_have_value("a.svensson")
+    assert list(AdminRole.objects.filter(unit=unit).values_list("person_id", flat=True)) == ["a.svensson"]
+    assert AuditEntry.objects.count() == audited
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-roles-decimal-point-kept")

@@ -1,5 +1,10 @@
 """Imports in the browser (/import/): upload, check, confirm, outcome — for Koncernstab and HS-styrning."""
 
+import datetime
+import os
+import uuid
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -362,3 +367,127 @@ def test_the_page_takes_the_same_queries_however_many_jobs_it_lists(client, djan
     with django_assert_num_queries(4):
         page = client.get(reverse("portal:import_start")).content.decode()
     assert page.count('href="/import/') >= 20
+
+
+# --- A file checked but never imported is removed after a day (issue 13 §5) ------------------------------
+
+UPLOADED = "2026-11-20 09:00 +01:00"
+EXPIRED = "Filen har tagits bort efter ett dygn; ladda upp den igen."
+
+
+@pytest.fixture
+def checked_job(client, django_capture_on_commit_callbacks, time_machine):
+    """A units file uploaded at 09:00 on 20 November and checked without a problem, not imported."""
+    time_machine.move_to(UPLOADED, tick=False)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, UNITS_HEADER + unit_line())
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKED
+    return job
+
+
+def expire():
+    from servicelevel.tasks import expire_import_uploads
+
+    return expire_import_uploads.delay().get()
+
+
+def test_the_schedule_removes_a_checked_file_never_confirmed_after_a_day(client, checked_job, time_machine):
+    stored = Path(checked_job.path)
+    assert stored.is_file()
+    page = client.get(reverse("portal:import_job", args=[checked_job.pk])).content.decode()
+    assert "Filen sparas till 2026-11-21 09:00; importera den före dess." in page
+
+    time_machine.move_to("2026-11-21 08:59 +01:00", tick=False)
+    assert expire() == 0
+    assert stored.is_file()
+
+    time_machine.move_to("2026-11-21 09:01 +01:00", tick=False)
+    assert expire() == 1
+    assert not stored.exists() and not stored.parent.exists()
+    checked_job.refresh_from_db()
+    assert checked_job.status == ImportJob.Status.EXPIRED
+    assert checked_job.message == EXPIRED
+    page = client.get(reverse("portal:import_job", args=[checked_job.pk])).content.decode()
+    assert EXPIRED in page and "Importera</button>" not in page
+    assert "Filen borttagen" in client.get(reverse("portal:import_start")).content.decode()
+
+    assert expire() == 0  # a second run finds nothing to do and changes nothing
+    checked_job.refresh_from_db()
+    assert checked_job.status == ImportJob.Status.EXPIRED
+
+
+def test_confirming_a_job_older_than_a_day_is_refused_with_the_message(
+    client, checked_job, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to("2026-11-21 10:00 +01:00", tick=False)  # the schedule has not run yet
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("portal:import_confirm", args=[checked_job.pk]), follow=True)
+    assert callbacks == []  # no import queued
+    page = response.content.decode()
+    assert "Importen startades inte." in page and EXPIRED in page
+    checked_job.refresh_from_db()
+    assert checked_job.status == ImportJob.Status.EXPIRED
+    assert not Path(checked_job.path).exists()
+    assert not CareUnit.objects.exists()
+    assert not AuditEntry.objects.filter(action="import").exists()
+    # Asked again, it is refused in the same words.
+    response = client.post(reverse("portal:import_confirm", args=[checked_job.pk]), follow=True)
+    assert "Importen startades inte." in response.content.decode()
+
+
+def test_a_job_within_its_day_is_still_imported(
+    client, checked_job, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to("2026-11-21 08:59 +01:00", tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:import_confirm", args=[checked_job.pk]))
+    checked_job.refresh_from_db()
+    assert checked_job.status == ImportJob.Status.DONE
+    assert CareUnit.objects.filter(hsa_id="SE2321000255-A1B2").exists()
+
+
+def test_only_jobs_waiting_for_a_person_or_a_dead_check_are_expired(upload_dir, time_machine):
+    time_machine.move_to(UPLOADED, tick=False)
+
+    def job_with_file(status, name):
+        path = upload_dir / uuid.uuid4().hex / name
+        path.parent.mkdir(parents=True)
+        path.write_text(UNITS_HEADER)
+        return f.ImportJobFactory(status=status, path=str(path))
+
+    importing = job_with_file(ImportJob.Status.IMPORTING, "importeras.csv")  # confirmed: a person asked
+    checking = job_with_file(ImportJob.Status.CHECKING, "fast.csv")  # its check died (limit: an hour)
+    done = f.ImportJobFactory(status=ImportJob.Status.DONE)
+    time_machine.move_to("2026-11-22 09:00 +01:00", tick=False)
+    assert expire() == 1
+    importing.refresh_from_db(), checking.refresh_from_db(), done.refresh_from_db()
+    assert importing.status == ImportJob.Status.IMPORTING and Path(importing.path).is_file()
+    assert checking.status == ImportJob.Status.EXPIRED and not Path(checking.path).exists()
+    assert done.status == ImportJob.Status.DONE
+
+
+def test_an_upload_folder_no_waiting_job_names_is_removed_after_a_day(upload_dir, time_machine):
+    """A file whose job never got its outcome recorded (the request failed after storing it, or a worker
+    died between marking the job and removing the file) is removed too; nothing else in the folder is."""
+    time_machine.move_to("2026-11-22 09:00 +01:00", tick=False)
+    day_ago = datetime.datetime(2026, 11, 21, 7, 0, tzinfo=datetime.UTC).timestamp()  # 25 hours
+    orphan = upload_dir / uuid.uuid4().hex
+    orphan.mkdir(parents=True)
+    (orphan / "enheter.csv").write_text(UNITS_HEADER)
+    os.utime(orphan, (day_ago, day_ago))
+    fresh = upload_dir / uuid.uuid4().hex  # being uploaded now: its job is not committed yet
+    fresh.mkdir()
+    (fresh / "enheter.csv").write_text(UNITS_HEADER)
+    now = datetime.datetime(2026, 11, 22, 8, 0, tzinfo=datetime.UTC).timestamp()
+    os.utime(fresh, (now, now))
+    other = upload_dir / "inte-en-uppladdning"
+    other.mkdir()
+    os.utime(other, (day_ago, day_ago))
+
+    expire()
+
+    assert not orphan.exists()
+    assert (fresh / "enheter.csv").is_file()
+    assert other.is_dir()

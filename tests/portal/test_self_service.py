@@ -17,6 +17,7 @@ from units.models import AdminRole, BookingFigures, Offering, Person
 from units.permissions import Roles, ensure_groups, grant_units
 
 from .. import factories as f
+from ..admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -504,6 +505,75 @@ def test_the_roles_form_and_the_preview_show_each_persons_name_where_known(clien
     page = client.post(url("unit_roles", unit), data).content.decode()
     names = [n.strip() for n in re.findall(r'<td class="person-name">(.*?)</td>', page, re.S)]
     assert names[0] == "Bo Ek" and names[2] == "Siv Mal"
+
+
+# --- Saving again what the page shows ---------------------------------------------------------------------
+# A person who opens a page and presses "Spara" without touching anything must change nothing: the page
+# shows every value exactly as stored (a "." in a name stays a "."), so what it sends back is the same.
+
+
+def _save_as_shown(client, page_url: str) -> tuple[dict, object]:
+    """GET the page, send back exactly what its form shows with "Spara"; the data and the response."""
+    data = form_data(client, page_url)
+    return data, client.post(page_url, {**data, "action": "save"})
+
+
+def test_a_local_name_with_a_decimal_point_is_shown_and_saved_again_as_it_is(client, manager, unit):
+    f.OfferingFactory(
+        unit=unit, kind=Offering.Kind.TJANST, code="Formulär v1.2", variant=Offering.Variant.LOKAL
+    )
+    f.OfferingFactory(unit=unit, kind=Offering.Kind.MALL, code="Remiss 2.0.1", variant=Offering.Variant.LOKAL)
+    audited = AuditEntry.objects.count()
+
+    data, response = _save_as_shown(client, url("unit_offerings", unit))
+
+    assert {data["lokala-0-code"], data["lokala-1-code"]} == {"Formulär v1.2", "Remiss 2.0.1"}
+    assert response.status_code == 302
+    assert sorted(Offering.objects.filter(unit=unit).values_list("code", flat=True)) == [
+        "Formulär v1.2",
+        "Remiss 2.0.1",
+    ]
+    assert AuditEntry.objects.count() == audited  # no delete and create of the same service
+    assert "Utbudet: inget ändrades, så inget sparades." in client.get(response["Location"]).content.decode()
+
+
+def test_a_person_id_with_a_decimal_point_is_shown_and_saved_again_as_it_is(client, manager, unit):
+    # The admin_roles import keeps the spec's opaque person_id: an earlier file may have given "a.svensson".
+    f.AdminRoleFactory(unit=unit, person_id="a.svensson", role=BEHORIG)
+    f.AdminRoleFactory(unit=unit, person_id=B1, role=LOKAL)
+    audited = AuditEntry.objects.count()
+
+    data, response = _save_as_shown(client, url("unit_roles", unit))
+
+    assert data["roller-0-person_id"] == "a.svensson"
+    assert response.status_code == 302
+    assert sorted(AdminRole.objects.filter(unit=unit).values_list("person_id", "role")) == [
+        (B1, LOKAL),
+        ("a.svensson", BEHORIG),
+    ]
+    assert AuditEntry.objects.count() == audited
+    assert "Rollerna: inget ändrades, så inget sparades." in client.get(response["Location"]).content.decode()
+
+
+def test_a_typed_name_with_a_decimal_point_comes_back_as_typed(client, manager, unit):
+    # "Lägg till rad" (and a preview without JavaScript) shows the page again with what was typed.
+    data = offerings_data(client, unit, **{"lokala-0-code": "Formulär v1.2", "action": "add_row"})
+    response = client.post(url("unit_offerings", unit), data)
+    assert response.status_code == 200
+    assert 'value="Formulär v1.2"' in response.content.decode()
+    assert not Offering.objects.filter(unit=unit).exists()
+
+
+def test_booking_figures_keep_their_decimal_comma_and_save_again_unchanged(client, manager, unit, period):
+    f.BookingFiguresFactory(unit=unit, period=period, lookahead_weeks=Decimal("8.5"))
+    audited = AuditEntry.objects.count()
+
+    data, response = _save_as_shown(client, url("unit_booking", unit))
+
+    assert data["lookahead_weeks"] == "8,50"  # a stored decimal is still shown as a Swedish reader writes it
+    assert response.status_code == 302
+    assert BookingFigures.objects.get(unit=unit).lookahead_weeks == Decimal("8.5")
+    assert AuditEntry.objects.count() == audited
 
 
 # --- Query counts ---------------------------------------------------------------------------------------
