@@ -17,4 +17,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinpu
 RUN mkdir -p /app/media && useradd --system --uid 1000 portal && chown -R portal /app
 USER portal
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn servicelevel.wsgi --bind 0.0.0.0:${PORT:-8000} --workers 3 --access-logfile -"]
+# gunicorn.conf.py (read from /app): the port from PORT, 3 workers, the access log on stdout, and the
+# forwarding headers trusted only from DJANGO_TRUSTED_PROXIES.
+CMD ["gunicorn", "servicelevel.wsgi"]

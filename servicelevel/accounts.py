@@ -1,18 +1,26 @@
 """The portal's own login and logout (/konto/…) and the lockout after repeated failures (django-axes).
 
 Django's LoginView and AuthenticationForm do the work; this module only names the templates, says
-"Du är utloggad" after a logout, renders axes' lockout page in Swedish, and lets authentication without
+"Du är utloggad" after a logout, counts failures per username as well as per (username, address) with a
+limit for each (LockoutHandler), renders axes' lockout page in Swedish, and lets authentication without
 a request (the test client's `login()`, scripts) past the lockout check — axes needs a request to know
-whom to lock, and no person at a login form is ever without one.
+whom to lock, and no person at a login form is ever without one. The address counted is
+`servicelevel.security.client_ip` (who may name another address is decided there).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from datetime import datetime
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit, get_lockout_parameters
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db.models import Max, Sum
 from django.shortcuts import render
 
 
@@ -45,27 +53,73 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-def locked_out(request, original_response=None, credentials=None):
-    """axes' AXES_LOCKOUT_CALLABLE: a Swedish page, 429 Too Many Requests, in the portal's layout."""
-    from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+@dataclass(frozen=True)
+class GroupFailures:
+    """The failures counted for one lockout group (e.g. ("username", "ip_address")) within the cool-off."""
 
+    parameters: tuple[str, ...]
+    failures: int
+    limit: int
+    last: datetime | None
+
+    @property
+    def reached(self) -> bool:
+        return self.failures >= self.limit
+
+
+@dataclass(frozen=True)
+class Lock:
+    """Why a login is refused and until when: `account_wide` when the account itself is locked (failures
+    from many addresses), else only this username from this address."""
+
+    account_wide: bool
+    limit: int
+    until: datetime | None
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """axes' database handler with a limit of its own per lockout group (settings.LOGIN_FAILURE_LIMITS):
+    axes compares every group's failures with the one AXES_FAILURE_LIMIT, so each group's count is given
+    to it on that scale — failures × AXES_FAILURE_LIMIT ÷ the group's limit, rounded down, which reaches
+    AXES_FAILURE_LIMIT exactly when the group's own count reaches its own limit."""
+
+    def failures_per_group(self, request, credentials=None) -> list[GroupFailures]:
+        groups = get_lockout_parameters(request, credentials)
+        counted = []
+        for group, attempts in zip(groups, self.get_user_attempts(request, credentials), strict=True):
+            parameters = (group,) if isinstance(group, str) else tuple(group)
+            totals = attempts.aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            limit = settings.LOGIN_FAILURE_LIMITS[parameters]
+            counted.append(GroupFailures(parameters, totals["failures"] or 0, limit, totals["last"]))
+        return counted
+
+    def get_failures(self, request, credentials=None) -> int:
+        scale = get_failure_limit(request, credentials)
+        return max(
+            (g.failures * scale // g.limit for g in self.failures_per_group(request, credentials)), default=0
+        )
+
+    def lock(self, request, credentials=None) -> Lock | None:
+        """The lock in force, if any: the widest group that has reached its limit, and when it lifts at the
+        latest (the cool-off after the last failure it counts; a failure meanwhile moves it)."""
+        reached = [g for g in self.failures_per_group(request, credentials) if g.reached]
+        if not reached:
+            return None
+        widest = min(reached, key=lambda g: len(g.parameters))
+        cool_off = get_cool_off(request)
+        lasts = [g.last for g in reached if g.last is not None]
+        until = max(lasts) + cool_off if cool_off and lasts else None
+        return Lock(account_wide="ip_address" not in widest.parameters, limit=widest.limit, until=until)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """axes' AXES_LOCKOUT_CALLABLE: a Swedish page, 429 Too Many Requests, in the portal's layout, saying
+    whether the account or only this computer is locked and when to try again."""
     cool_off = get_cool_off(request)
     context = {
         "username": get_client_username(request, credentials) or "",
+        "lock": LockoutHandler().lock(request, credentials),
         "failure_limit": get_failure_limit(request, credentials),
         "minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
     }
     return render(request, "accounts/locked_out.html", context, status=429)
-
-
-def client_ip(request) -> str:
-    """axes' AXES_CLIENT_IP_CALLABLE: the address a lockout counts failures for. Behind the proxy
-    (DJANGO_BEHIND_PROXY) every request comes from the proxy, so the client is the last address the proxy
-    added to X-Forwarded-For — the rightmost, the only one a client cannot write itself."""
-    from django.conf import settings
-
-    if settings.SECURE_PROXY_SSL_HEADER:  # set exactly when the portal runs behind its proxy
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")

@@ -6,12 +6,16 @@ class ServicelevelConfig(AppConfig):
     verbose_name = "Regelverk"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
         from .importers import PeriodsImporter
         from .importing import registry
         from .permission_names import swedish_permission_names
+        from .security import mark_session_renewed
 
         registry.register(PeriodsImporter)
         # After Django's own post_migrate handler has created the permissions (contrib.auth comes first).
         post_migrate.connect(swedish_permission_names, dispatch_uid="servicelevel.swedish_permission_names")
+        # A new session's end is fresh at login; the sliding end starts from there (security.py).
+        user_logged_in.connect(mark_session_renewed, dispatch_uid="servicelevel.mark_session_renewed")

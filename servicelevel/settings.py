@@ -10,16 +10,16 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_list, env_str
+from .env import env_bool, env_list, env_str, trusted_proxies
 
 
-def env_int(name: str, *, default: int) -> int:
+def env_int(name: str, *, default: int, unit: str = "sekunder") -> int:
     """A whole number ≥ 0 from the environment; anything else stops startup with the variable's name."""
     text = env_str(name)
     if not text:
         return default
     if not text.isdigit():
-        raise ImproperlyConfigured(f"{name} ska vara ett heltal ≥ 0 (sekunder), inte {text!r}.")
+        raise ImproperlyConfigured(f"{name} ska vara ett heltal ≥ 0 ({unit}), inte {text!r}.")
     return int(text)
 
 
@@ -59,8 +59,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: X-Forwarded-* only from DJANGO_TRUSTED_PROXIES, before anything reads them (security.py).
+    "servicelevel.security.ForwardedHeadersMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, the static files' and errors' too.
+    "servicelevel.security.PolicyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # GET, HEAD and POST only: anything else is 405 on every path.
+    "servicelevel.security.AnsweredMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A signed-in session ends DJANGO_SESSION_HOURS after its last request.
+    "servicelevel.security.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,8 +80,12 @@ MIDDLEWARE = [
 ]
 
 if not DEBUG:
-    # Serves the collected /static/ from gunicorn in the production-like stack; in debug runserver does it.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    # Serves the collected /static/ from gunicorn in the production-like stack (WhiteNoise, without its
+    # manifest); in debug runserver does it. Below the headers and the method check, so both apply.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("servicelevel.security.AnsweredMethodsMiddleware") + 1,
+        "servicelevel.security.StaticFilesMiddleware",
+    )
 
 ROOT_URLCONF = "servicelevel.urls"
 WSGI_APPLICATION = "servicelevel.wsgi.application"
@@ -127,16 +139,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failed logins (django-axes): 5 wrong passwords for one username from one IP
-# address lock that combination for 15 minutes (a failure meanwhile starts the 15 minutes again); a
-# success clears the count. Keyed on username and IP together, so a mistyping colleague behind the same
-# proxy does not lock anyone else out. Unlock early: `python manage.py axes_reset_username NAME`.
-AXES_FAILURE_LIMIT = 5
+# Lockout after repeated failed logins (django-axes; servicelevel/accounts.py), counted two ways within the
+# cool-off of 15 minutes: 5 wrong passwords for one username from one address lock that username from
+# that address (a mistyping colleague behind the same proxy locks out nobody else); 10 for one username
+# from any addresses lock the account everywhere (an attacker with many addresses gets 10 guesses, not 5
+# per address). The account limit is higher so that a colleague's typing, or one attacker's address, does
+# not lock the account for everyone; its price — anyone who knows a username can lock that account for
+# the cool-off — is weighed in docs/deployment.md. A failure during a lock restarts it; a success clears
+# the username's failures. Unlock early: `python manage.py axes_reset_username NAME`.
+LOGIN_FAILURE_LIMITS = {("username", "ip_address"): 5, ("username",): 10}
+AXES_LOCKOUT_PARAMETERS = [list(group) for group in LOGIN_FAILURE_LIMITS]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS["username", "ip_address"]
+AXES_HANDLER = "servicelevel.accounts.LockoutHandler"  # a limit per group (axes has one for all)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "servicelevel.accounts.locked_out"
-AXES_CLIENT_IP_CALLABLE = "servicelevel.accounts.client_ip"  # the client behind the proxy, not the proxy
+# The client behind the trusted proxy, never an address a client names itself (servicelevel/security.py).
+AXES_CLIENT_IP_CALLABLE = "servicelevel.security.client_ip"
 # axes' admin pages are English only; the admin stays Swedish (the command above unlocks).
 AXES_ENABLE_ADMIN = False
 
@@ -167,15 +186,67 @@ STORAGES = {
 # HTTPS (docs/deployment.md). Outside debug the defaults are the secure ones; each is an environment
 # variable so a deployment can loosen one knowingly (e.g. trying the stack on http://localhost).
 SESSION_COOKIE_SECURE = not DEBUG
+# A signed-in session ends after DJANGO_SESSION_HOURS (default 8, a working day) without a request; each
+# request moves the end (servicelevel/security.py: SlidingSessionMiddleware, at most once per 5 minutes).
+SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", default=8, unit="timmar")
+if SESSION_HOURS < 1:
+    raise ImproperlyConfigured("DJANGO_SESSION_HOURS ska vara ett heltal ≥ 1 (timmar).")
+SESSION_COOKIE_AGE = SESSION_HOURS * 3600
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# Behind a TLS-terminating proxy gunicorn sees plain HTTP; the proxy's X-Forwarded-Proto says whether the
-# browser used HTTPS. Trusted only when DJANGO_BEHIND_PROXY says so: the proxy must set (overwrite) it, or
-# a client could claim HTTPS itself.
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", default=False) else None
+# Content-Security-Policy on every response (servicelevel/security.py; docs/frontend.md). Scripts only
+# from the portal's own files (the vendored htmx): no inline script, no eval (htmx's hx-on and js: would
+# need it; the templates use neither). Styles may be inline: the pages' <style> blocks and a few style
+# attributes, which run no code. data: images are the design system's SVG icons. The shape is Django
+# 6.0's SECURE_CSP, so its own middleware can take this over after an upgrade.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Permissions-Policy: every browser feature the portal does not use, switched off for it and anything
+# it could embed. Only features Chromium knows: an unknown one is a console warning on every page
+# (tests/browser/test_csp.py fails on it; Chromium 156 does not know "bluetooth" or "web-share").
+PERMISSIONS_POLICY = dict.fromkeys(
+    [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ],
+    [],
 )
+# Behind a TLS-terminating proxy gunicorn sees plain HTTP; the proxy's X-Forwarded-Proto says whether the
+# browser used HTTPS, and its X-Forwarded-For who the browser is. Both are believed only with
+# DJANGO_BEHIND_PROXY=1 and only from the addresses in DJANGO_TRUSTED_PROXIES (IPs or CIDR networks):
+# ForwardedHeadersMiddleware removes them from every other request, and gunicorn.conf.py gives gunicorn
+# the same list. The proxy must set (overwrite) X-Forwarded-Proto and append to X-Forwarded-For.
+TRUSTED_PROXIES = trusted_proxies()
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 # Origins (scheme + host) whose POSTs are accepted when the proxy's public address differs from the Host
 # gunicorn sees, e.g. https://servicenivå.skane.se.
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

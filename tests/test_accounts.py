@@ -167,11 +167,79 @@ def test_anonymous_pages_have_no_navigation(client):
     assert "portal-nav" not in html and "Logga ut" not in html
 
 
-def test_lockouts_count_the_client_behind_the_proxy(rf, settings):
-    from servicelevel.accounts import client_ip
+@pytest.mark.parametrize(
+    "trusted, remote, forwarded, counted",
+    [
+        # No proxy trusted: the header is anyone's to write, the connection's address counts.
+        ([], "10.0.0.5", "203.0.113.9, 198.51.100.7", "10.0.0.5"),
+        # A client that reaches the server past the proxy cannot name an address either.
+        (["10.0.0.5"], "192.0.2.44", "198.51.100.7", "192.0.2.44"),
+        # From the proxy: the address the proxy appended (the rightmost); what came before is the client's.
+        (["10.0.0.5"], "10.0.0.5", "203.0.113.9, 198.51.100.7", "198.51.100.7"),
+        # A chain of trusted proxies (a network): the rightmost address that is not one of them.
+        (["10.0.0.0/24"], "10.0.0.5", "203.0.113.9, 198.51.100.7, 10.0.0.6", "198.51.100.7"),
+        # The proxy's own request (nothing forwarded, or only proxies): the proxy's address.
+        (["10.0.0.5"], "10.0.0.5", "", "10.0.0.5"),
+        (["10.0.0.0/24"], "10.0.0.5", "10.0.0.7", "10.0.0.7"),
+        # Ports and brackets some proxies write; IPv6; IPv4 seen through an IPv6 socket.
+        (["10.0.0.5"], "10.0.0.5", "198.51.100.7:51234", "198.51.100.7"),
+        (["2001:db8::/64"], "2001:db8::1", "2001:db8:1::9", "2001:db8:1::9"),
+        (["10.0.0.5"], "::ffff:10.0.0.5", "[2001:db8:1::9]:443", "2001:db8:1::9"),
+        # What is not an address (a broken proxy) is not counted as one: the proxy's address instead.
+        (["10.0.0.5"], "10.0.0.5", "unknown", "10.0.0.5"),
+    ],
+)
+def test_lockouts_count_the_client_the_trusted_proxy_names(rf, settings, trusted, remote, forwarded, counted):
+    from servicelevel.security import client_ip
 
-    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7")
-    settings.SECURE_PROXY_SSL_HEADER = None
-    assert client_ip(request) == "10.0.0.5"  # not behind a proxy: the header is anyone's to write
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    assert client_ip(request) == "198.51.100.7"  # the address the proxy itself appended
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if trusted else None
+    settings.TRUSTED_PROXIES = trusted
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == counted
+
+
+def test_ten_wrong_passwords_from_different_addresses_lock_the_account_everywhere(karin, time_machine):
+    """Per username as well as per (username, address): an attacker with many addresses gets ten tries in
+    a quarter of an hour, not five per address."""
+    time_machine.move_to("2026-11-20 09:00 +01:00", tick=False)
+    for i in range(9):
+        assert (
+            Client(REMOTE_ADDR=f"203.0.113.{i}")
+            .post(LOGIN, {"username": "karin", "password": "fel"})
+            .status_code
+            == 200
+        )
+    locked = Client(REMOTE_ADDR="203.0.113.9").post(LOGIN, {"username": "karin", "password": "fel"})
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "Kontot är spärrat från alla datorer" in html and "kl. 09:15" in html
+    # Karin at her own computer is refused too until the quarter has passed …
+    assert (
+        Client(REMOTE_ADDR="10.1.2.3").post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code
+        == 429
+    )
+    # … then she logs in.
+    time_machine.move_to("2026-11-20 09:16 +01:00", tick=False)
+    assert (
+        Client(REMOTE_ADDR="10.1.2.3").post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+def test_nine_wrong_passwords_from_different_addresses_lock_nothing(karin):
+    for i in range(9):
+        Client(REMOTE_ADDR=f"203.0.113.{i}").post(LOGIN, {"username": "karin", "password": "fel"})
+    assert (
+        Client(REMOTE_ADDR="10.1.2.3").post(LOGIN, {"username": "karin", "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+def test_the_lockout_page_says_when_to_try_again(client, karin, time_machine):
+    time_machine.move_to("2026-11-20 09:00 +01:00", tick=False)
+    for _ in range(4):
+        client.post(LOGIN, {"username": "karin", "password": "fel"})
+    time_machine.move_to("2026-11-20 09:03 +01:00", tick=False)
+    html = client.post(LOGIN, {"username": "karin", "password": "fel"}).content.decode()
+    assert "spärrad från den här datorn" in html
+    assert "Försök igen kl. 09:18" in html  # 15 minutes after the last try

@@ -3,6 +3,7 @@ settings, and the demo accounts closed outside development."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -24,6 +25,8 @@ SECURITY_VARS = (
     "DJANGO_DEBUG",
     "DJANGO_ALLOWED_HOSTS",
     "DJANGO_BEHIND_PROXY",
+    "DJANGO_TRUSTED_PROXIES",
+    "DJANGO_SESSION_HOURS",
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     "DJANGO_HSTS_SECONDS",
     "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
@@ -35,7 +38,9 @@ PROBE = (
     "'proxy': s.SECURE_PROXY_SSL_HEADER, 'origins': s.CSRF_TRUSTED_ORIGINS, 'hsts': s.SECURE_HSTS_SECONDS,"
     " 'subdomains': s.SECURE_HSTS_INCLUDE_SUBDOMAINS, 'preload': s.SECURE_HSTS_PRELOAD,"
     " 'redirect': s.SECURE_SSL_REDIRECT, 'exempt': s.SECURE_REDIRECT_EXEMPT,"
-    " 'silenced': s.SILENCED_SYSTEM_CHECKS, 'backends': s.AUTHENTICATION_BACKENDS}))"
+    " 'silenced': s.SILENCED_SYSTEM_CHECKS, 'backends': s.AUTHENTICATION_BACKENDS,"
+    " 'trusted': s.TRUSTED_PROXIES, 'session_age': s.SESSION_COOKIE_AGE,"
+    " 'session_sliding': 'servicelevel.security.SlidingSessionMiddleware' in s.MIDDLEWARE}))"
 )
 PRODUCTION = {"DJANGO_SECRET_KEY": "x", "DJANGO_ALLOWED_HOSTS": "portal.example.se"}
 
@@ -71,6 +76,9 @@ def test_production_defaults_are_secure():
     assert values["hsts"] == 31536000 and values["subdomains"] is True and values["preload"] is False
     assert values["redirect"] is True
     assert values["exempt"] == [r"^healthz$"]  # the container health check asks over plain HTTP
+    assert values["trusted"] == []  # no address may speak for another
+    # A session ends after a working day without a request; each request moves the end.
+    assert values["session_age"] == 8 * 3600 and values["session_sliding"] is True
 
 
 def test_development_defaults_stay_out_of_the_way():
@@ -82,10 +90,63 @@ def test_behind_a_proxy_the_forwarded_protocol_and_the_trusted_origins_are_read(
     values = load(
         **PRODUCTION,
         DJANGO_BEHIND_PROXY="ja",
+        DJANGO_TRUSTED_PROXIES="10.20.0.5, 10.30.0.0/28, 2001:db8::/64",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://portal.example.se, https://sl.region.example",
     )
     assert values["proxy"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["trusted"] == ["10.20.0.5", "10.30.0.0/28", "2001:db8::/64"]
     assert values["origins"] == ["https://portal.example.se", "https://sl.region.example"]
+
+
+@pytest.mark.parametrize(
+    "env, said",
+    [
+        # A proxy that is trusted from nowhere: every HTTPS request would be redirected again, in a loop.
+        ({"DJANGO_BEHIND_PROXY": "1"}, "DJANGO_TRUSTED_PROXIES"),
+        # Trusted addresses without the proxy setting: a contradiction, not a default to guess.
+        ({"DJANGO_TRUSTED_PROXIES": "10.20.0.5"}, "DJANGO_BEHIND_PROXY"),
+        ({"DJANGO_BEHIND_PROXY": "1", "DJANGO_TRUSTED_PROXIES": "10.20.0.5, proxyn"}, "proxyn"),
+        ({"DJANGO_BEHIND_PROXY": "1", "DJANGO_TRUSTED_PROXIES": "10.20.0.5/24"}, "10.20.0.5/24"),
+        ({"DJANGO_SESSION_HOURS": "en arbetsdag"}, "DJANGO_SESSION_HOURS"),
+        ({"DJANGO_SESSION_HOURS": "0"}, "DJANGO_SESSION_HOURS"),
+    ],
+)
+def test_a_proxy_or_session_setting_that_cannot_work_stops_startup(env, said):
+    ran = run(["-c", PROBE], **PRODUCTION, **env)
+    assert ran.returncode != 0
+    assert said in ran.stderr
+
+
+def test_the_session_length_is_configurable():
+    assert load(**PRODUCTION, DJANGO_SESSION_HOURS="2")["session_age"] == 2 * 3600
+
+
+def gunicorn_config(**env) -> str:
+    """gunicorn's settings as the image starts it (the working directory's gunicorn.conf.py)."""
+    ran = run(["-m", "gunicorn", "--print-config", "servicelevel.wsgi"], **env)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout
+
+
+def test_gunicorn_trusts_forwarded_headers_only_from_the_trusted_proxies():
+    """gunicorn's own default trusts X-Forwarded-Proto from 127.0.0.1, i.e. from any local process."""
+    assert re.search(r"^forwarded_allow_ips\s*=\s*\[\]$", gunicorn_config(**PRODUCTION), re.M)
+    behind = gunicorn_config(
+        **PRODUCTION, DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXIES="10.20.0.5, 10.30.0.0/28"
+    )
+    assert re.search(r"^forwarded_allow_ips\s*=\s*\['10.20.0.5', '10.30.0.0/28'\]$", behind, re.M)
+
+
+def test_docker_compose_publishes_no_web_port_and_the_local_override_only_to_this_computer():
+    base = django_settings.BASE_DIR
+    compose = (base / "docker-compose.yml").read_text()
+    web = re.search(r"^  web:\n((?:    .*\n|\n)+)", compose, re.M).group(1)
+    assert "ports:" not in web and "expose:" in web
+    local = (base / "docker-compose.local.yml").read_text()
+    assert re.search(r'- "127\.0\.0\.1:\$\{PORT:-8000\}:8000"', local)
+    # The image starts gunicorn from /app, where gunicorn.conf.py is read; nothing overrides its trust.
+    for text in (compose, local, (base / "Dockerfile").read_text()):
+        assert "forwarded-allow-ips" not in text and "FORWARDED_ALLOW_IPS" not in text
 
 
 def test_hsts_and_the_redirect_are_configurable():
@@ -125,6 +186,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="portal.example.se",
         DJANGO_BEHIND_PROXY="1",
+        DJANGO_TRUSTED_PROXIES="10.20.0.5",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://portal.example.se",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
@@ -137,9 +199,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 @pytest.fixture
 def behind_proxy(settings):
-    """The settings the production stack gets from DJANGO_BEHIND_PROXY=1 and its defaults."""
+    """The settings the production stack gets from DJANGO_BEHIND_PROXY=1 and its defaults; the proxy is
+    the test client's address."""
     settings.DEBUG = False
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     settings.SECURE_SSL_REDIRECT = True
     settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     settings.SECURE_HSTS_SECONDS = 31536000
@@ -179,6 +243,14 @@ def test_plain_http_is_sent_to_https_but_the_health_check_is_not(behind_proxy):
     assert response.status_code == 301 and response.url == "https://portal.example.se/admin/login/"
     behind_proxy.ALLOWED_HOSTS = ["portal.example.se", "127.0.0.1"]
     assert client.get("/healthz", HTTP_HOST="127.0.0.1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_client_past_the_proxy_cannot_claim_https(behind_proxy):
+    """Only the trusted proxy says which requests were HTTPS; from anywhere else the claim is ignored."""
+    client = Client(REMOTE_ADDR="192.0.2.44")
+    response = client.get("/admin/login/", HTTP_HOST="portal.example.se", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 301 and response.url == "https://portal.example.se/admin/login/"
 
 
 # --- demo accounts ----------------------------------------------------------------------------

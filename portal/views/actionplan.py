@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplan import services
 from actionplan.models import Activity, Obstacle
@@ -106,7 +106,7 @@ def _refuse_read_only(user) -> None:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan(request):
     as_of = as_of_from(request, earliest=False)  # the plan reads no stored results
     day = as_of.requested
@@ -173,7 +173,7 @@ def _save_activity(request, form) -> bool:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_new(request):
     _refuse_read_only(request.user)
     if not (may_plan_regionally(request.user) or changeable_units(request.user).exists()):
@@ -192,7 +192,7 @@ def activity_new(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def activity_edit(request, pk: int):
     """The activity with its notes; for those who may change it, its form, a note form and "Ta bort"."""
     activity = activity_for_user(request.user, pk)  # 404 first, whatever the method
@@ -249,7 +249,7 @@ def _refuse_unless_planner(user) -> None:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def target_new(request):
     _refuse_unless_planner(request.user)
     initial = {}
@@ -262,7 +262,7 @@ def target_new(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def target_edit(request, pk: int):
     target = target_for_user(request.user, pk)  # 404 for an outsider, 403 for a non-planner
     _refuse_unless_planner(request.user)
@@ -303,7 +303,7 @@ def _target_page(request, form):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def phase_out_edit(request):
     unit, phase_out = local_offering_for_user(
         request.user, request.GET.get("enhet", ""), request.GET.get("slag", ""), request.GET.get("kod", "")
@@ -335,7 +335,7 @@ def phase_out_edit(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def obstacle_new(request):
     _refuse_read_only(request.user)
     areas = reportable_areas(request.user)
@@ -367,7 +367,7 @@ def _scope_or_region(text: str):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def obstacle_detail(request, pk: int):
     obstacle = obstacle_for_user(request.user, pk)  # 404 first, whatever the method
     may_answer = may_answer_obstacles(request.user)

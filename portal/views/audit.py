@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from exemptions.models import ExemptionApproval
 from units.permissions import sees_everything
@@ -82,7 +82,7 @@ def _form(request, actions) -> AuditFilterForm:
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_trail(request):
     _staff(request)
     form = _form(request, action_choices())
@@ -98,7 +98,7 @@ def audit_trail(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def audit_export_csv(request):
     _staff(request)
     # The filter's choices are not needed to read an export's filter: any action code is taken as typed.

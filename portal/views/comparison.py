@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.selectors.as_of import as_of_from
 from portal.selectors.comparison import comparison_for, export_rows, filters_from
@@ -15,7 +15,7 @@ from portal.selectors.comparison import comparison_for, export_rows, filters_fro
 from .units import csv_response
 
 
-@require_GET
+@require_safe
 @login_required
 def comparison(request):
     as_of = as_of_from(request)
@@ -26,7 +26,7 @@ def comparison(request):
     return render(request, "portal/comparison.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def comparison_export_csv(request):
     as_of = as_of_from(request)

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from compliance.engine.text import MONTHS, month_name
 from compliance.engine.types import STATUS_LABELS
@@ -49,7 +49,7 @@ STATUS_ORDER = ("met", "not_met", "exempt", "no_data", "not_applicable")
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request):
     as_of = as_of_from(request)
     scope = scope_for(

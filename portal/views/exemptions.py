@@ -114,7 +114,7 @@ def _form_address(request):
     after saving, going Back re-asks the page by that address, so the form — with what the browser brings
     back of the typed values — carries the same token, and "Spara utkast" again finds what the first
     sending made instead of making a second exemption. A hidden field alone would come back new."""
-    if request.method == "GET" and not request.GET.get("forslag"):
+    if request.method in ("GET", "HEAD") and not request.GET.get("forslag"):
         query = request.GET.copy()
         query["forslag"] = str(uuid.uuid4())
         return redirect(f"{request.path}?{query.urlencode()}")
@@ -128,7 +128,7 @@ def _token(request, form) -> str:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def exemption_new(request):
     _may_write(request.user)
     if again := _form_address(request):
@@ -304,7 +304,7 @@ def exemption_submit(request, exemption_id: str):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def exemption_edit(request, exemption_id: str):
     """A draft's terms, changed by its proposer or the unit's people; "Spara utkast" or "Skicka in"."""
     exemption = sel.exemption_for_user(request.user, exemption_id)
@@ -365,7 +365,7 @@ def exemption_edit(request, exemption_id: str):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def exemption_delete(request, exemption_id: str):
     """GET asks "Ta bort utkastet …?"; POST deletes the draft (its proposer or the unit's people)."""
     exemption = sel.exemption_for_user(request.user, exemption_id)
@@ -459,7 +459,7 @@ def _region_wide(user) -> None:
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def system(request):
     _region_wide(request.user)
     may_edit = may_keep_capabilities(request.user)
@@ -499,7 +499,7 @@ def system(request):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_new(request):
     _region_wide(request.user)
     _may_write(request.user)
@@ -559,7 +559,7 @@ def _group_manager(request, group_id: str):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_edit(request, group_id: str):
     group = _group_manager(request, group_id)
     if group.status != s.Status.DRAFT:
@@ -614,7 +614,7 @@ def group_edit(request, group_id: str):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_delete(request, group_id: str):
     group = _group_manager(request, group_id)
     if group.status != s.Status.DRAFT:

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from exemptions.models import ExemptionApproval
 from servicelevel import import_jobs
@@ -101,7 +101,7 @@ def _kind_or_404(kind: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def template_csv(request, kind: str):
     """The kind's template as CSV: semicolons and a byte-order mark, so Swedish Excel opens it."""
     _importer(request)
@@ -112,7 +112,7 @@ def template_csv(request, kind: str):
 
 
 @login_required
-@require_GET
+@require_safe
 def template_xlsx(request, kind: str):
     _importer(request)
     importer = _kind_or_404(kind)

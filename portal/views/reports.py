@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from compliance.models import Report
 from compliance.reports import ReportLimitReached, report_downloaded, report_request, retry_after_seconds
@@ -208,14 +208,14 @@ def _initial(request) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def report_detail(request, pk: int):
     report = report_for_user(request.user, pk)
     return render(request, "portal/reports_detail.html", {"report": report})
 
 
 @login_required
-@require_GET
+@require_safe
 def report_status(request, pk: int):
     """The report's state alone: the detail page polls it while the report is made."""
     report = report_for_user(request.user, pk)
@@ -223,7 +223,7 @@ def report_status(request, pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def report_download(request, pk: int):
     report = report_for_user(request.user, pk)
     if report.status != Report.Status.DONE or not report.file:

@@ -54,7 +54,7 @@ def _offering_proposal(form, local):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_offerings(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
     page = offerings_page(unit)
@@ -104,7 +104,7 @@ def _booking_forms(request, page):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_booking(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
     page = booking_page(unit, request.GET.get("period"))
@@ -155,7 +155,7 @@ def _role_forms(request, unit):
 
 @never_cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unit_roles_edit(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
     roles, current = _role_forms(request, unit)

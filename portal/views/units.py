@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from compliance.engine.response_time import evaluation_month
@@ -42,7 +42,7 @@ def _filtered_units(request) -> tuple[AsOf, UnitFilter]:
 
 
 @login_required
-@require_GET
+@require_safe
 def unit_list(request):
     as_of, unit_filter = _filtered_units(request)
     unit_filter.read_choices()
@@ -82,14 +82,14 @@ def csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def unit_export_csv(request):
     table, name = _export_units(request)
     return csv_response(table.export_rows(), name)
 
 
 @login_required
-@require_GET
+@require_safe
 def unit_export_xlsx(request):
     table, name = _export_units(request)
     buffer = io.BytesIO()
@@ -104,7 +104,7 @@ def unit_export_xlsx(request):
 def unit_detail(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id)  # first: an outsider gets 404 whatever the method
     if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     as_of = as_of_from(request)
     page = unit_page(request.user, unit, day=as_of.shown)
     return render(request, "portal/unit_detail.html", {"as_of": as_of, "page": page, "unit": unit})
@@ -116,7 +116,7 @@ def unit_cases_csv(request, hsa_id: str):
     `?manad=YYYY-MM`, by default the evaluation month of that date."""
     unit = unit_for_user(request.user, hsa_id)
     if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     as_of = as_of_from(request)
     if as_of.shown is None:
         raise Http404("Det finns inga sparade resultat att utgå från.")

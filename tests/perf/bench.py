@@ -315,7 +315,9 @@ LOAD_USER, LOAD_PASSWORD = "bench-koncernstab", "bench-only-password-2026"
 
 def load_env() -> dict:
     e = env()
-    e.update(DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_BEHIND_PROXY="1", LOAD_USER=LOAD_USER)
+    # locust plays the proxy from 127.0.0.1: it says the connection is HTTPS (X-Forwarded-Proto).
+    e.update(DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXIES="127.0.0.1")
+    e.update(LOAD_USER=LOAD_USER)
     e.update(LOAD_PASSWORD=LOAD_PASSWORD)
     return e
 

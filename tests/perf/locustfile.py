@@ -5,7 +5,7 @@ or `admin` (the Django admin's unit changelist, the page people use today). Cred
 LOAD_USER / LOAD_PASSWORD.
 
 The server runs with production settings over plain HTTP on loopback, so it is told the connection is
-HTTPS (X-Forwarded-Proto, honoured with DJANGO_BEHIND_PROXY) and the session cookie is sent by hand:
+HTTPS (X-Forwarded-Proto, honoured from DJANGO_TRUSTED_PROXIES=127.0.0.1) and the session cookie is sent by hand:
 the HTTP client would not send a Secure cookie over http://.
 """
 
