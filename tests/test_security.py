@@ -345,7 +345,7 @@ def production(gunicorn):
     return gunicorn(DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXIES=PROXY)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_forged_x_forwarded_for_neither_unlocks_nor_locks_anyone(behind_the_proxy):
     account("karin"), account("sven")
     attacker = Visitor(behind_the_proxy, DIRECT)
@@ -359,7 +359,7 @@ def test_a_forged_x_forwarded_for_neither_unlocks_nor_locks_anyone(behind_the_pr
     assert Visitor(behind_the_proxy, PROXY).login("sven", PASSWORD, forwarded_for=COLLEAGUE) == 302
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_behind_the_trusted_proxy_the_forwarded_client_is_counted(behind_the_proxy):
     account("ulla"), account("karl")
     proxy = Visitor(behind_the_proxy, PROXY)
@@ -374,7 +374,7 @@ def test_behind_the_trusted_proxy_the_forwarded_client_is_counted(behind_the_pro
     assert Visitor(behind_the_proxy, PROXY).login("karl", PASSWORD, forwarded_for="198.51.100.99") == 429
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_production_headers_static_files_and_methods_on_gunicorn(production):
     account("karin")
     browser = Visitor(production, PROXY, https=True)  # through the proxy, over HTTPS
