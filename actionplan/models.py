@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from servicelevel.dates import validate_in_bounds
 from servicelevel.models import CatalogueService, CatalogueTemplate, Requirement, SchedulePeriod
 from units.models import CareUnit, Forvaltning, Offering, Vardomrade
 
@@ -89,7 +90,7 @@ class Activity(models.Model):
         related_name="+",
     )
     owner_text = models.CharField("ansvarig", max_length=200, blank=True)
-    due_on = models.DateField("klart senast", null=True, blank=True)
+    due_on = models.DateField("klart senast", null=True, blank=True, validators=[validate_in_bounds])
     state = models.CharField("läge", max_length=10, choices=State.choices, default=State.PLANNED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,7 +140,7 @@ class ActivityNote(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="notes", verbose_name="aktivitet"
     )
-    written_on = models.DateField("datum")
+    written_on = models.DateField("datum", validators=[validate_in_bounds])
     text = models.TextField("anteckning")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,7 +168,7 @@ class PhaseOut(models.Model):
     unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, verbose_name="vårdenhet", related_name="+")
     kind = models.CharField("slag", max_length=6, choices=Offering.Kind.choices)
     code = models.CharField("kod", max_length=100)
-    planned_end = models.DateField("planerat slut")
+    planned_end = models.DateField("planerat slut", validators=[validate_in_bounds])
     replacement_service = models.ForeignKey(
         CatalogueService,
         null=True,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from servicelevel.dates import validate_in_bounds
 from servicelevel.models import Decision, Requirement
 from units.models import CareUnit
 
@@ -11,7 +12,7 @@ from units.models import CareUnit
 class ClosedDay(models.Model):
     """An extra non-working day the region adds to the law's calendar (e.g. a bridge day)."""
 
-    date = models.DateField("datum", unique=True)
+    date = models.DateField("datum", unique=True, validators=[validate_in_bounds])
     name = models.CharField("anledning", max_length=100)
 
     class Meta:
@@ -46,9 +47,13 @@ class Case(models.Model):
         CareUnit, on_delete=models.PROTECT, related_name="cases", db_index=False, verbose_name="vårdenhet"
     )
     service_code = models.CharField("tjänst", max_length=100, blank=True)
-    received_at = models.DateTimeField("inkommet")
-    first_response_at = models.DateTimeField("första svar", null=True, blank=True)
-    delay_notified_at = models.DateTimeField("meddelat förlängd svarstid", null=True, blank=True)
+    received_at = models.DateTimeField("inkommet", validators=[validate_in_bounds])
+    first_response_at = models.DateTimeField(
+        "första svar", null=True, blank=True, validators=[validate_in_bounds]
+    )
+    delay_notified_at = models.DateTimeField(
+        "meddelat förlängd svarstid", null=True, blank=True, validators=[validate_in_bounds]
+    )
     deadline = models.DateTimeField("svarsfrist", null=True, blank=True)
     deadline_same_day = models.BooleanField("frist enligt 24-timmarsregeln", default=False)
 
@@ -173,7 +178,7 @@ class Report(models.Model):
         CareUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="vårdenhet"
     )
     period = models.CharField("period", max_length=20, blank=True)  # the action plan's schedule period
-    as_of = models.DateField("per datum")
+    as_of = models.DateField("per datum", validators=[validate_in_bounds])
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports", verbose_name="beställd av"
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from servicelevel.dates import validate_in_bounds
 from servicelevel.models import AuditEntry, Requirement
 from units.models import CareUnit
 
@@ -44,10 +45,10 @@ class Exemption(models.Model):
     )
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, verbose_name="krav")
     reason = models.CharField("skäl", max_length=20, choices=Reason.choices)
-    valid_from = models.DateField("gäller fr.o.m.")
-    valid_until = models.DateField("gäller t.o.m.")
+    valid_from = models.DateField("gäller fr.o.m.", validators=[validate_in_bounds])
+    valid_until = models.DateField("gäller t.o.m.", validators=[validate_in_bounds])
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    ended_on = models.DateField("avslutat", null=True, blank=True)
+    ended_on = models.DateField("avslutat", null=True, blank=True, validators=[validate_in_bounds])
     justification = models.TextField("motivering", blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -135,10 +136,10 @@ class ExemptionGroup(models.Model):
     reason = models.CharField(
         "skäl", max_length=20, choices=Exemption.Reason.choices, default=Exemption.Reason.TEKNISK
     )
-    valid_from = models.DateField("gäller fr.o.m.")
-    valid_until = models.DateField("gäller t.o.m.")
+    valid_from = models.DateField("gäller fr.o.m.", validators=[validate_in_bounds])
+    valid_until = models.DateField("gäller t.o.m.", validators=[validate_in_bounds])
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
-    ended_on = models.DateField("avslutat", null=True, blank=True)
+    ended_on = models.DateField("avslutat", null=True, blank=True, validators=[validate_in_bounds])
     justification = models.TextField("motivering", blank=True)
     follow_up_dates = models.JSONField(
         "uppföljningsdatum", default=list, blank=True, help_text="Datum (ÅÅÅÅ-MM-DD) som varje avsteg får."
@@ -240,8 +241,8 @@ class FollowUp(models.Model):
     exemption = models.ForeignKey(
         Exemption, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="avsteg"
     )
-    due_on = models.DateField("ska följas upp")
-    done_on = models.DateField("uppföljt", null=True, blank=True)
+    due_on = models.DateField("ska följas upp", validators=[validate_in_bounds])
+    done_on = models.DateField("uppföljt", null=True, blank=True, validators=[validate_in_bounds])
     note = models.TextField("anteckning", blank=True)
 
     class Meta:
@@ -261,7 +262,7 @@ class SystemCapability(models.Model):
     booking_system = models.CharField("bokningssystem", max_length=10, choices=CareUnit.BookingSystem.choices)
     requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, verbose_name="krav")
     supported = models.BooleanField("stöds", default=False)
-    expected_on = models.DateField("väntas stödjas", null=True, blank=True)
+    expected_on = models.DateField("väntas stödjas", null=True, blank=True, validators=[validate_in_bounds])
     note = models.TextField("anteckning", blank=True)
 
     class Meta:

@@ -7,6 +7,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Q
 
+from servicelevel.dates import in_bounds
+
 ACTIVE_STATUSES = frozenset({"approved", "expired"})
 
 
@@ -70,6 +72,8 @@ def bound_problem(
     not by the exemptions import, which brings in what was decided elsewhere as it was decided."""
     if valid_from is None or valid_until is None:
         return None
+    if not (in_bounds(valid_from) and in_bounds(valid_until)):
+        return None  # the field's own error says so (servicelevel.dates); no bound to add months to
     months = months or max_months()
     last = last_allowed_day(valid_from, months=months)
     if valid_until <= last:

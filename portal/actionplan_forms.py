@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from actionplan.models import Activity, Obstacle, PhaseOut, Target
 from exemptions.models import Exemption
+from servicelevel.dates import DateField, DateInput
 from servicelevel.models import CatalogueService, CatalogueTemplate, Requirement, SchedulePeriod
 from units.models import CareUnit, Forvaltning, Offering, Vardomrade
 
@@ -109,10 +110,10 @@ class ActivityForm(DesignSystemMixin, forms.ModelForm):
         fields = ["title", "description", "period", "owner_text", "due_on", "state"]
         labels = {"title": "Aktivitet", "owner_text": "Ansvarig", "due_on": "Klart senast", "state": "Läge"}
         widgets = {
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"period": PeriodChoice}
+        field_classes = {"period": PeriodChoice, "due_on": DateField}
 
     def __init__(
         self,
@@ -242,9 +243,10 @@ class PhaseOutForm(DesignSystemMixin, forms.ModelForm):
             "note": "Anteckning",
         }
         widgets = {
-            "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_end": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"planned_end": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,10 +12,10 @@ from django.db.models import Q
 
 from exemptions.models import Exemption, SystemCapability
 from portal.forms import DesignSystemMixin
+from servicelevel.dates import DateField
 from servicelevel.models import Decision, Requirement
 from units.models import CareUnit
 
-DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 FOLLOW_UPS = 3
 
 
@@ -33,16 +33,15 @@ class _Terms(DesignSystemMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Varför kravet inte kan uppfyllas nu, och vad som görs för att det ska kunna uppfyllas.",
     )
-    valid_from = forms.DateField(label="Gäller från", **DATE_WIDGET)
-    valid_until = forms.DateField(
+    valid_from = DateField(label="Gäller från")
+    valid_until = DateField(
         label="Gäller till",
         help_text="Till och med denna dag. Ett avsteg är alltid tidsbegränsat.",
         required=False,  # the service refuses a missing end date, with its own words
-        **DATE_WIDGET,
     )
-    follow_up_1 = forms.DateField(label="Uppföljning 1", required=False, **DATE_WIDGET)
-    follow_up_2 = forms.DateField(label="Uppföljning 2", required=False, **DATE_WIDGET)
-    follow_up_3 = forms.DateField(label="Uppföljning 3", required=False, **DATE_WIDGET)
+    follow_up_1 = DateField(label="Uppföljning 1", required=False)
+    follow_up_2 = DateField(label="Uppföljning 2", required=False)
+    follow_up_3 = DateField(label="Uppföljning 3", required=False)
 
     def __init__(self, *args, follow_up_count: int = FOLLOW_UPS, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,9 +49,7 @@ class _Terms(DesignSystemMixin, forms.Form):
         # drops none.
         self.follow_up_count = max(FOLLOW_UPS, follow_up_count)
         for i in range(FOLLOW_UPS + 1, self.follow_up_count + 1):
-            self.fields[f"follow_up_{i}"] = forms.DateField(
-                label=f"Uppföljning {i}", required=False, **DATE_WIDGET
-            )
+            self.fields[f"follow_up_{i}"] = DateField(label=f"Uppföljning {i}", required=False)
         self.style_fields()
 
     def follow_ups(self) -> list[datetime.date]:
@@ -166,11 +163,10 @@ class DecisionForm(DesignSystemMixin, forms.Form):
 
 
 class RevokeForm(DesignSystemMixin, forms.Form):
-    ended_on = forms.DateField(
+    ended_on = DateField(
         label="Upphör den",
         required=False,  # the service refuses a missing date
         help_text="Från och med denna dag gäller avsteget inte längre; dagar före står kvar.",
-        **DATE_WIDGET,
     )
 
 
@@ -189,7 +185,7 @@ class CapabilityForm(DesignSystemMixin, forms.Form):
     )
     requirement = forms.ModelChoiceField(label="Krav", queryset=Requirement.objects.none())
     supported = forms.BooleanField(label="Systemet stödjer funktionen", required=False)
-    expected_on = forms.DateField(label="Väntas stödjas från", required=False, **DATE_WIDGET)
+    expected_on = DateField(label="Väntas stödjas från", required=False)
     note = forms.CharField(label="Anteckning", required=False)
 
     def __init__(self, *args, today: datetime.date, **kwargs):

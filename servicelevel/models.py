@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from servicelevel.dates import validate_in_bounds
+
 
 class Decision(models.Model):
     """Beslut, e.g. 2026-0000277 *Gemensam servicenivå av digitala tjänster*."""
@@ -16,8 +18,8 @@ class Decision(models.Model):
     number = models.CharField("ärendenummer", max_length=40, unique=True)
     title = models.CharField("titel", max_length=300)
     version = models.CharField("version", max_length=20, blank=True)
-    in_force_from = models.DateField("gäller fr.o.m.")
-    in_force_until = models.DateField("gäller t.o.m.", null=True, blank=True)
+    in_force_from = models.DateField("gäller fr.o.m.", validators=[validate_in_bounds])
+    in_force_until = models.DateField("gäller t.o.m.", null=True, blank=True, validators=[validate_in_bounds])
 
     class Meta:
         verbose_name = "beslut"
@@ -93,7 +95,7 @@ class CatalogueService(models.Model):
     code = models.CharField("kod", max_length=40, unique=True)
     name = models.CharField("namn", max_length=200)
     digital_contact = models.BooleanField("digital kontakt", default=False)
-    retired_on = models.DateField("utgick", null=True, blank=True)
+    retired_on = models.DateField("utgick", null=True, blank=True, validators=[validate_in_bounds])
 
     class Meta:
         verbose_name = "regional tjänst"
@@ -109,7 +111,7 @@ class CatalogueTemplate(models.Model):
 
     code = models.CharField("kod", max_length=40, unique=True)
     name = models.CharField("namn", max_length=200)
-    retired_on = models.DateField("utgick", null=True, blank=True)
+    retired_on = models.DateField("utgick", null=True, blank=True, validators=[validate_in_bounds])
 
     class Meta:
         verbose_name = "regional mall"
@@ -149,8 +151,8 @@ class SchedulePeriod(models.Model):
 
     code = models.CharField("kod", max_length=20, unique=True)
     name = models.CharField("namn", max_length=100, blank=True)
-    start_date = models.DateField("startdatum")
-    end_date = models.DateField("slutdatum")
+    start_date = models.DateField("startdatum", validators=[validate_in_bounds])
+    end_date = models.DateField("slutdatum", validators=[validate_in_bounds])
 
     class Meta:
         verbose_name = "tidbokningsschemaperiod"

@@ -8,6 +8,7 @@ cells and ordinary text (ids, codes, ISO timestamps with their offset) come out 
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -31,7 +32,9 @@ DANGEROUS = [HYPERLINK, "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "=1+1"]
 
 @pytest.mark.parametrize("value", DANGEROUS)
 def test_a_text_cell_that_starts_a_formula_is_quoted(value):
-    assert safe_cell(value) == "'" + value
+    # A tab or a line break starts a cell (or row) of its own as well: the formula after it is neutralized too.
+    expected = "'" + value if value[0] not in "\t\r" else f"'{value[0]}'{value[1:]}"
+    assert safe_cell(value) == expected
 
 
 @pytest.mark.parametrize(
@@ -130,3 +133,114 @@ def test_the_json_export_is_data_not_a_spreadsheet_and_stays_verbatim():
     ran = manage("export_compliance", "--as-of", "2026-11-15", "--format", "json")
     doc = json.loads(ran.out)
     assert doc["units"][0]["requirements"]["TB3-OPPEN-KALLELSE"]["exemption_id"] == "=1+1"
+
+
+# --- Formulas after a separator (issue 13 §2) -------------------------------------------------------------
+# A text cell holding ";" (or ",", a tab, a line break) followed by a formula character is two cells to a
+# spreadsheet that splits on it: Swedish Excel splits on ";", an English one on ",". Python's csv module
+# quotes a cell only for its own delimiter, so `K;=1+1` went out bare in the comma files and became a live
+# `=1+1` in a Swedish Excel. Every such cell is now quoted for both separators, and each part that would
+# start a formula gets a "'" before it (servicelevel/spreadsheet.py says why quoting alone is not enough).
+
+HIDDEN = [
+    "Formulär;=cmd|' /C calc'!A0",
+    "K;=1+1",
+    "K; +1+1",
+    'K;"=1+1"',
+    "K,=1+1",
+    "K,@SUM(A1)",
+    "K\t-1+1",
+    "K\n=1+1",
+    "K\r=1+1",
+    "K;＝1+1",  # full-width: a formula to an East Asian Excel (OWASP)
+]
+FORMULA_CHARACTERS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")
+
+
+def live_formulas(text: str, delimiter: str) -> list[str]:
+    """The fields a spreadsheet splitting on `delimiter` (and honouring quotes, as Excel and LibreOffice do)
+    would read as formulas: beginning — after any spaces — with =, +, -, @ (or a full-width one), other
+    than a plain negative number."""
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [
+        field
+        for row in rows
+        for field in row
+        if field.lstrip(" \u00a0").startswith(FORMULA_CHARACTERS) and not NEGATIVE_NUMBER.fullmatch(field)
+    ]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Formulär;=cmd|' /C calc'!A0", "Formulär;'=cmd|' /C calc'!A0"),
+        ("K;=1+1", "K;'=1+1"),
+        ("K; +1+1", "K;' +1+1"),
+        ('K;"=1+1"', 'K;\'"=1+1"'),
+        ("K,=1+1", "K,'=1+1"),
+        ("K,@SUM(A1)", "K,'@SUM(A1)"),
+        ("K\t-1+1", "K\t'-1+1"),
+        ("K\n=1+1", "K\n'=1+1"),
+        ("K\r=1+1", "K\r'=1+1"),
+        ("K;＝1+1", "K;'＝1+1"),
+        (" =1+1", "' =1+1"),
+        ("=1;=2,-3", "'=1;'=2,'-3"),
+    ],
+)
+def test_each_part_that_would_start_a_formula_is_neutralized(value, expected):
+    assert safe_cell(value) == expected
+    assert safe_cell(expected) is expected  # twice is once
+    for delimiter in (";", ",", "\t"):  # however it is split, quotes honoured or not
+        assert not any(
+            part.lstrip(' "').startswith(FORMULA_CHARACTERS)
+            for line in expected.splitlines()
+            for part in line.split(delimiter)
+        )
+
+
+@pytest.mark.parametrize(
+    "value", ["Öron-, näs- och halsmottagning", "a;b", "SE2321000255-A1B2", "x, y", "K;'=1+1", "'=1"]
+)
+def test_text_with_separators_but_no_formula_after_them_is_unchanged(value):
+    assert safe_cell(value) is value
+
+
+def test_the_comma_writer_quotes_a_cell_holding_a_semicolon_a_tab_or_a_carriage_return():
+    stream = io.StringIO()
+    csv_writer(stream).writerows(
+        [["a;b", "c\td", "e\rf", "g,h", "plain", -2, 0.5], ["K;=1+1", "X1", "", "", "", 1, 2]]
+    )
+    assert stream.getvalue() == (
+        '"a;b","c\td","e\rf","g,h",plain,-2,0.5\n'  # otherwise exactly the spec's format: LF, decimal point
+        '"K;\'=1+1",X1,,,,1,2\n'
+    )
+
+
+def test_export_cases_has_no_formula_for_a_swedish_or_an_english_excel(
+    write_file, django_capture_on_commit_callbacks
+):
+    hidden = [v for v in HIDDEN if "\n" not in v and "\r" not in v]  # the cases import takes one line a case
+    import_cases(write_file, django_capture_on_commit_callbacks, [*hidden, "X1"])
+    ran = manage("export_cases", "--as-of", "2026-11-15")
+    assert ran.code == 0, ran.err
+    for delimiter in (";", ",", "\t"):
+        assert live_formulas(ran.out, delimiter) == [], delimiter
+    rows = {r["case_id"]: r for r in csv.DictReader(io.StringIO(ran.out))}
+    assert set(rows) == {safe_cell(v) for v in hidden} | {"X1"}
+    assert rows["X1"]["received_at"] == "2026-10-07T08:00:00+02:00"  # ordinary data as the spec shows it
+
+
+def test_export_compliance_csv_has_no_formula_for_a_swedish_or_an_english_excel(tmp_path):
+    unit = f.CareUnitFactory(hsa_id=A)
+    f.ExemptionFactory(unit=unit, exemption_id="AV;=1+1")
+    f.ExemptionFactory(unit=unit, exemption_id="AV\n@SUM(A1)", requirement=f.requirement("TB1-VISA"))
+    out = tmp_path / "c.csv"
+    ran = manage("export_compliance", "--as-of", "2026-11-15", "--format", "csv", "--output", out)
+    assert ran.code == 0, ran.err
+    text = out.read_text(encoding="utf-8")
+    for delimiter in (";", ",", "\t"):
+        assert live_formulas(text, delimiter) == [], delimiter
+    rows = {r["requirement_code"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+    assert rows["TB3-OPPEN-KALLELSE"]["exemption_id"] == "AV;'=1+1"
+    assert rows["TB1-VISA"]["exemption_id"] == "AV\n'@SUM(A1)"

@@ -14,14 +14,20 @@ from dataclasses import dataclass
 
 from compliance.models import UnitResult
 from compliance.services import today
+from servicelevel.dates import DATE_MAX, DATE_MIN, InvalidDay, parse_day
 
 
 @dataclass(frozen=True)
 class AsOf:
     requested: datetime.date  # what the person asked for (default today)
     shown: datetime.date | None  # the stored date the page shows; None when nothing is stored yet
-    invalid: str = ""  # the text of a ?per= that was no date
+    invalid: str = ""  # the text of a ?per= that was no date of the rule (servicelevel.dates)
+    reason: str = ""  # why, in Swedish: "är inget datum (ÅÅÅÅ-MM-DD)" or "är ett ogiltigt datum: året …"
     earliest: datetime.date | None = None  # when nothing is shown: the first stored date, if any
+
+    # The date picker's min and max (the rule's bounds).
+    date_min = DATE_MIN
+    date_max = DATE_MAX
 
     @property
     def is_today(self) -> bool:
@@ -31,7 +37,7 @@ class AsOf:
     def notice(self) -> str:
         """A sentence for the page when it does not show exactly what was asked for."""
         if self.invalid:
-            return f"”{self.invalid[:20]}” är inget datum (ÅÅÅÅ-MM-DD); sidan visar i dag."
+            return f"”{self.invalid[:20]}” {self.reason}; sidan visar i dag."
         if self.shown is None:
             first = (
                 f"Tidigaste dag med resultat är {self.earliest}."
@@ -62,13 +68,13 @@ def as_of_from(request, *, earliest: bool = True) -> AsOf:
     date for the notice, only when there is none — unless `earliest=False`: a page that only wants the
     date asked for, such as the action plan, which reads no stored results)."""
     text = request.GET.get("per", "").strip()
-    invalid = ""
+    invalid = reason = ""
     requested = today()
     if text:
         try:
-            requested = datetime.date.fromisoformat(text)
-        except ValueError:
-            invalid = text
+            requested = parse_day(text)  # 1900–2100: every date computed from it stays representable
+        except InvalidDay as error:
+            invalid, reason = text, str(error)
     shown = (
         UnitResult.objects.filter(as_of__lte=requested)
         .order_by("-as_of")
@@ -78,4 +84,4 @@ def as_of_from(request, *, earliest: bool = True) -> AsOf:
     first = None
     if shown is None and earliest:
         first = UnitResult.objects.order_by("as_of").values_list("as_of", flat=True).first()
-    return AsOf(requested=requested, shown=shown, invalid=invalid, earliest=first)
+    return AsOf(requested=requested, shown=shown, invalid=invalid, reason=reason, earliest=first)

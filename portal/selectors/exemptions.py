@@ -24,6 +24,7 @@ from exemptions.models import Exemption, ExemptionApproval, ExemptionGroup, Foll
 from exemptions.rules import siblings_note
 from exemptions.services import affected_units, proposal_siblings
 from portal.selectors.preview import compare, level_text
+from servicelevel.dates import clamp
 from servicelevel.models import AuditEntry
 from units.permissions import approval_body, changeable_units, is_read_only, sees_everything, visible_units
 
@@ -593,8 +594,9 @@ def detail_page(
 
 
 def _effect_day(valid_from: datetime.date, valid_until: datetime.date, today: datetime.date) -> datetime.date:
-    """Judge the effect today, or on its first day if it starts later (or its last, if already over)."""
-    return min(max(today, valid_from), valid_until)
+    """Judge the effect today, or on its first day if it starts later (or its last, if already over) —
+    inside the date rule's bounds, for a row stored before the rule held (valid_from 9999-12-31)."""
+    return clamp(min(max(today, valid_from), valid_until))
 
 
 def exemption_effect(exemption: Exemption, exemptions: list[Exemption], *, today: datetime.date) -> Effect:

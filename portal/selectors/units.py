@@ -37,6 +37,7 @@ from compliance.exports import case_rows
 from compliance.models import RequirementResult, UnitResult
 from exemptions.models import Exemption
 from exemptions.rules import is_active
+from servicelevel.dates import in_bounds
 from servicelevel.models import Decision, Requirement, SchedulePeriod
 from servicelevel.parameters import with_defaults
 from units.models import AdminRole, CareUnit, Offering
@@ -527,12 +528,12 @@ def _months(history: list[dict], day: datetime.date | None, count: int = 12) -> 
 
 
 def valid_month(text: str) -> str | None:
-    """`YYYY-MM` if the text is one, else None."""
+    """`YYYY-MM` if the text is one, in the years of the date rule (servicelevel.dates), else None."""
     try:
-        month_bounds(text)
+        start, _ = month_bounds(text)
     except (ValueError, AttributeError):
         return None
-    return text if len(text) == 7 and text[4] == "-" else None
+    return text if len(text) == 7 and text[4] == "-" and in_bounds(start) else None
 
 
 def late_case_rows(unit: CareUnit, *, day: datetime.date, month: str) -> Iterator[list]:

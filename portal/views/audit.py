@@ -13,10 +13,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from exemptions.models import ExemptionApproval
+from servicelevel.dates import DateField
 from units.permissions import sees_everything
 
 from ..forms import DesignSystemMixin
@@ -24,7 +26,6 @@ from ..selectors.audit import AuditFilter, action_choices, csv_rows, entries, li
 from .units import csv_response
 
 PER_PAGE = 50
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AuditFilterForm(DesignSystemMixin, forms.Form):
@@ -32,16 +33,8 @@ class AuditFilterForm(DesignSystemMixin, forms.Form):
     objekttyp = forms.CharField(label="Objekttyp (kod)", required=False, max_length=60)
     objekt = forms.CharField(label="Objekt (id)", required=False, max_length=100)
     av = forms.CharField(label="Av (namn eller användarnamn)", required=False, max_length=150)
-    fran = forms.DateField(
-        label="Från och med",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    till = forms.DateField(
-        label="Till och med",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    fran = DateField(label="Från och med", required=False)
+    till = DateField(label="Till och med", required=False)
 
     def __init__(self, *args, actions: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +82,8 @@ def audit_trail(request):
     found = entries(form.audit_filter())
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
-    query.pop("sida", None)
+    for name in ("sida", *form.errors):  # the pager and the export ask for what the page lists
+        query.pop(name, None)
     return render(
         request,
         "portal/audit.html",
@@ -103,6 +97,14 @@ def audit_export_csv(request):
     _staff(request)
     # The filter's choices are not needed to read an export's filter: any action code is taken as typed.
     form = AuditFilterForm(request.GET or None, actions=[(request.GET.get("handelse", ""), "")])
-    if form.is_bound:
-        form.is_valid()
+    if form.is_bound and not form.is_valid():
+        # Refused whole, before the first byte (the page's own link leaves a field in error out): a file
+        # of something other than what was asked for would be worse than none.
+        labels = {name: f"{field.label}: " for name, field in form.fields.items()}
+        problems = "; ".join(
+            f"{labels.get(name, '')}{' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"Exporten kan inte göras: {problems}\n", content_type="text/plain; charset=utf-8"
+        )
     return csv_response(csv_rows(form.audit_filter()), "granskningslogg")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 from compliance.models import Report
 from compliance.reports import ReportLimitReached, report_downloaded, report_request, retry_after_seconds
 from compliance.services import today
+from servicelevel.dates import DateField
 from servicelevel.models import SchedulePeriod
 from units.permissions import (
     area_for_user,
@@ -78,10 +79,9 @@ class ReportForm(DesignSystemMixin, forms.Form):
         error_messages={"invalid_choice": NO_SUCH_UNIT},
     )
     period = forms.ChoiceField(label="Period", required=False, help_text="Handlingsplan: planens period.")
-    per = forms.DateField(
+    per = DateField(
         label="Per datum",
         help_text="ÅÅÅÅ-MM-DD. Rapporten visar de sparade resultaten för datumet (eller det senaste före).",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -245,6 +245,10 @@ def unit_scorecard(request, hsa_id: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     as_of = as_of_from(request, earliest=False) if request.GET.get("per") else None
+    if as_of and as_of.invalid:
+        return HttpResponseBadRequest(
+            f"”{as_of.invalid[:20]}” {as_of.reason}.\n", content_type="text/plain; charset=utf-8"
+        )
     day = as_of.requested if as_of else today()
     try:
         report = report_request(requested_by=request.user, kind=Report.Kind.ENHETSKORT, as_of=day, unit=unit)

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.backends.base.operations import BaseDatabaseOperations
 
+from servicelevel.dates import YEAR_MAX, YEAR_MIN, YEARS_TEXT, in_bounds
+
 
 class FieldError(ValueError):
     pass
@@ -39,9 +41,9 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 TRUE = {"true", "ja", "1"}
 FALSE = {"false", "nej", "0"}
 
-# Instants and dates outside these years are typing errors (0001-01-01 from an empty Excel date, 20260
-# for 2026) and, once stored, break every later conversion to local time (exports, the admin's lists).
-YEAR_MIN, YEAR_MAX = 1900, 2100
+# Instants and dates outside 1900–2100 are typing errors (0001-01-01 from an empty Excel date, 20260 for
+# 2026) and, once stored, break every later conversion to local time (exports, the admin's lists). The
+# portal's forms, query parameters and the admin hold the same years: the rule is servicelevel.dates.
 
 # Every count is stored in a PositiveIntegerField; PostgreSQL refuses more, SQLite would store it.
 COUNT_MAX = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
@@ -111,8 +113,8 @@ def parse_date(text: str) -> datetime.date:
         day = datetime.date(*map(int, match.groups()))
     except ValueError:
         raise FieldError(f"ogiltigt datum {quote(text)}: använd ÅÅÅÅ-MM-DD") from None
-    if not YEAR_MIN <= day.year <= YEAR_MAX:
-        raise FieldError(f"ogiltigt datum {quote(text)}: året ska vara {YEAR_MIN}–{YEAR_MAX}")
+    if not in_bounds(day):
+        raise FieldError(f"ogiltigt datum {quote(text)}: {YEARS_TEXT}")
     return day
 
 
@@ -166,8 +168,8 @@ def parse_datetime(text: str) -> datetime.datetime:
         raise FieldError(
             f"ogiltig tidpunkt {quote(text)}: använd ISO 8601, t.ex. 2026-06-19T15:00:00+02:00"
         ) from None
-    if not YEAR_MIN <= moment.year <= YEAR_MAX:
-        raise FieldError(f"ogiltig tidpunkt {quote(text)}: året ska vara {YEAR_MIN}–{YEAR_MAX}")
+    if not in_bounds(moment):
+        raise FieldError(f"ogiltig tidpunkt {quote(text)}: {YEARS_TEXT}")
     if moment.tzinfo is None:
         # Most days have one offset all day: the time is read again with it appended (parsing is cheaper
         # than datetime.replace, and this runs for every time of a million cases). The instant is the same

@@ -111,3 +111,87 @@ def test_the_convention_itself():
         ["3", "-2", "", "ja"],
         ["2026-11-15", "2026-10-07T08:00:00+00:00", "", "nej"],
     ]
+
+
+# A text cell holding ";" or "," followed by a formula character (issue 13 §2): a local service
+# `Formulär;=cmd|' /C calc'!A0`, an imported unit name with `;=1+1`. The csv module quotes for its own
+# delimiter only, so a "," variant went out bare in these ";" files, and an English Excel (which splits on
+# ",") read a live formula; the ";" variant was quoted and stays so. Each such cell is now quoted for both
+# separators, and each part that would start a formula begins with "'" (tests/test_exports_safe.py: the
+# rule itself).
+SERVICE = "Formulär;=cmd|' /C calc'!A0"
+
+
+@pytest.fixture
+def hostile(unit):
+    unit.name = "Vårdcentralen,=1+1"
+    unit.save()
+    area = unit.vardomrade
+    area.name = 'VO;=HYPERLINK("http://evil.example/")'
+    area.save()
+    forvaltning = unit.forvaltning
+    forvaltning.name = "Förvaltning,@SUM(A1)"
+    forvaltning.save()
+    f.CaseFactory(unit=unit, case_id="K;=1+1")  # overdue in the evaluation month, so in the cases CSV
+    f.CaseFactory(unit=unit, case_id="K,-1+1")
+    audit(
+        action="offering_created",
+        object_type="offering",
+        object_id=SERVICE,
+        actor_label="x,+1+1",
+        detail={"changes": {"code": [None, SERVICE]}},
+    )
+    return unit
+
+
+@pytest.mark.parametrize("name", sorted(CSV_URLS))
+def test_no_csv_hands_either_excel_a_formula(client, hostile, name):
+    from ..test_exports_safe import live_formulas
+
+    user = f.UserFactory()
+    user.groups.add(ensure_groups()[Roles.KONCERNSTAB])
+    client.force_login(user)
+    response = client.get(CSV_URLS[name](hostile))
+    assert response.status_code == 200
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    text = raw.decode("utf-8-sig")
+    assert live_formulas(text, ";") == []  # a Swedish Excel
+    assert live_formulas(text, ",") == []  # an English one, or a program told the file is comma-separated
+    assert live_formulas(text, "\t") == []
+
+
+def test_the_payloads_reach_the_files_they_are_meant_for(client, hostile):
+    """The test above proves something only if the hostile cells are there: each file holds its payload,
+    neutralized and whole."""
+    user = f.UserFactory()
+    user.groups.add(ensure_groups()[Roles.KONCERNSTAB])
+    client.force_login(user)
+
+    def cells(name):
+        response = client.get(CSV_URLS[name](hostile))
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return {c for row in csv.reader(io.StringIO(text, newline=""), delimiter=";") for c in row}
+
+    assert {"Vårdcentralen,'=1+1", "Förvaltning,'@SUM(A1)"} <= cells("unit_export_csv")
+    assert {"K;'=1+1", "K,'-1+1"} <= cells("unit_cases_csv")
+    assert "Vårdcentralen,'=1+1 (SE2321000255-" in "".join(cells("comparison_export_csv"))
+    audit_cells = cells("audit_export_csv")
+    assert "Formulär;'=cmd|' /C calc'!A0" in audit_cells and "x,'+1+1" in audit_cells
+    assert "kod: – → Formulär;'=cmd|' /C calc'!A0" in audit_cells
+
+
+def test_the_excel_export_follows_the_same_rule(client, hostile):
+    """No cell of the XLSX is a formula, and a cell with a formula after a separator is neutralized as in the
+    CSV: the same text whichever file a person opens, and still text if they save the sheet as CSV."""
+    import openpyxl
+
+    user = f.UserFactory()
+    user.groups.add(ensure_groups()[Roles.KONCERNSTAB])
+    client.force_login(user)
+    response = client.get(reverse("portal:unit_export_xlsx"))
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    values = {c.value for c in cells}
+    assert {"Vårdcentralen,'=1+1", "Förvaltning,'@SUM(A1)"} <= values

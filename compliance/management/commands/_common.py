@@ -6,14 +6,18 @@ import datetime
 from django.core.management.base import CommandError
 
 from compliance.services import today
+from servicelevel.dates import YEARS_TEXT, DayOutOfBounds, InvalidDay, parse_day
 
 
 def parse_as_of(value: str | None) -> datetime.date:
+    """`--as-of`: the portal's date rule (servicelevel.dates: YYYY-MM-DD, 1900–2100), wrong usage else."""
     if not value:
         return today()
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
+        return parse_day(value)
+    except DayOutOfBounds:
+        raise CommandError(f"ogiltigt datum för --as-of: {value!r} ({YEARS_TEXT})", returncode=2) from None
+    except InvalidDay:
         raise CommandError(f"ogiltigt datum för --as-of: {value!r} (ÅÅÅÅ-MM-DD)", returncode=2) from None
 
 
@@ -21,8 +25,10 @@ def parse_month(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        datetime.date.fromisoformat(value + "-01")
-    except ValueError:
+        parse_day(value + "-01")
+    except DayOutOfBounds:
+        raise CommandError(f"ogiltig månad för --month: {value!r} ({YEARS_TEXT})", returncode=2) from None
+    except InvalidDay:
         raise CommandError(f"ogiltig månad för --month: {value!r} (ÅÅÅÅ-MM)", returncode=2) from None
     return value
 
