@@ -13,13 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 from .env import env_bool, env_list, env_str, trusted_proxies
 
 
-def env_int(name: str, *, default: int, unit: str = "sekunder") -> int:
-    """A whole number ≥ 0 from the environment; anything else stops startup with the variable's name."""
+def env_int(name: str, *, default: int, unit: str = "") -> int:
+    """A whole number ≥ 0 from the environment; anything else stops startup with the variable's name (and
+    what the number counts, when it counts something)."""
     text = env_str(name)
     if not text:
         return default
     if not text.isdigit():
-        raise ImproperlyConfigured(f"{name} ska vara ett heltal ≥ 0 ({unit}), inte {text!r}.")
+        counts = f" ({unit})" if unit else ""
+        raise ImproperlyConfigured(f"{name} ska vara ett heltal ≥ 0{counts}, inte {text!r}.")
     return int(text)
 
 
@@ -253,7 +255,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", default=not DEBUG)
 # The container health check asks gunicorn directly over plain HTTP; a redirect would fail it.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000, unit="sekunder")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = []
@@ -275,8 +277,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Workers recycle to bound memory: WeasyPrint keeps fonts, images and layout caches per process, so a
 # child process is replaced after this many tasks or once it has grown past this many KiB (docs/reports.md).
-CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50)
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=50, unit="uppgifter")
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000, unit="KiB"
+)
 
 # PDF reports (/rapporter/): stored under MEDIA_ROOT/reports and served only through the portal's download
 # view, which checks rights: MEDIA_URL is never routed. The task builds a report's HTML with the function
@@ -286,8 +290,8 @@ REPORT_CONTENT = "portal.reports.report_html"
 # Report requests per person (compliance.reports.report_request): a region report is seconds of a worker's
 # CPU, so one person may have at most this many being made at a time (queued or rendering) and ask for at
 # most this many an hour. Far above what an analyst asks for; 0 turns a limit off.
-REPORT_MAX_RUNNING_PER_PERSON = env_int("DJANGO_REPORT_MAX_RUNNING_PER_PERSON", default=3)
-REPORT_MAX_PER_HOUR = env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30)
+REPORT_MAX_RUNNING_PER_PERSON = env_int("DJANGO_REPORT_MAX_RUNNING_PER_PERSON", default=3, unit="rapporter")
+REPORT_MAX_PER_HOUR = env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30, unit="rapporter")
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 
@@ -304,12 +308,12 @@ EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=20, unit="sekunder")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Servicenivåportalen <servicenivaportalen@skane.se>")
 
 # Exemptions (docs/exemptions.md): "tidsbegränsat" is a bound — an exemption decided in the portal ends at
 # most this many months after its first day (exemptions/rules.py); imported ones keep the file's range.
-EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12)
+EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12, unit="månader")
 if EXEMPTION_MAX_MONTHS < 1:
     raise ImproperlyConfigured("DJANGO_EXEMPTION_MAX_MONTHS ska vara ett heltal ≥ 1 (månader).")
 

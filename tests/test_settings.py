@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from django.conf import settings
 
 PROBE = (
@@ -65,3 +67,19 @@ def test_hosts_and_port_from_the_environment():
         load(DJANGO_SECRET_KEY="x", DJANGO_ALLOWED_HOSTS="portal.skane.se, x.se", PORT="9000").stdout
     )
     assert values["hosts"] == ["portal.skane.se", "x.se"] and values["port"] == 9000
+
+
+def test_a_count_in_the_environment_says_what_it_counts_when_it_is_wrong(monkeypatch):
+    """A wrong number stops startup naming the variable and its unit: reports are not seconds."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from servicelevel.settings import env_int
+
+    monkeypatch.setenv("DJANGO_REPORT_MAX_PER_HOUR", "många")
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30, unit="rapporter")
+    assert str(refused.value) == "DJANGO_REPORT_MAX_PER_HOUR ska vara ett heltal ≥ 0 (rapporter), inte 'många'."
+    monkeypatch.setenv("EMAIL_PORT", "x")
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_int("EMAIL_PORT", default=25)
+    assert str(refused.value) == "EMAIL_PORT ska vara ett heltal ≥ 0, inte 'x'."
