@@ -12,7 +12,7 @@ PROBE = (
     "import json; from servicelevel import settings as s; print(json.dumps({'db': s.DATABASES['default']['ENGINE'],"
     " 'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL,"
     " 'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'lang': s.LANGUAGE_CODE, 'tz': s.TIME_ZONE, 'port': s.PORT,"
-    " 'whitenoise': 'whitenoise.middleware.WhiteNoiseMiddleware' in s.MIDDLEWARE}))"
+    " 'whitenoise': 'servicelevel.security.StaticFilesMiddleware' in s.MIDDLEWARE}))"
 )
 VARS = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "PORT")
 
@@ -37,7 +37,9 @@ def test_embedded_default_is_sqlite_in_the_project_folder_and_in_process_tasks()
     assert values["name"] == str(settings.BASE_DIR / "db.sqlite3")
     assert values["eager"] is True and values["broker"] == "memory://"
     assert values["debug"] is False
-    assert values["whitenoise"] is True  # gunicorn serves the collected static files
+    assert (
+        values["whitenoise"] is True
+    )  # gunicorn serves the collected static files (WhiteNoise, no manifest)
     assert (values["lang"], values["tz"]) == ("sv", "Europe/Stockholm")
 
 
@@ -77,7 +79,9 @@ def test_a_count_in_the_environment_says_what_it_counts_when_it_is_wrong(monkeyp
     monkeypatch.setenv("DJANGO_REPORT_MAX_PER_HOUR", "många")
     with pytest.raises(ImproperlyConfigured) as refused:
         env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30, unit="rapporter")
-    assert str(refused.value) == "DJANGO_REPORT_MAX_PER_HOUR ska vara ett heltal ≥ 0 (rapporter), inte 'många'."
+    assert (
+        str(refused.value) == "DJANGO_REPORT_MAX_PER_HOUR ska vara ett heltal ≥ 0 (rapporter), inte 'många'."
+    )
     monkeypatch.setenv("EMAIL_PORT", "x")
     with pytest.raises(ImproperlyConfigured) as refused:
         env_int("EMAIL_PORT", default=25)

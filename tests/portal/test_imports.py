@@ -387,6 +387,13 @@ def checked_job(client, django_capture_on_commit_callbacks, time_machine):
     return job
 
 
+def back_at(client, time_machine, job, when: str) -> None:
+    """The person comes back at `when`: a day later the session has ended (DJANGO_SESSION_HOURS), so they
+    log in again."""
+    time_machine.move_to(when, tick=False)
+    client.force_login(job.created_by)
+
+
 def expire():
     from servicelevel.tasks import expire_import_uploads
 
@@ -403,7 +410,7 @@ def test_the_schedule_removes_a_checked_file_never_confirmed_after_a_day(client,
     assert expire() == 0
     assert stored.is_file()
 
-    time_machine.move_to("2026-11-21 09:01 +01:00", tick=False)
+    back_at(client, time_machine, checked_job, "2026-11-21 09:01 +01:00")
     assert expire() == 1
     assert not stored.exists() and not stored.parent.exists()
     checked_job.refresh_from_db()
@@ -421,7 +428,7 @@ def test_the_schedule_removes_a_checked_file_never_confirmed_after_a_day(client,
 def test_confirming_a_job_older_than_a_day_is_refused_with_the_message(
     client, checked_job, time_machine, django_capture_on_commit_callbacks
 ):
-    time_machine.move_to("2026-11-21 10:00 +01:00", tick=False)  # the schedule has not run yet
+    back_at(client, time_machine, checked_job, "2026-11-21 10:00 +01:00")  # the schedule has not run yet
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(reverse("portal:import_confirm", args=[checked_job.pk]), follow=True)
     assert callbacks == []  # no import queued
@@ -440,7 +447,7 @@ def test_confirming_a_job_older_than_a_day_is_refused_with_the_message(
 def test_a_job_within_its_day_is_still_imported(
     client, checked_job, time_machine, django_capture_on_commit_callbacks
 ):
-    time_machine.move_to("2026-11-21 08:59 +01:00", tick=False)
+    back_at(client, time_machine, checked_job, "2026-11-21 08:59 +01:00")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("portal:import_confirm", args=[checked_job.pk]))
     checked_job.refresh_from_db()
