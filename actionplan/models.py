@@ -4,7 +4,7 @@ A plan is not a row of its own: the plan of a schedule period for a scope (the r
 one vårdområde) is what these rows say for that period and scope — its activities (scoped by their
 `forvaltning` / `vardomrade`, none for a regional one), the target shares of the scope's vårdområden, the
 exemptions in force, the phase-out of local services and templates, and the obstacles reported. See
-docs/actionplan.md and `portal/selectors/actionplan.py: action_plan`.
+docs/actionplan.md and `portal/actionplan/selectors.py: action_plan`.
 """
 
 from django.conf import settings

@@ -95,7 +95,9 @@ WSGI_APPLICATION = "servicelevel.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The site's frame (base, partials, error pages, e-mails) in templates/; each portal feature's own
+        # templates beside its views in portal/<feature>/templates/ (docs/architecture.md).
+        "DIRS": [BASE_DIR / "templates", *sorted((BASE_DIR / "portal").glob("*/templates"))],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -286,7 +288,7 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
 # view, which checks rights: MEDIA_URL is never routed. The task builds a report's HTML with the function
 # named here (the portal owns the pages' selectors and templates; compliance only stores and renders).
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
-REPORT_CONTENT = "portal.reports.report_html"
+REPORT_CONTENT = "portal.reports.content.report_html"
 # Report requests per person (compliance.reports.report_request): a region report is seconds of a worker's
 # CPU, so one person may have at most this many being made at a time (queued or rendering) and ask for at
 # most this many an hour. Far above what an analyst asks for; 0 turns a limit off.

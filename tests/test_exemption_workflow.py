@@ -374,7 +374,7 @@ def test_a_common_decision_covers_every_affected_unit_through_one_approval(
         assert result.requirements.get(requirement__code="TB3-OPPEN-KALLELSE").status == "exempt"
 
     # The system gains the function: the approvers are told, and "Återkalla alla" ends every one.
-    from portal.selectors.exemptions import end_suggestions
+    from portal.exemptions.selectors import end_suggestions
 
     assert end_suggestions() == []
     SystemCapability.objects.create(

@@ -42,7 +42,7 @@ def _may(user, who: str) -> bool:
         return True
     if who == "import":
         return may_import(user)
-    if who == "region":  # the audit trail: region-wide roles only (portal/views/audit.py)
+    if who == "region":  # the audit trail: region-wide roles only (portal/audit/views.py)
         return sees_everything(user)
     # The admin is Koncernstab's tool for the catalogue: staff accounts of that role (or a superuser).
     return user.is_staff and (user.is_superuser or Roles.KONCERNSTAB in roles(user))

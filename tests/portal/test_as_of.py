@@ -1,4 +1,4 @@
-"""The as-of date (`?per=`, portal/selectors/as_of.py) on every page that shows stored results: a date
+"""The as-of date (`?per=`, portal/as_of.py) on every page that shows stored results: a date
 before the first stored result says so — "Det finns inga beräknade resultat för …" with a link to the
 earliest day that has them — instead of an empty page ("till och med –." over an empty table)."""
 
@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from compliance.models import UnitResult
-from portal.selectors.as_of import as_of_from
+from portal.as_of import as_of_from
 from units.permissions import Roles, ensure_groups
 
 from .. import factories as f

@@ -1,4 +1,4 @@
-"""portal/charts.py: figures in, SVG geometry and a data table out (pure, no database), and the partials
+"""portal/presentation/charts.py: figures in, SVG geometry and a data table out (pure, no database), and the partials
 that draw them: a picture with a title and a description, the same numbers as a table, nothing a PDF
 could not draw."""
 
@@ -7,8 +7,8 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from portal import charts
-from portal.charts import BarInput, Cell, HeatInput, HeatRowInput, LineInput
+from portal.presentation import charts
+from portal.presentation.charts import BarInput, Cell, HeatInput, HeatRowInput, LineInput
 
 
 def test_numbers_are_written_the_swedish_way():
@@ -164,7 +164,7 @@ def test_the_heatmap_legend_wraps_inside_a_narrow_chart():
 
 
 def test_the_heatmap_partial_draws_the_words_and_the_hatch():
-    html = render("portal/charts/_heatmap.html", exempt_and_missing_heatmap())
+    html = render("portal/presentation/charts/_heatmap.html", exempt_and_missing_heatmap())
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert '<pattern id="h-saknas"' in svg and 'fill="url(#h-saknas)"' in svg
     assert ">Avsteg</text>" in svg
@@ -259,9 +259,9 @@ def three_charts():
         series=[LineInput("S", (0.5, 0.6), ("50 %", "60 %"), ("/enheter/?per=2026-10-31", ""))],
     )
     return [
-        ("portal/charts/_bars.html", bars),
-        ("portal/charts/_heatmap.html", heat),
-        ("portal/charts/_lines.html", lines),
+        ("portal/presentation/charts/_bars.html", bars),
+        ("portal/presentation/charts/_heatmap.html", heat),
+        ("portal/presentation/charts/_lines.html", lines),
     ]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from compliance.models import RequirementResult, UnitResult
 from compliance.services import today
-from portal.selectors.comparison import PEER_MINIMUM
+from portal.comparison.selectors import PEER_MINIMUM
 from servicelevel.models import CatalogueService, CatalogueTemplate
 from units.models import CareUnit, Offering
 from units.permissions import Roles, ensure_groups, grant_area, grant_units

@@ -165,8 +165,11 @@ def test_a_common_decision_saved_with_9999_12_31_still_has_its_page(client, staf
 
 # --- Forms ------------------------------------------------------------------------------------------------
 
-FORM_MODULES = ["portal.forms", "portal.exemption_forms", "portal.actionplan_forms"] + [
-    f"portal.views.{m.name}" for m in pkgutil.iter_modules(importlib.import_module("portal.views").__path__)
+# Every module of the portal: a form defined anywhere in a feature's folder is found.
+FORM_MODULES = [
+    m.name
+    for m in pkgutil.walk_packages(importlib.import_module("portal").__path__, "portal.")
+    if not m.ispkg and not m.name.startswith("portal.templatetags")
 ]
 
 
@@ -184,28 +187,29 @@ def portal_forms() -> dict[str, type]:
 def build(name: str, data: dict):
     """Each form with a date field, bound to `data`, with what its view gives it."""
     from exemptions.models import Exemption
-    from portal import actionplan_forms as ap
-    from portal import exemption_forms as ex
-    from portal.views import audit, reports
+    from portal.actionplan import forms as ap
+    from portal.audit import views as audit
+    from portal.exemptions import forms as ex
+    from portal.reports import views as reports
     from servicelevel.models import Requirement
     from units.models import CareUnit
 
     user = user_in(Roles.KONCERNSTAB)
     unit = CareUnit.objects.first()
     return {
-        "portal.exemption_forms.ProposalForm": lambda: ex.ProposalForm(
+        "portal.exemptions.forms.ProposalForm": lambda: ex.ProposalForm(
             data, units=CareUnit.objects.all(), today=TODAY
         ),
-        "portal.exemption_forms.DraftForm": lambda: ex.DraftForm(
+        "portal.exemptions.forms.DraftForm": lambda: ex.DraftForm(
             data,
             units=CareUnit.objects.all(),
             today=TODAY,
             exemption=f.ExemptionFactory(unit=unit, status=Exemption.Status.DRAFT),
         ),
-        "portal.exemption_forms.GroupProposalForm": lambda: ex.GroupProposalForm(data, today=TODAY),
-        "portal.exemption_forms.RevokeForm": lambda: ex.RevokeForm(data),
-        "portal.exemption_forms.CapabilityForm": lambda: ex.CapabilityForm(data, today=TODAY),
-        "portal.actionplan_forms.ActivityForm": lambda: ap.ActivityForm(
+        "portal.exemptions.forms.GroupProposalForm": lambda: ex.GroupProposalForm(data, today=TODAY),
+        "portal.exemptions.forms.RevokeForm": lambda: ex.RevokeForm(data),
+        "portal.exemptions.forms.CapabilityForm": lambda: ex.CapabilityForm(data, today=TODAY),
+        "portal.actionplan.forms.ActivityForm": lambda: ap.ActivityForm(
             data,
             areas=[unit.vardomrade],
             regional=True,
@@ -213,24 +217,24 @@ def build(name: str, data: dict):
             visible_exemptions=Exemption.objects.all(),
             requirements=Requirement.objects.all(),
         ),
-        "portal.actionplan_forms.PhaseOutForm": lambda: ap.PhaseOutForm(
+        "portal.actionplan.forms.PhaseOutForm": lambda: ap.PhaseOutForm(
             data, instance=f.PhaseOutFactory.build(unit=unit)
         ),
-        "portal.views.reports.ReportForm": lambda: reports.ReportForm(data, user=user),
-        "portal.views.audit.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
+        "portal.reports.views.ReportForm": lambda: reports.ReportForm(data, user=user),
+        "portal.audit.views.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
     }[name]()
 
 
 WITH_DATES = {
-    "portal.exemption_forms.ProposalForm",
-    "portal.exemption_forms.DraftForm",
-    "portal.exemption_forms.GroupProposalForm",
-    "portal.exemption_forms.RevokeForm",
-    "portal.exemption_forms.CapabilityForm",
-    "portal.actionplan_forms.ActivityForm",
-    "portal.actionplan_forms.PhaseOutForm",
-    "portal.views.reports.ReportForm",
-    "portal.views.audit.AuditFilterForm",
+    "portal.exemptions.forms.ProposalForm",
+    "portal.exemptions.forms.DraftForm",
+    "portal.exemptions.forms.GroupProposalForm",
+    "portal.exemptions.forms.RevokeForm",
+    "portal.exemptions.forms.CapabilityForm",
+    "portal.actionplan.forms.ActivityForm",
+    "portal.actionplan.forms.PhaseOutForm",
+    "portal.reports.views.ReportForm",
+    "portal.audit.views.AuditFilterForm",
 }
 
 

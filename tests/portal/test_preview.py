@@ -1,4 +1,4 @@
-"""The preview's comparison (portal/selectors/preview.py): two evaluations in, the differences in words
+"""The preview's comparison (portal/preview.py): two evaluations in, the differences in words
 out — pure, so tested on hand-made evaluations; and the facts a proposal replaces."""
 
 import datetime
@@ -10,7 +10,7 @@ from compliance.engine import evaluate_unit
 from compliance.engine import types as t
 from compliance.loader import load_context, load_units
 from compliance.services import today
-from portal.selectors.preview import compare, level_text, preview_booking, preview_offerings, preview_roles
+from portal.preview import compare, level_text, preview_booking, preview_offerings, preview_roles
 from units.models import AdminRole, BookingFigures
 from units.services import OfferingRow
 

@@ -291,7 +291,7 @@ def test_an_htmx_filter_change_gets_only_the_results(client):
 
 def test_the_tables_body_follows_its_headers():
     """The template prints UnitTable.page_rows() cell by cell; the headers come from the columns."""
-    from portal.tables import UnitRow, UnitTable
+    from portal.units.tables import UnitRow, UnitTable
 
     columns = [column.name for column in UnitTable([]).columns]
     assert columns == [name for name in UnitRow.__dataclass_fields__ if name != "url"]
