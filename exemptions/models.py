@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from exemptions import rules
 from servicelevel.dates import validate_in_bounds
 from servicelevel.models import AuditEntry, Requirement
 from units.models import CareUnit
@@ -17,6 +18,10 @@ class ExemptionQuerySet(models.QuerySet):
         """Exemptions whose date range includes `day` — a pre-filter only: whether one is *active* depends on
         its state too, and that rule is written once, in `exemptions.rules.is_active`."""
         return self.filter(valid_from__lte=day, valid_until__gte=day)
+
+    def active_on(self, day: datetime.date):
+        """Exemptions active on `day`, the rule of `exemptions.rules.is_active` in SQL."""
+        return self.filter(rules.active_q(day))
 
     def siblings_of(self, exemption: "Exemption"):
         """The other exemptions proposed together with `exemption` (one form, several requirements: the same

@@ -11,6 +11,10 @@ from servicelevel.dates import in_bounds
 
 ACTIVE_STATUSES = frozenset({"approved", "expired"})
 
+# "Slutar snart": an exemption in force whose valid_until is within this many days of the shown date — the
+# dashboard's list, the exemption list's filter, the action plan's mark and the first reminder alike.
+ENDING_SOON_DAYS = 30
+
 
 def is_active(
     *,
@@ -27,6 +31,13 @@ def is_active(
     if status in ACTIVE_STATUSES:
         return True
     return status == "revoked" and ended_on is not None and day < ended_on
+
+
+def active_q(day: datetime.date) -> Q:
+    """`is_active` as a query condition, for a query that must not load every exemption to ask it
+    (`Exemption.objects.active_on(day)`); a test holds the two equal on every state and date."""
+    in_range = Q(valid_from__lte=day, valid_until__gte=day)
+    return in_range & (Q(status__in=ACTIVE_STATUSES) | Q(status="revoked", ended_on__gt=day))
 
 
 def dates_problems(
