@@ -164,7 +164,7 @@ def test_the_heatmap_legend_wraps_inside_a_narrow_chart():
 
 
 def test_the_heatmap_partial_draws_the_words_and_the_hatch():
-    html = render("portal/presentation/charts/_heatmap.html", exempt_and_missing_heatmap())
+    html = render("portal/charts/_heatmap.html", exempt_and_missing_heatmap())
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert '<pattern id="h-saknas"' in svg and 'fill="url(#h-saknas)"' in svg
     assert ">Avsteg</text>" in svg
@@ -259,9 +259,9 @@ def three_charts():
         series=[LineInput("S", (0.5, 0.6), ("50 %", "60 %"), ("/enheter/?per=2026-10-31", ""))],
     )
     return [
-        ("portal/presentation/charts/_bars.html", bars),
-        ("portal/presentation/charts/_heatmap.html", heat),
-        ("portal/presentation/charts/_lines.html", lines),
+        ("portal/charts/_bars.html", bars),
+        ("portal/charts/_heatmap.html", heat),
+        ("portal/charts/_lines.html", lines),
     ]
 
 
