@@ -1,10 +1,12 @@
 """The working-day calendar (vardagar) of lag (1930:173) om beräkning av lagstadgad tid, and case deadlines.
 
 A working day is Monday–Friday that is not a public holiday, not midsommarafton, julafton or nyårsafton,
-and not one of the region's extra closed days (ClosedDay). The law's days come from the `holidays` package
-(SE, categories PUBLIC + DE_FACTO; its default omits the eves). All arithmetic is on local wall-clock
-dates in Europe/Stockholm: a working day always runs 00:00–24:00 local, and since Swedish DST changes
-fall on Sundays, never on a working day, 24 hours of working-day time is the same on either reading.
+and not one of the region's extra closed days (ClosedDay rows, handed in by
+`compliance.models.region_calendar`: this module reads no database). The law's days come from the
+`holidays` package (SE, categories PUBLIC + DE_FACTO; its default omits the eves). All arithmetic is on
+local wall-clock dates in Europe/Stockholm: a working day always runs 00:00–24:00 local, and since Swedish
+DST changes fall on Sundays, never on a working day, 24 hours of working-day time is the same on either
+reading.
 """
 
 from __future__ import annotations
@@ -95,10 +97,3 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
 def end_of_day(day: datetime.date) -> datetime.datetime:
     """The as-of date's end, 24:00 local: the evaluation instant `now` of the rules."""
     return local_midnight(day + ONE_DAY)
-
-
-def region_calendar() -> WorkingCalendar:
-    """The calendar with the region's extra closed days from the database (one query)."""
-    from .models import ClosedDay
-
-    return WorkingCalendar(ClosedDay.objects.values_list("date", flat=True))

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from servicelevel import locks
 
-from .calendar import WorkingCalendar, region_calendar
-from .models import Case
+from .calendar import WorkingCalendar
+from .models import Case, region_calendar
 
 BATCH = 5000
 

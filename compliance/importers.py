@@ -19,8 +19,7 @@ from units.models import CareUnit
 
 from .bulk_cases import COLUMNS as CASE_COLUMNS
 from .bulk_cases import CaseStage
-from .calendar import region_calendar
-from .models import Case
+from .models import Case, region_calendar
 from .personal_data import looks_like_personnummer
 
 

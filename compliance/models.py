@@ -8,6 +8,9 @@ from servicelevel.dates import validate_in_bounds
 from servicelevel.models import Decision, Requirement
 from units.models import CareUnit
 
+from .calendar import WorkingCalendar, local_midnight
+from .engine.response_time import month_bounds
+
 
 class ClosedDay(models.Model):
     """An extra non-working day the region adds to the law's calendar (e.g. a bridge day)."""
@@ -24,12 +27,14 @@ class ClosedDay(models.Model):
         return f"{self.date} {self.name}"
 
 
+def region_calendar() -> WorkingCalendar:
+    """The working-day calendar with the region's extra closed days from the database (one query)."""
+    return WorkingCalendar(ClosedDay.objects.values_list("date", flat=True))
+
+
 class CaseQuerySet(models.QuerySet):
     def received_in_month(self, month: str):
         """Cases whose *local* receipt date is in `month` (YYYY-MM): the month they belong to (§2.3)."""
-        from .calendar import local_midnight
-        from .engine.response_time import month_bounds
-
         start, end = month_bounds(month)
         return self.filter(received_at__gte=local_midnight(start), received_at__lt=local_midnight(end))
 

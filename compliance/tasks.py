@@ -20,6 +20,10 @@ from django.conf import settings
 
 from . import services
 
+# The PDF task is defined in compliance/reports.py beside its body (asking for a report queues it without
+# importing this module); named here so the worker's autodiscovery registers it.
+from .reports import render_report  # noqa: F401
+
 log = logging.getLogger(__name__)
 
 DEBOUNCE_SECONDS = 5
@@ -93,25 +97,3 @@ def nightly_recompute() -> int:
     # facts of then; now its end has passed and they are made final.
     services.recompute(as_of=today - datetime.timedelta(days=1), force=True)
     return len(services.recompute(as_of=today).units)
-
-
-# --- PDF reports (docs/reports.md) -------------------------------------------------------------------------
-
-from .reports import SOFT_TIME_LIMIT, TIME_LIMIT, TRANSIENT  # noqa: E402  (kept beside the task it serves)
-from .reports import render as render_report_now  # noqa: E402
-
-
-@shared_task(
-    bind=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,  # 5 s, 10 s, 20 s … (with jitter), at most retry_backoff_max
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=3,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-    acks_late=True,
-)
-def render_report(self, report_id: int) -> bool:
-    """Render one report into its stored PDF; a rerun for a report that is done does nothing."""
-    return render_report_now(report_id=report_id, final_attempt=self.request.retries >= self.max_retries)

@@ -1,4 +1,4 @@
-"""The one date rule (issue 13 §3): every date the portal takes in — typed in a form of the portal or the
+"""The one date rule: every date the portal takes in — typed in a form of the portal or the
 admin, given as a query parameter (`?per=`, `?fran=`, `?till=`, `?manad=`) or read from an imported file —
 lies in the years 1900–2100.
 

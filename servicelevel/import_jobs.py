@@ -18,6 +18,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -83,8 +84,6 @@ def start_check(*, kind: str, upload, actor) -> ImportJob:
         lines=_count_lines(path),
         created_by=actor,
     )
-    from .tasks import check_import
-
     transaction.on_commit(lambda: check_import.delay(job.pk))
     return job
 
@@ -103,8 +102,6 @@ def confirm(*, job: ImportJob, actor) -> bool:
         pk=job.pk, status=ImportJob.Status.CHECKED, created_at__gte=now - KEPT
     ).update(status=ImportJob.Status.IMPORTING)
     if claimed:
-        from .tasks import run_import_job
-
         transaction.on_commit(lambda: run_import_job.delay(job.pk))
         return True
     if _expire(job, now=now) or ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.EXPIRED).exists():
@@ -249,3 +246,26 @@ def progress(job: ImportJob) -> tuple[int | None, str]:
     if not job.lines:
         return None, message
     return min(99, int(state.get("lines") or 0) * 100 // job.lines), message
+
+
+# --- The Celery tasks -------------------------------------------------------------------------------------
+# Thin: they take a job id and call the service above, which re-reads the job's state and does nothing when
+# it has moved on, so a rerun is harmless. Defined here, beside what they run, so that queuing one needs no
+# import of servicelevel/tasks.py (which re-exports them for the worker's autodiscovery); their names are
+# the ones the beat schedule and messages already queued carry.
+
+
+@shared_task(name="servicelevel.tasks.check_import", time_limit=3600, soft_time_limit=3500)
+def check_import(job_id: int) -> None:
+    check(job_id)
+
+
+@shared_task(name="servicelevel.tasks.run_import_job", time_limit=3600, soft_time_limit=3500)
+def run_import_job(job_id: int) -> None:
+    run(job_id)
+
+
+@shared_task(name="servicelevel.tasks.expire_import_uploads", time_limit=600, soft_time_limit=540)
+def expire_import_uploads() -> int:
+    """Hourly (servicelevel/celery.py): files checked but not imported within a day are removed."""
+    return expire_uploads()

@@ -7,8 +7,8 @@ prefix such a cell with a single quote, which both programs show as text. Only t
 (a negative one begins with "-") stay numbers, and ordinary data (ids, codes, ISO timestamps with their
 offset) never begins with one of these characters, so it comes out exactly as the spec shows it.
 
-A formula can also hide inside a cell, after a character where a spreadsheet may start a new cell or row
-(issue 13): `Formulär;=cmd|' /C calc'!A0` is one cell to a program splitting on ",", two to a Swedish
+A formula can also hide inside a cell, after a character where a spreadsheet may start a new cell or row:
+`Formulär;=cmd|' /C calc'!A0` is one cell to a program splitting on ",", two to a Swedish
 Excel, which splits on ";"; `Enhet,=1+1` the other way round. Python's csv module quotes a cell only for
 its own delimiter, so the comma files sent `K;=1+1` bare to a Swedish Excel and the portal's ";" files sent
 `Enhet,=1+1` bare to an English one. Quoting is not enough on its own either: a reader honours quotes only

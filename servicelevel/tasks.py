@@ -1,22 +1,7 @@
-"""Celery tasks of the import framework. Thin: they take a job id and call the service, which re-reads
-the job's state and does nothing when it has moved on, so a rerun is harmless."""
+"""Celery tasks of the import framework, for the worker's autodiscovery. They are defined in
+servicelevel/import_jobs.py beside the services they run, so that queuing one needs no import of this
+module."""
 
-from celery import shared_task
+from .import_jobs import check_import, expire_import_uploads, run_import_job
 
-from . import import_jobs
-
-
-@shared_task(time_limit=3600, soft_time_limit=3500)
-def check_import(job_id: int) -> None:
-    import_jobs.check(job_id)
-
-
-@shared_task(time_limit=3600, soft_time_limit=3500)
-def run_import_job(job_id: int) -> None:
-    import_jobs.run(job_id)
-
-
-@shared_task(time_limit=600, soft_time_limit=540)
-def expire_import_uploads() -> int:
-    """Hourly (servicelevel/celery.py): files checked but not imported within a day are removed."""
-    return import_jobs.expire_uploads()
+__all__ = ["check_import", "expire_import_uploads", "run_import_job"]

@@ -1,4 +1,4 @@
-"""The admin speaks Swedish all through (issue 6, section 9): no English field names, guardian's
+"""The admin speaks Swedish all through: no English field names, guardian's
 object-permission pages in Swedish, Swedish error pages, readable results."""
 
 import html
@@ -17,7 +17,7 @@ from .helpers import manage
 
 pytestmark = pytest.mark.django_db
 
-# English left on the admin's pages before this issue; each is a whole word (or phrase) in the visible
+# English the admin's pages once showed; each is a whole word (or phrase) in the visible
 # text or in an attribute a person meets (alt, title, aria-label, button values, placeholders).
 LEFTOVERS = [
     "Unit",

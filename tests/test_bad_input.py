@@ -1,4 +1,4 @@
-"""Bad input (issue 6, sections 3–5): every refusal is `FILE:LINE: COLUMN: message`, exit 1, nothing
+"""Bad input: every refusal is `FILE:LINE: COLUMN: message`, exit 1, nothing
 written, never a traceback; bad files take bounded work; Excel files as people save them are read."""
 
 import datetime

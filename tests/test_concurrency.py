@@ -1,4 +1,4 @@
-"""Races between recomputes, imports and deadline upkeep (issue 6, §7), on PostgreSQL.
+"""Races between recomputes, imports and deadline upkeep, on PostgreSQL.
 
 Each race runs real transactions on separate connections (one per thread), so the tests commit
 (transaction=True) and restore the rulebook afterwards (serialized_rollback). Where a race needs an

@@ -1,4 +1,4 @@
-"""What the rules forbid, the database refuses too (issue 2, point 3), and every factory builds."""
+"""What the rules forbid, the database refuses too (its constraints), and every factory builds."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Deployment (issue 6, section 8): behind a TLS-terminating proxy, `check --deploy` clean with production
+"""Deployment: behind a TLS-terminating proxy, `check --deploy` clean with production
 settings, and the demo accounts closed outside development."""
 
 import json

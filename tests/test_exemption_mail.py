@@ -1,4 +1,4 @@
-"""The workflow speaks (issue 12, point 4): sending in, each approval, a rejection and a withdrawal each
+"""The workflow speaks: sending in, each approval, a rejection and a withdrawal each
 send the e-mails people expect — to the proposer, and to the people of the body that decides next — on
 commit, exactly once (a rerun of the sending sends nothing), printed on the console in development."""
 

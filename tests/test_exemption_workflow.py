@@ -1,4 +1,4 @@
-"""The exemption workflow's services (spec: Exemptions; issue 8 §1–3): every transition the spec allows,
+"""The exemption workflow's services (spec: Exemptions): every transition the spec allows,
 every one it refuses (wrong role, the same person twice, the proposer approving, no end date, revoking a
 draft, approving a rejected one…), a common decision for a booking system through to each unit's result,
 and expiry on the exact day."""
@@ -416,7 +416,7 @@ def test_a_capability_is_kept_by_koncernstab(people):
     assert s.capability_save(capability=cap, actor=people["ks1"]).created
 
 
-# --- Issue 12: exemptions a person can manage ----------------------------------------------------------------
+# --- Exemptions a person can manage ----------------------------------------------------------------------
 
 
 def a_year_after(day: datetime.date) -> datetime.date:

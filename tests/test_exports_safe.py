@@ -1,4 +1,4 @@
-"""Exports never hand a spreadsheet a live formula (issue 6, section 6).
+"""Exports never hand a spreadsheet a live formula.
 
 A text cell that begins with =, +, -, @, a tab or a carriage return is a formula to Excel and LibreOffice
 (CSV injection, OWASP); every CSV and XLSX export prefixes such a cell with a single quote. Numbers, empty
@@ -135,7 +135,7 @@ def test_the_json_export_is_data_not_a_spreadsheet_and_stays_verbatim():
     assert doc["units"][0]["requirements"]["TB3-OPPEN-KALLELSE"]["exemption_id"] == "=1+1"
 
 
-# --- Formulas after a separator (issue 13 §2) -------------------------------------------------------------
+# --- Formulas after a separator ---------------------------------------------------------------------------
 # A text cell holding ";" (or ",", a tab, a line break) followed by a formula character is two cells to a
 # spreadsheet that splits on it: Swedish Excel splits on ";", an English one on ",". Python's csv module
 # quotes a cell only for its own delimiter, so `K;=1+1` went out bare in the comma files and became a live

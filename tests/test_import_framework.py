@@ -234,7 +234,7 @@ def test_a_nul_byte_is_an_ordinary_bad_value(write_file):
     assert ran.errors[0].startswith(f"{path}:3: hsa_id: ogiltigt HSA-id")
 
 
-# Every problem of every row (issue 12, point 1) ---------------------------------------------------------
+# Every problem of every row ----------------------------------------------------------------------------
 
 
 def test_every_problem_of_a_row_is_reported_in_the_order_of_the_files_columns(write_file):

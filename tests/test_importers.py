@@ -279,14 +279,14 @@ def test_booking_rules(write_file, units, period, kwargs, column, message):
     assert errors == [f"3: {column}: {message}"]
 
 
-# The file of issue 12: one row with a negative count and a part above its whole, another naming a unit
-# that does not exist (with two parts above their wholes). Before, one message a row; now all six.
-ISSUE_12_BOOKING = (
+# A booking file with problems on two rows: one row with a negative count and a part above its whole,
+# another naming a unit that does not exist (with two parts above their wholes). Before, one message a row; now all six.
+BOOKING_WITH_PROBLEMS = (
     BOOKING
     + f"{A};2026-T3;300;400;400;120;500;0;-5;9\n"
     + "SE2321000255-OKAND;2026-T3;400;400;400;450;500;600;50;9\n"
 )
-ISSUE_12_PROBLEMS = [
+BOOKING_PROBLEMS = [
     (2, "booked_visible", "400 är fler än booked_total (300)"),
     (2, "booked_cancellable", "400 är fler än booked_total (300)"),
     (2, "slots_citizen_bookable", "ska vara ett heltal ≥ 0, inte '-5'"),
@@ -300,18 +300,18 @@ def test_booking_every_problem_of_every_row(write_file, units, period):
     from servicelevel.importing.run import ImportRejected, run_import
 
     with pytest.raises(ImportRejected) as rejection:
-        run_import("booking", write_file(ISSUE_12_BOOKING))
-    assert [(e.line, e.column, e.message) for e in rejection.value.errors] == ISSUE_12_PROBLEMS
+        run_import("booking", write_file(BOOKING_WITH_PROBLEMS))
+    assert [(e.line, e.column, e.message) for e in rejection.value.errors] == BOOKING_PROBLEMS
     assert rejection.value.total == 6
     assert not BookingFigures.objects.exists()
 
 
 def test_booking_the_command_prints_every_problem(write_file, units, period):
-    path = write_file(ISSUE_12_BOOKING, name="bokning.csv")
+    path = write_file(BOOKING_WITH_PROBLEMS, name="bokning.csv")
     ran = manage("import_data", "booking", path)
     assert ran.code == 1
     assert ran.err.splitlines() == [
-        *(f"{path}:{line}: {column}: {message}" for line, column, message in ISSUE_12_PROBLEMS),
+        *(f"{path}:{line}: {column}: {message}" for line, column, message in BOOKING_PROBLEMS),
         "booking: filen avvisades, 6 fel; inget har skrivits.",
     ]
 

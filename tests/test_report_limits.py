@@ -1,4 +1,4 @@
-"""Report requests are limited per person (issue 13 §5, docs/reports.md): a region report costs seconds of
+"""Report requests are limited per person (docs/reports.md): a region report costs seconds of
 a worker's CPU, so one person may have at most REPORT_MAX_RUNNING_PER_PERSON reports being made at a time
 and ask for at most REPORT_MAX_PER_HOUR an hour. The rule is the service's (`report_request`); the pages
 only show its refusal: 429, the form kept as it was sent, and when the person may ask again.

@@ -1,4 +1,4 @@
-"""Role holders are people (issue 12 §3): a person id that someone types — in the portal's roles form or in
+"""Role holders are people: a person id that someone types — in the portal's roles form or in
 the admin — must be a person's HSA-id, written once in units.rules and held by the models' clean() that
 the write path runs. Ids stored earlier (imported files' person_id is opaque) still show and may be
 removed, and an unchanged old row never blocks saving the rest. A person's name is kept once per person

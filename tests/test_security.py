@@ -1,4 +1,4 @@
-"""Issue 13, points 1 and 4: a lockout no client can steer, and the headers, methods and sessions every
+"""A lockout no client can steer, and the headers, methods and sessions every
 response and page keep to (docs/deployment.md, docs/frontend.md).
 
 Two kinds of test: the Django test client for what holds in any mode, and gunicorn started with

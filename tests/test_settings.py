@@ -1,4 +1,4 @@
-"""Settings come from the environment (spec: issue 2, point 1). Each case loads settings in a fresh process."""
+"""Settings come from the environment. Each case loads settings in a fresh process."""
 
 import json
 import os

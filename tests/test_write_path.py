@@ -1,4 +1,4 @@
-"""The one write path (issue 6 §1–2): every change to facts — admin pages, services, imports — is validated
+"""The one write path: every change to facts — admin pages, services, imports — is validated
 by the models' rules, saved only where it changed, audited old → new, and judged again for exactly the
 units it touches, told once per save."""
 
@@ -40,7 +40,7 @@ def stored_status(unit, code):
     ).status
 
 
-# --- §1 defects, each as found on the admin --------------------------------------------------------------
+# --- Defects, each as found on the admin -----------------------------------------------------------------
 
 
 def test_a_local_administrator_added_on_a_units_page_rejudges_the_persons_other_units_once(
@@ -281,7 +281,7 @@ def test_moving_a_role_to_another_person_rejudges_both_persons_units(
     assert notifications == [("edit", {a.pk, b.pk, c.pk})]
 
 
-# --- §2: the rulebook is the single source of its parameters ---------------------------------------------
+# --- The rulebook is the single source of its parameters -------------------------------------------------
 
 
 def test_the_lookahead_requirement_reads_its_weeks_from_the_rulebook():

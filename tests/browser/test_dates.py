@@ -1,4 +1,4 @@
-"""Dates within bounds (issue 13 §3) as a person meets them: the date pickers offer 1900–2100 only, a link
+"""Dates within bounds (1900–2100) as a person meets them: the date pickers offer 1900–2100 only, a link
 with a date outside it shows the page for today with the reason, and a form given one answers with the
 field's error in Swedish — never the server's error page. Each page axe-clean and photographed."""
 

@@ -116,9 +116,9 @@ def test_propose_approve_twice_and_the_unit_page_shows_the_effect_then_the_booki
 def test_a_draft_is_saved_once_changed_sent_in_withdrawn_and_deleted_as_a_person_would(
     page, unit, demo_users
 ):
-    """Issue 12, point 2, by hand: Spara utkast, browser Back, Spara utkast again (one exemption, not two);
-    change the draft (an end beyond the bound is refused with the last allowed day); send it in and
-    withdraw it; a second proposal for the same unit and requirement is warned about; delete the draft."""
+    """By hand: Spara utkast, browser Back, Spara utkast again (one exemption, not two); change the draft
+    (an end beyond the bound is refused with the last allowed day); send it in and withdraw it; a second
+    proposal for the same unit and requirement is warned about; delete the draft."""
     from django.core import mail
 
     from exemptions.models import Exemption

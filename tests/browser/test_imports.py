@@ -1,8 +1,8 @@
 """Imports in a real browser: Koncernstab uploads a bad file and reads its line-numbered problems, then a
 good one, sees what it would change (in Swedish), confirms and sees the outcome; the unit list then has the
 unit and its CSV export downloads. Koncernstab reads the booking kind's columns, downloads its templates
-and uploads issue 12's booking file: every problem of both rows is listed. axe finds no WCAG 2.1 AA
-violation on the pages."""
+and uploads a booking file with problems on two rows: every problem of both rows is listed. axe finds no
+WCAG 2.1 AA violation on the pages."""
 
 from pathlib import Path
 
@@ -80,10 +80,10 @@ def test_other_roles_are_refused_the_import_page(page, demo_users):
 
 
 def test_the_booking_columns_a_template_and_every_problem_of_a_bad_file(page, demo_users, tmp_path):
-    """Issue 12, point 1 as a person walks it: the booking file with a negative count and a part above its
-    whole on one row and an unknown unit on another; before, one problem a row was shown."""
+    """Every problem of every row, as a person meets it: the booking file with a negative count and a part
+    above its whole on one row and an unknown unit on another; before, one problem a row was shown."""
     from tests import factories as f
-    from tests.test_importers import ISSUE_12_BOOKING, ISSUE_12_PROBLEMS
+    from tests.test_importers import BOOKING_PROBLEMS, BOOKING_WITH_PROBLEMS
 
     f.CareUnitFactory(hsa_id="SE2321000255-A1B2", vardomrade=f.VardomradeFactory())
     f.SchedulePeriodFactory(code="2026-T3")
@@ -108,18 +108,18 @@ def test_the_booking_columns_a_template_and_every_problem_of_a_bad_file(page, de
         booking.get_by_role("link", name="Excel-mall för booking").click()
     assert download.value.suggested_filename == "importmall-booking.xlsx"
 
-    upload(page, tmp_path, "bokning.csv", ISSUE_12_BOOKING, kind="booking")
+    upload(page, tmp_path, "bokning.csv", BOOKING_WITH_PROBLEMS, kind="booking")
     expect(page.get_by_role("heading", name="Avvisad")).to_be_visible()
     problems = page.locator(".portal-problems li")
     expect(problems).to_have_text(
-        [f"bokning.csv:{line}: {column}: {message}" for line, column, message in ISSUE_12_PROBLEMS]
+        [f"bokning.csv:{line}: {column}: {message}" for line, column, message in BOOKING_PROBLEMS]
     )
     assert_no_axe_violations(page)
     screenshot(page, "import-rejected-every-problem")
 
 
 def test_a_file_left_unimported_for_a_day_is_removed_and_cannot_be_imported(page, demo_users, tmp_path):
-    """Issue 13 §5: the checked file's page says until when it is kept; a person who comes back to the
+    """The checked file's page says until when it is kept; a person who comes back to the
     page after that day and presses "Importera" is told the file was removed and to upload it again."""
     import datetime
 

@@ -1,4 +1,4 @@
-"""Issue 8's "Done when", end to end in a real browser: enhetschef proposes an exemption, koncernstab and
+"""The exemption journey end to end in a real browser: enhetschef proposes an exemption, koncernstab and
 styrning approve it, the unit's level changes on its page and on the dashboard, and ledning asks for and
 downloads the unit's scorecard, the action plan and the compliance report — tagged PDFs (PDF/UA-1: a
 structure tree, marked content, language sv, a title) whose text shows the exemption.

@@ -1,4 +1,4 @@
-"""Layout as a person at a 1280 px laptop sees it (issue 12, point 7): the unit list's eleven columns fit
+"""Layout as a person at a 1280 px laptop sees it: the unit list's eleven columns fit
 the window with headings that do not run into each other, the comparison matrix never scrolls inside the
 scrolling page, and choosing a förvaltning narrows the vårdområden the unit list offers."""
 

@@ -114,7 +114,7 @@ def test_the_scorecard_is_chosen_among_the_persons_own_units_and_none_chosen_is_
 
 
 def test_a_person_with_three_reports_being_made_is_told_when_to_ask_again(page, results):
-    """Issue 13 §5: report requests are limited per person. A unit manager with three reports still being
+    """Report requests are limited per person. A unit manager with three reports still being
     made asks for a fourth from the unit page: the reports page says why it was not made and when to ask
     again, with the form filled in for the same scorecard; once one is done, the same form makes it."""
     from units.permissions import visible_units

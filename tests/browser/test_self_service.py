@@ -66,7 +66,7 @@ def test_a_unit_manager_previews_and_saves_a_change(page, demo_users):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_unit_manager_names_role_holders_by_hsa_id_and_sees_their_names(page, demo_users):
-    """Issue 12 §3: a name typed where the HSA-id belongs is refused at the field, in Swedish; an HSA-id the
+    """A name typed where the HSA-id belongs is refused at the field, in Swedish; an HSA-id the
     portal knows a name for is named on the form, in the confirmation and on the unit page."""
     from tests import factories as f
     from units.models import AdminRole, Person
@@ -118,7 +118,7 @@ def test_a_unit_manager_names_role_holders_by_hsa_id_and_sees_their_names(page, 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_decimal_point_in_a_name_or_a_person_id_survives_saving_the_page_again(page, demo_users):
-    """Issue 13 §5: a local service named "Formulär v1.2", saved, opened again and saved again without a
+    """A local service named "Formulär v1.2", saved, opened again and saved again without a
     change, stays "Formulär v1.2" (it became "Formulär v1,2": a delete and a create); the same for a role
     holder's person id with a point in it (an earlier import's id)."""
     from servicelevel.models import AuditEntry

@@ -61,7 +61,7 @@ def test_the_list_filters_in_place_and_the_unit_page_explains(page, units):
 
 
 def test_the_files_downloaded_from_the_list_are_the_list_as_sorted_on_screen(page, units):
-    """Issue 12 §5: sort by level on the screen, download CSV and Excel; both have the rows in the screen's
+    """Sort by level on the screen, download CSV and Excel; both have the rows in the screen's
     order and its words, the CSV in Swedish Excel's convention, the XLSX with a filter row."""
     import csv
     import io

@@ -1,4 +1,4 @@
-"""Peak memory of `import_data` on bad files (issue 6, section 4). Not part of `make test`.
+"""Peak memory of `import_data` on bad files. Not part of `make test`.
 
     .venv/bin/python tests/perf/measure_bad_input.py [--mb 200] [--keep]
 

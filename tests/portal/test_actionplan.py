@@ -1,4 +1,4 @@
-"""The action plan at /handlingsplan/ (issue 8 §5): the plan per period and scope, activities with notes,
+"""The action plan at /handlingsplan/: the plan per period and scope, activities with notes,
 target shares, exemptions in force, phase-out of local services and templates, obstacle reports; rights
 from units.permissions (404 for another's area, 403 for a change the role may not make)."""
 

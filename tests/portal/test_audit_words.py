@@ -1,4 +1,4 @@
-"""The audit trail in Swedish (issue 12, point 7): field names as the models name them, values by their
+"""The audit trail in Swedish: field names as the models name them, values by their
 labels (statuses, bodies, decimals with a comma), references by their natural key (a unit's HSA-id, a
 person's name), and who did it by name — on the page and in the CSV, in a fixed number of queries."""
 

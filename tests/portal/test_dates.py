@@ -1,4 +1,4 @@
-"""Dates within bounds everywhere (issue 13 §3): one rule, the importers' 1900–2100, for every date the portal
+"""Dates within bounds everywhere: one rule, the importers' 1900–2100, for every date the portal
 takes in — its forms, the admin's, query parameters, files (servicelevel/dates.py).
 
 Before it the forms took 9999-12-31 and 0001-01-01, an exemption saved with 9999-12-31 made its page a 500

@@ -406,7 +406,7 @@ def test_a_common_decision_from_the_pages(client, period, people, django_capture
     assert set(Exemption.objects.filter(group=group).values_list("status", flat=True)) == {"revoked"}
 
 
-# --- Issue 12: exemptions a person can manage, the workflow speaks -----------------------------------------------
+# --- Exemptions a person can manage, the workflow speaks ------------------------------------------------
 
 
 def url(name, e):

@@ -1,5 +1,5 @@
-"""Every CSV the portal serves is one file convention, for people opening it in a Swedish Excel (issue 12
-§5): UTF-8 with a byte-order mark, semicolons, decimal comma, ISO dates and instants, lines ending in
+"""Every CSV the portal serves is one file convention, for people opening it in a Swedish Excel:
+UTF-8 with a byte-order mark, semicolons, decimal comma, ISO dates and instants, lines ending in
 CR LF, formula-safe cells — written once, `servicelevel.spreadsheet.csv_lines`. The command-line exports
 keep the data-exchange spec's comma format (tests/test_exports_safe.py)."""
 
@@ -113,7 +113,7 @@ def test_the_convention_itself():
     ]
 
 
-# A text cell holding ";" or "," followed by a formula character (issue 13 §2): a local service
+# A text cell holding ";" or "," followed by a formula character: a local service
 # `Formulär;=cmd|' /C calc'!A0`, an imported unit name with `;=1+1`. The csv module quotes for its own
 # delimiter only, so a "," variant went out bare in these ";" files, and an English Excel (which splits on
 # ",") read a live formula; the ";" variant was quoted and stays so. Each such cell is now quoted for both

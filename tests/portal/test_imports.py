@@ -168,7 +168,7 @@ def test_a_running_jobs_progress_and_wait_come_from_redis(settings):
     assert import_jobs.progress(job) == (None, "")
 
 
-# the outcome in Swedish (issue 12, point 2) -------------------------------------------------------------
+# the outcome in Swedish ---------------------------------------------------------------------------------
 
 
 def test_the_list_of_imports_says_each_outcome_in_swedish(client):
@@ -233,7 +233,7 @@ def test_the_counts_in_swedish_agree_with_their_number(counts, words):
     assert counts_in_swedish(counts) == words
 
 
-# each kind's columns and templates (issue 12, point 3) --------------------------------------------------
+# each kind's columns and templates ----------------------------------------------------------------------
 
 
 def test_the_page_gives_each_kinds_columns_and_templates_instead_of_a_pointer_to_the_docs(client):
@@ -250,7 +250,7 @@ def test_the_page_gives_each_kinds_columns_and_templates_instead_of_a_pointer_to
             assert f"<code>{column.name}</code>" in page
             assert escape(column.description) in page
             assert escape(column.accepts) in page
-    # What the issue's file got wrong is said beside its columns.
+    # What the booking file with problems got wrong is said beside its columns.
     assert (
         escape("Av de bokningsbara: de som invånaren själv kan boka på 1177.se. Högst slots_total.") in page
     )
@@ -338,18 +338,18 @@ def test_other_roles_get_no_template(client, role):
     assert client.get("/import/mall/booking.xlsx").status_code == 403
 
 
-def test_the_issues_booking_file_lists_every_problem_on_the_job_page(
+def test_a_booking_file_with_problems_lists_every_problem_on_the_job_page(
     client, django_capture_on_commit_callbacks
 ):
-    from ..test_importers import ISSUE_12_BOOKING, ISSUE_12_PROBLEMS
+    from ..test_importers import BOOKING_PROBLEMS, BOOKING_WITH_PROBLEMS
 
     f.CareUnitFactory(hsa_id="SE2321000255-A1B2", vardomrade=f.VardomradeFactory())
     f.SchedulePeriodFactory(code="2026-T3")
     client.force_login(user_in(Roles.KONCERNSTAB))
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client, ISSUE_12_BOOKING, name="bokning.csv", kind="booking")
+        response = upload(client, BOOKING_WITH_PROBLEMS, name="bokning.csv", kind="booking")
     job = ImportJob.objects.get()
-    expected = [f"bokning.csv:{line}: {column}: {message}" for line, column, message in ISSUE_12_PROBLEMS]
+    expected = [f"bokning.csv:{line}: {column}: {message}" for line, column, message in BOOKING_PROBLEMS]
     assert job.status == ImportJob.Status.REJECTED and job.problem_lines() == expected
     page = client.get(response["Location"]).content.decode()
     for line in expected:
@@ -369,7 +369,7 @@ def test_the_page_takes_the_same_queries_however_many_jobs_it_lists(client, djan
     assert page.count('href="/import/') >= 20
 
 
-# --- A file checked but never imported is removed after a day (issue 13 §5) ------------------------------
+# --- A file checked but never imported is removed after a day --------------------------------------------
 
 UPLOADED = "2026-11-20 09:00 +01:00"
 EXPIRED = "Filen har tagits bort efter ett dygn; ladda upp den igen."

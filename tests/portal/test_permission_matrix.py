@@ -319,8 +319,8 @@ def _fake_pdf(report: Report, name: str) -> Report:
 @pytest.fixture
 def world(settings, tmp_path):
     """Units of the manager's, of the provider's and one of nobody's (each in its own vårdområde), with
-    stored results and one of every issue-8 object per unit; a user per role, each with a finished report
-    of their own, and another unit manager's report of the foreign unit."""
+    stored results and one of every exemption, report and action-plan object per unit; a user per role,
+    each with a finished report of their own, and another unit manager's report of the foreign unit."""
     settings.MEDIA_ROOT = tmp_path / "media"
     groups = ensure_groups()
     period = f.SchedulePeriodFactory(

@@ -1,4 +1,4 @@
-"""Self-service at /enheter/<hsa_id>/utbud/, …/bokning/, …/roller/ (issue 7 §6): edit through the write
+"""Self-service at /enheter/<hsa_id>/utbud/, …/bokning/, …/roller/: edit through the write
 path, preview the engine's verdict before saving, confirmation after; rights from units.permissions."""
 
 import datetime

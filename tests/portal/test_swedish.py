@@ -1,4 +1,4 @@
-"""Every page as each role reads it (issue 12, point 7): Swedish prompts instead of Django's "---------",
+"""Every page as each role reads it: Swedish prompts instead of Django's "---------",
 the region named once in the title, and no English or Python left in what people read.
 
 It walks the permission matrix's world: every portal URL a role may open (GET 200), with the objects it
