@@ -1,5 +1,8 @@
 import pytest
+import time_machine
 from celery import current_app
+
+from .helpers import FAST_PASSWORD_HASHERS
 
 
 def pytest_collection_modifyitems(items):
@@ -30,9 +33,19 @@ def _eager_tasks(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    """Tests make many users (factories, the permission matrix's roles); the production hasher's million
-    PBKDF2 rounds would cost most of the suite's time and prove nothing about the portal."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """The fast hasher for every test, the browser tests' live server included (a thread of this process,
+    with these settings): see FAST_PASSWORD_HASHERS."""
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture
+def pinned_clock(request):
+    """The clock stopped at the test module's NOW (an instant with its UTC offset, e.g. "2026-11-20 12:00
+    +01:00"), so "today" and every date a page derives from it are fixed. A module takes it for all its
+    tests with `pytest.mark.usefixtures("pinned_clock")`; a test that moves the clock asks for it by name
+    (the traveller: `.shift()`, `.move_to()`)."""
+    with time_machine.travel(request.module.NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

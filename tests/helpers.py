@@ -1,10 +1,16 @@
-"""Run management commands the way a person does, capturing exit status and output."""
+"""Plain helpers the test files share: management commands run the way a person does (exit status and
+output captured), users in a role, a page's HTML, a PDF's text, the units file's lines."""
 
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
+# Tests make many users (factories, the permission matrix's roles); the production hasher's million PBKDF2
+# rounds would cost most of the suite's time and prove nothing about the portal.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -51,3 +57,35 @@ def unit_line(
     active="ja",
 ) -> str:
     return f"{hsa};{name};{fvg};{vo};{kind};{utype};{system};{card};{same_day};{provider};{active}\n"
+
+
+def user_in(role, units=(), **fields):
+    """A user (UserFactory with `fields`) in the role's group, granted `units` if any."""
+    from units.permissions import ensure_groups, grant_units
+
+    from . import factories as f
+
+    user = f.UserFactory(**fields)
+    user.groups.add(ensure_groups()[role])
+    if units:
+        grant_units(user, units)
+    return user
+
+
+def user_with_address(role, username, units=(), email=True, **fields):
+    """A user in a role who has the address USERNAME@skane.se (none with email=False): the ones the
+    workflow's e-mails and reminders are sent to."""
+    return user_in(role, units, username=username, email=f"{username}@skane.se" if email else "", **fields)
+
+
+def html_of(response) -> str:
+    """A page's HTML, after checking it answered 200."""
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def text_of(pdf) -> str:
+    """The text of a PDF's every page (a pypdf reader) on one line: words a narrow column wrapped (an
+    HSA-id at its hyphen, a name at a space) read as they are written."""
+    text = "\n".join(page.extract_text() for page in pdf.pages)
+    return " ".join(re.sub(r"-\s+", "-", text).split())

@@ -337,7 +337,7 @@ def test_the_24_hour_clock_adds_exactly_24_working_day_hours(received, closed):
     assert working_time(calendar, received, deadline - dt.timedelta(seconds=1)) < dt.timedelta(hours=24)
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 12, 31, 23, 59)),
     st.sampled_from(["T", " "]),

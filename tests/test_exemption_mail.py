@@ -16,23 +16,16 @@ from exemptions import notices
 from exemptions import services as s
 from exemptions.models import ExemptionApproval, WorkflowMail
 from servicelevel.models import AuditEntry
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles
 
 from . import factories as f
+from .helpers import user_with_address as user_in
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.timedelta
 KS, HS = ExemptionApproval.Body.KONCERNSTAB, ExemptionApproval.Body.HS_STYRNING
 HS_NAME = "Avdelningen för hälso- och sjukvårdsstyrning"
-
-
-def user_in(role, username, units=(), email=True, **kwargs):
-    user = f.UserFactory(username=username, email=f"{username}@skane.se" if email else "", **kwargs)
-    user.groups.add(ensure_groups()[role])
-    if units:
-        grant_units(user, units)
-    return user
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from exemptions import services as s
 from exemptions.models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, SystemCapability
 from servicelevel.models import AuditEntry
 from tests import factories as f
+from tests.helpers import user_in
 from units.permissions import Roles, ensure_groups, grant_units
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +23,6 @@ pytestmark = pytest.mark.django_db
 D = datetime.timedelta
 Status = Exemption.Status
 KS, HS = ExemptionApproval.Body.KONCERNSTAB, ExemptionApproval.Body.HS_STYRNING
-
-
-def user_in(role, units=(), **kwargs):
-    user = f.UserFactory(**kwargs)
-    user.groups.add(ensure_groups()[role])
-    if units:
-        grant_units(user, units)
-    return user
 
 
 @pytest.fixture

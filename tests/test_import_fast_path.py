@@ -83,7 +83,7 @@ def rows(draw):
     return header, (row + extra)[: len(row) + len(extra) - cut]
 
 
-@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows())
 def test_the_fast_path_accepts_only_what_the_full_check_accepts_and_gives_the_same_record(importer, drawn):
     header, row = drawn

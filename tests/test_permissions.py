@@ -7,7 +7,6 @@ from django.http import Http404
 from units.permissions import (
     Roles,
     changeable_units,
-    ensure_groups,
     grant_area,
     grant_provider,
     grant_units,
@@ -19,14 +18,9 @@ from units.permissions import (
 )
 
 from . import factories as f
+from .helpers import user_in
 
 pytestmark = pytest.mark.django_db
-
-
-def user_in(role, **kwargs):
-    user = f.UserFactory(**kwargs)
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 def test_region_wide_roles_see_every_unit_and_only_koncernstab_changes_them():

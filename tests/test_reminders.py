@@ -11,9 +11,10 @@ from django.core import mail
 
 from exemptions import reminders, tasks
 from exemptions.models import ReminderSent
-from units.permissions import Roles, ensure_groups, grant_provider, grant_units
+from units.permissions import Roles, grant_provider, grant_units
 
 from . import factories as f
+from .helpers import user_with_address as user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +24,6 @@ END = datetime.date(2026, 12, 31)
 def day(d: datetime.date):
     """The clock on the morning of `d` (the task reads today's local date)."""
     return time_machine.travel(datetime.datetime.combine(d, datetime.time(7, 0)).astimezone(), tick=False)
-
-
-def user_in(role, username, email=True):
-    user = f.UserFactory(username=username, email=f"{username}@skane.se" if email else "")
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 @pytest.fixture

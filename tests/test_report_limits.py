@@ -12,34 +12,22 @@ import threading
 import time
 
 import pytest
-import time_machine
 from django.db import transaction
 from django.urls import reverse
 
 from compliance import reports
 from compliance.models import Report
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles, grant_units
 
 from . import factories as f
+from .helpers import user_in
 from .test_concurrency import WAIT, Worker, racing
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 NOW = "2026-11-20 12:00 +01:00"
 LIST = reverse("portal:reports")
 FORM = {"kind": "efterlevnad", "omfattning": "region", "per": "2026-11-15"}
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-def user_in(role, **kw):
-    user = f.UserFactory(**kw)
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 def ask(client, **data):
@@ -86,14 +74,14 @@ def test_a_fourth_report_while_three_are_made_is_refused_with_429_and_the_form_k
     assert report_of(ask(client)).status == Report.Status.QUEUED
 
 
-def test_a_failed_report_and_a_long_lost_one_hold_no_place(client, _pinned_clock):
+def test_a_failed_report_and_a_long_lost_one_hold_no_place(client, pinned_clock):
     analyst = user_in(Roles.KONCERNSTAB)
     client.force_login(analyst)
     f.ReportFactory(requested_by=analyst, status=Report.Status.FAILED)
     f.ReportFactory(requested_by=analyst, status=Report.Status.DONE)
-    _pinned_clock.shift(datetime.timedelta(hours=-2))
+    pinned_clock.shift(datetime.timedelta(hours=-2))
     f.ReportFactory(requested_by=analyst, status=Report.Status.QUEUED)  # its worker died two hours ago
-    _pinned_clock.shift(datetime.timedelta(hours=2))
+    pinned_clock.shift(datetime.timedelta(hours=2))
     f.ReportFactory(requested_by=analyst, status=Report.Status.RENDERING)
 
     report_of(ask(client))
@@ -101,15 +89,15 @@ def test_a_failed_report_and_a_long_lost_one_hold_no_place(client, _pinned_clock
     assert ask(client).status_code == 429  # rendering + the two just asked for
 
 
-def test_thirty_an_hour_and_the_refusal_says_at_what_time_the_next_may_be_asked_for(client, _pinned_clock):
+def test_thirty_an_hour_and_the_refusal_says_at_what_time_the_next_may_be_asked_for(client, pinned_clock):
     analyst = user_in(Roles.HS_STYRNING)
     client.force_login(analyst)
     # 30 finished reports: the first at 11:05:20, then one every two minutes (the last at 11:59:20).
-    _pinned_clock.move_to("2026-11-20 11:05:20 +01:00")
+    pinned_clock.move_to("2026-11-20 11:05:20 +01:00")
     for _ in range(30):
         f.ReportFactory(requested_by=analyst, status=Report.Status.DONE)
-        _pinned_clock.shift(datetime.timedelta(minutes=2))
-    _pinned_clock.move_to(NOW)
+        pinned_clock.shift(datetime.timedelta(minutes=2))
+    pinned_clock.move_to(NOW)
 
     response = ask(client)
 
@@ -121,7 +109,7 @@ def test_thirty_an_hour_and_the_refusal_says_at_what_time_the_next_may_be_asked_
     assert response["Retry-After"] == "320"
     assert Report.objects.filter(requested_by=analyst).count() == 30
 
-    _pinned_clock.move_to("2026-11-20 12:06 +01:00")
+    pinned_clock.move_to("2026-11-20 12:06 +01:00")
     assert report_of(ask(client)).status == Report.Status.QUEUED
     assert ask(client).status_code == 429  # the 11:07:20 report is still within the hour
 

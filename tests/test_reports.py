@@ -22,11 +22,12 @@ from compliance.models import Report
 from compliance.services import recompute
 from compliance.tasks import render_report
 from servicelevel.models import AuditEntry, Requirement
-from units.permissions import Roles, ensure_groups, grant_provider, grant_units
+from units.permissions import Roles, grant_provider, grant_units
 
 from . import factories as f
+from .helpers import text_of, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 NOW = "2026-11-20 12:00 +01:00"
 DAY = datetime.date(2026, 11, 20)
@@ -34,21 +35,9 @@ LIST = reverse("portal:reports")
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def user_in(role, **kw):
-    user = f.UserFactory(**kw)
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 @pytest.fixture
@@ -101,13 +90,6 @@ def pdf_of(report) -> PdfReader:
     assert report.status == Report.Status.DONE, report.error
     with report.file.open("rb") as fh:
         return PdfReader(io.BytesIO(fh.read()))
-
-
-def text_of(pdf: PdfReader) -> str:
-    """The text of every page on one line: words a narrow column wrapped (an HSA-id at its hyphen, a
-    name at a space) read as they are written."""
-    text = "\n".join(page.extract_text() for page in pdf.pages)
-    return " ".join(re.sub(r"-\s+", "-", text).split())
 
 
 # ----------------------------------------------------------------------------------------------- rights

@@ -49,13 +49,6 @@ def _async_unsafe_allowed():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Each test creates five users and logs in through the form: the real hasher's deliberate slowness
-    would be most of the run (the live server shares these settings: it is a thread of this process)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():

@@ -19,6 +19,7 @@ from compliance.models import Report
 from compliance.services import recompute, today
 from exemptions.models import Exemption
 from tests import factories as f
+from tests.helpers import text_of
 from units.permissions import changeable_units
 
 from .conftest import SCREENSHOTS, assert_no_axe_violations, login_as, screenshot
@@ -76,12 +77,6 @@ def download(page, name: str) -> PdfReader:
     with open(kept, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
     return PdfReader(kept)
-
-
-def text_of(pdf: PdfReader) -> str:
-    """Every page's text on one line (a narrow column may wrap an HSA-id at its hyphen or a name)."""
-    text = "\n".join(page.extract_text() for page in pdf.pages)
-    return " ".join(re.sub(r"-\s+", "-", text).split())
 
 
 def assert_tagged_pdf_ua(pdf: PdfReader, title: str) -> None:

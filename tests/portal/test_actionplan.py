@@ -16,9 +16,10 @@ from compliance.models import UnitResult
 from compliance.services import today
 from servicelevel.models import AuditEntry, CatalogueService
 from units.models import Offering
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles
 
 from .. import factories as f
+from ..helpers import user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +52,6 @@ def unit(area):
 @pytest.fixture
 def other_unit(other_area):
     return f.CareUnitFactory(name="Vårdcentralen Hemlig", hsa_id="SE2321000255-HEMLIG", vardomrade=other_area)
-
-
-def user_in(role, units=(), username=None):
-    user = f.UserFactory(**({"username": username} if username else {}))
-    user.groups.add(ensure_groups()[role])
-    if units:
-        grant_units(user, units)
-    return user
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import html as html_module
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from compliance.models import UnitResult
@@ -16,17 +15,11 @@ from units.permissions import Roles, ensure_groups
 
 from .. import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 NOW = "2026-11-20 12:00 +01:00"
 FIRST = datetime.date(2026, 9, 30)  # the earliest stored date
 BEFORE = "2026-01-01"
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

@@ -13,20 +13,14 @@ from django.urls import reverse
 
 from servicelevel.audit import audit
 from servicelevel.models import AuditEntry
-from units.permissions import Roles, ensure_groups
+from units.permissions import Roles
 
-from .. import factories as f
+from ..helpers import user_in
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("portal:audit_trail")
 EXPORT = reverse("portal:audit_export_csv")
-
-
-def user_in(role, **kw):
-    user = f.UserFactory(**kw)
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 @pytest.fixture

@@ -10,21 +10,16 @@ from django.urls import reverse
 
 from actionplan.services import target_save
 from servicelevel.audit import audit
-from units.permissions import Roles, ensure_groups
+from units.permissions import Roles
 from units.services import offering_save
 
 from .. import factories as f
+from ..helpers import user_in
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("portal:audit_trail")
 EXPORT = reverse("portal:audit_export_csv")
-
-
-def user_in(role, **kw):
-    user = f.UserFactory(**kw)
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 @pytest.fixture

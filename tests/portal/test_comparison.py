@@ -14,26 +14,16 @@ from compliance.services import today
 from portal.comparison.selectors import PEER_MINIMUM
 from servicelevel.models import CatalogueService, CatalogueTemplate
 from units.models import CareUnit, Offering
-from units.permissions import Roles, ensure_groups, grant_area, grant_units
+from units.permissions import Roles, grant_area, grant_units
 
 from .. import factories as f
+from ..helpers import html_of, user_in
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("portal:comparison")
 CSV_URL = reverse("portal:comparison_export_csv")
 BASE = ("FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING")  # the mottagning basutbud (migration)
-
-
-def user_in(role):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    return user
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def make_units(area, n, *, prefix="Mottagning", start=0, unit_type="mottagning", system="PASiS", **kw):

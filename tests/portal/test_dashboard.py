@@ -22,11 +22,12 @@ from compliance.models import Case, RequirementResult, UnitResult
 from compliance.services import recompute
 from servicelevel.models import AuditEntry
 from units.models import AdminRole, BookingFigures, CareUnit
-from units.permissions import Roles, ensure_groups, grant_area, grant_units
+from units.permissions import Roles, grant_area, grant_units
 
 from .. import factories as f
+from ..helpers import html_of, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 URL = reverse("portal:dashboard")
 NOW = "2026-11-20 12:00 +01:00"
@@ -36,25 +37,8 @@ TZ = datetime.timezone(datetime.timedelta(hours=2))  # CEST: the cases below are
 
 
 @pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-
-
-def user_in(role):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    return user
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def section(html: str, heading_id: str) -> str:

@@ -15,7 +15,6 @@ import inspect
 import pkgutil
 
 import pytest
-import time_machine
 from django import forms
 from django.apps import apps
 from django.db import models
@@ -26,30 +25,17 @@ from hypothesis import strategies as st
 
 from compliance.models import UnitResult
 from exemptions.models import Exemption
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles
 
 from .. import factories as f
+from ..helpers import user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 NOW = "2026-11-20 12:00 +01:00"
 TODAY = datetime.date(2026, 11, 20)
 BOUNDS = "Ange ett datum mellan 1900-01-01 och 2100-12-31."
 OUT = ["9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01"]
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def user_in(role, units=()):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    if units:
-        grant_units(user, units)
-    return user
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from compliance.services import recompute, today
 from exemptions import services as s
 from exemptions.models import Exemption, ExemptionApproval, ExemptionGroup
 from tests import factories as f
-from units.permissions import Roles, ensure_groups, grant_units
+from tests.helpers import user_in
+from units.permissions import Roles
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +23,6 @@ D = datetime.timedelta
 KS, HS = ExemptionApproval.Body.KONCERNSTAB, ExemptionApproval.Body.HS_STYRNING
 LIST = reverse("portal:exemption_list")
 NEW = reverse("portal:exemption_new")
-
-
-def user_in(role, units=(), **kwargs):
-    user = f.UserFactory(**kwargs)
-    user.groups.add(ensure_groups()[role])
-    if units:
-        grant_units(user, units)
-    return user
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import io
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.urls import URLPattern, URLResolver, reverse
 
 from compliance.models import UnitResult
@@ -20,15 +19,10 @@ from units.permissions import Roles, ensure_groups
 
 from .. import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 DAY = datetime.date(2026, 11, 15)
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel("2026-11-22 12:00 +01:00", tick=False):
-        yield
+NOW = "2026-11-22 12:00 +01:00"
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from servicelevel.importing.base import Counts, row_parser
 from servicelevel.importing.reader import read_table
 from servicelevel.models import AuditEntry, ImportJob
 from units.models import CareUnit
-from units.permissions import Roles, ensure_groups
+from units.permissions import Roles
 
 from .. import factories as f
-from ..helpers import UNITS_HEADER, unit_line
+from ..helpers import UNITS_HEADER, unit_line, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 def upload_dir(settings, tmp_path):
     settings.IMPORT_UPLOAD_DIR = str(tmp_path / "imports")
     return tmp_path / "imports"
-
-
-def user_in(role):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    return user
 
 
 def upload(client, text: str, name="enheter.csv", kind="units"):

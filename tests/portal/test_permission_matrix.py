@@ -18,6 +18,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.urls import URLPattern, reverse
 
 from actionplan.models import Activity, ActivityNote, Obstacle, PhaseOut, Target
@@ -30,6 +32,7 @@ from units.models import Offering
 from units.permissions import Roles, ensure_groups, grant_provider, grant_units
 
 from .. import factories as f
+from ..helpers import FAST_PASSWORD_HASHERS
 
 pytestmark = pytest.mark.django_db
 
@@ -316,12 +319,24 @@ def _fake_pdf(report: Report, name: str) -> Report:
     return report
 
 
-@pytest.fixture
-def world(settings, tmp_path):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for the module's several hundred cases: every case only reads it, or (the
+    POSTs) changes it inside its own test's transaction, which is rolled back after the test, so no case
+    sees another's write. It is built inside a transaction of its own that the tests' transactions nest in
+    (as savepoints) and that is rolled back at the module's end, so no later module sees it either. The
+    settings it needs are set for the whole module: the function-scoped fixtures that set them come later.
+    """
+    settings = {"MEDIA_ROOT": tmp_path_factory.mktemp("media"), "PASSWORD_HASHERS": FAST_PASSWORD_HASHERS}
+    with django_db_blocker.unblock(), override_settings(**settings), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world():
     """Units of the manager's, of the provider's and one of nobody's (each in its own vårdområde), with
     stored results and one of every exemption, report and action-plan object per unit; a user per role,
     each with a finished report of their own, and another unit manager's report of the foreign unit."""
-    settings.MEDIA_ROOT = tmp_path / "media"
     groups = ensure_groups()
     period = f.SchedulePeriodFactory(
         code="2026-T3", start_date=today() - D(days=40), end_date=today() + D(days=60)
@@ -430,7 +445,7 @@ def world(settings, tmp_path):
         "annans",
     )
     recompute(as_of=today())
-    return {
+    built = {
         "users": users,
         "period": period,
         "objects": objects,
@@ -439,6 +454,8 @@ def world(settings, tmp_path):
         "reports": reports,
         "job": f.ImportJobFactory(status=ImportJob.Status.CHECKED),
     }
+    built["state"] = state()  # as every test must find it: no earlier test's write may show
+    return built
 
 
 def owner(role: str, which: str | None) -> str:
@@ -598,6 +615,7 @@ def test_a_post_that_may_not_change_anything_changes_nothing(client, world, name
         client.force_login(world["users"][role])
     data = RULES[name].data(world, role, which) if RULES[name].data else {"action": "save"}
     before = state()
+    assert before == world["state"]
     response = client.post(url_for(world, name, role, which), data)
     assert response.status_code == expected_post(name, role, which)
     assert state() == before
@@ -624,6 +642,7 @@ def test_the_posts_sent_here_change_something_for_a_role_that_may(
     """The refusals above are refusals: the same POST from a role allowed to make it does change things."""
     client.force_login(world["users"][role])
     before = state()
+    assert before == world["state"]
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(url_for(world, name, role, which), RULES[name].data(world, role, which))
     assert response.status_code == 302, body_of(response)[:2000]

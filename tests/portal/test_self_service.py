@@ -14,10 +14,11 @@ from compliance.models import RequirementResult
 from compliance.services import recompute, today
 from servicelevel.models import AuditEntry, CatalogueService, CatalogueTemplate
 from units.models import AdminRole, BookingFigures, Offering, Person
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles
 
 from .. import factories as f
 from ..admin_forms import form_data
+from ..helpers import user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +44,6 @@ def unit():
 @pytest.fixture
 def other_unit():
     return f.CareUnitFactory(name="Vårdcentralen Annans", hsa_id="SE2321000255-ANNAN")
-
-
-def user_in(role, units=()):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    if units:
-        grant_units(user, units)
-    return user
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 import re
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
@@ -16,36 +15,20 @@ from django.urls import reverse
 
 from compliance.models import Report, RequirementResult, UnitResult
 from units.models import Person
-from units.permissions import Roles, ensure_groups, grant_units
+from units.permissions import Roles, grant_units
 
 from .. import factories as f
+from ..helpers import html_of, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 DAY = datetime.date(2026, 11, 15)
 NOW = "2026-11-22 12:00 +01:00"
 UTC = datetime.UTC
 
 
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def user_in(role):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    return user
-
-
 def url(unit, name="portal:unit_detail"):
     return reverse(name, args=[unit.hsa_id])
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def stored(unit, *, day=DAY, level=None, with_exemptions=False, period="2026-T3", month="2026-10", rt=None):

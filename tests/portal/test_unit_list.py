@@ -7,41 +7,24 @@ import io
 
 import openpyxl
 import pytest
-import time_machine
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from compliance.models import RequirementResult, UnitResult
 from units.models import CareUnit
-from units.permissions import Roles, ensure_groups, grant_provider, grant_units
+from units.permissions import Roles, grant_provider, grant_units
 
 from .. import factories as f
+from ..helpers import html_of, user_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 
 URL = reverse("portal:unit_list")
 CSV_URL = reverse("portal:unit_export_csv")
 XLSX_URL = reverse("portal:unit_export_xlsx")
 DAY = datetime.date(2026, 11, 15)  # the stored date the tests read
 NOW = "2026-11-22 12:00 +01:00"
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-def user_in(role):
-    user = f.UserFactory()
-    user.groups.add(ensure_groups()[role])
-    return user
-
-
-def html_of(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def stored(unit, *, level=None, with_exemptions=False, statuses=None, share=None, day=DAY):
