@@ -50,6 +50,7 @@ from portal.actionplan.selectors import (
     target_for_user,
 )
 from portal.as_of import as_of_from
+from portal.presentation.forms import summary_errors
 from servicelevel.signals import fact_changes
 from units.permissions import (
     area_for_user,
@@ -74,17 +75,6 @@ def _plan_url(period=None, forvaltning=None, vardomrade=None, anchor: str = "") 
         + ("?" + "&".join(query) if query else "")
         + (f"#{anchor}" if anchor else "")
     )
-
-
-def _errors(form) -> list[tuple[str, str]]:
-    """(field id, message) for the error summary, in the form's order."""
-    if not form.is_bound or form.is_valid():
-        return []
-    items = [("", message) for message in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            items += [(form[name].auto_id, f"{form[name].label}: {message}") for message in errors]
-    return items
 
 
 def _refused(form, error: ValidationError) -> None:
@@ -179,7 +169,9 @@ def activity_new(request):
         a = form.instance
         return redirect(_plan_url(a.period, a.forvaltning, a.vardomrade, "aktiviteter"))
     return render(
-        request, "portal/actionplan_activity.html", {"form": form, "activity": None, "errors": _errors(form)}
+        request,
+        "portal/actionplan_activity.html",
+        {"form": form, "activity": None, "errors": summary_errors(form)},
     )
 
 
@@ -223,8 +215,8 @@ def activity_edit(request, pk: int):
             "notes": activity_notes(activity),
             "note": note,
             "back": back,
-            "errors": _errors(form) if form is not None else [],
-            "note_errors": _errors(note),
+            "errors": summary_errors(form),
+            "note_errors": summary_errors(note),
         },
     )
 
@@ -287,7 +279,7 @@ def _target_page(request, form):
     return render(
         request,
         "portal/actionplan_target.html",
-        {"form": form, "target": form.instance if form.instance.pk else None, "errors": _errors(form)},
+        {"form": form, "target": form.instance if form.instance.pk else None, "errors": summary_errors(form)},
     )
 
 
@@ -319,7 +311,7 @@ def phase_out_edit(request):
     return render(
         request,
         "portal/actionplan_phase_out.html",
-        {"form": form, "unit": unit, "phase_out": phase_out, "back": back, "errors": _errors(form)},
+        {"form": form, "unit": unit, "phase_out": phase_out, "back": back, "errors": summary_errors(form)},
     )
 
 
@@ -347,7 +339,9 @@ def obstacle_new(request):
         else:
             messages.success(request, f"Hindret ”{obstacle.title}” är rapporterat till Koncernkontoret.")
             return redirect(_plan_url(None, None, obstacle.vardomrade, "hinder"))
-    return render(request, "portal/actionplan_obstacle_new.html", {"form": form, "errors": _errors(form)})
+    return render(
+        request, "portal/actionplan_obstacle_new.html", {"form": form, "errors": summary_errors(form)}
+    )
 
 
 def _scope_or_region(text: str):
@@ -393,6 +387,6 @@ def obstacle_detail(request, pk: int):
             "form": form,
             "linked": linked,
             "back": _plan_url(None, None, obstacle.vardomrade, "hinder"),
-            "errors": _errors(form) if form is not None else [],
+            "errors": summary_errors(form),
         },
     )

@@ -20,14 +20,13 @@ from .access import (
     visible_activities,
 )
 from .in_force import ExemptionRow, exemptions_in_force
+from .phase_out import PhaseOutArea, PhaseOutRow
 from .plan import (
     PHASE_OUT_LIST_LIMIT,
     ActionPlan,
     ActivityRow,
     NoteRow,
     ObstacleRow,
-    PhaseOutArea,
-    PhaseOutRow,
     Scope,
     TargetRow,
     action_plan,
@@ -42,6 +41,8 @@ __all__ = [
     "ExemptionRow",
     "NoteRow",
     "ObstacleRow",
+    "PhaseOutArea",
+    "PhaseOutRow",
     "PhaseOutArea",
     "PhaseOutRow",
     "Scope",

@@ -22,11 +22,11 @@ from fractions import Fraction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from actionplan.models import Activity, ActivityNote, Obstacle, PhaseOut, Target
+from actionplan.models import Activity, ActivityNote, Obstacle, Target
 from compliance.engine.text import pct
 from exemptions.models import Exemption
 from servicelevel.models import Requirement, SchedulePeriod
-from units.models import CareUnit, Forvaltning, Offering, Vardomrade
+from units.models import CareUnit, Forvaltning, Vardomrade
 from units.permissions import (
     changeable_units,
     is_read_only,
@@ -39,8 +39,8 @@ from units.permissions import (
 
 from .access import visible_activities
 from .in_force import ExemptionRow, exemptions_in_force
+from .phase_out import PhaseOutArea, PhaseOutRow, phase_out_rows
 
-KIND_LABELS = dict(Offering.Kind.choices)
 # Above this many local offerings, the page lists them per unit only for a vårdområde (the per-area summary
 # is always shown); `ActionPlan.phase_out` always holds every row, for exports and the PDF.
 PHASE_OUT_LIST_LIMIT = 300
@@ -106,32 +106,6 @@ class TargetRow:
     requirement_name: str
     share: str  # "20 %"
     may_change: bool
-
-
-@dataclass(frozen=True)
-class PhaseOutRow:
-    unit_hsa_id: str
-    unit_name: str
-    vardomrade: str
-    kind: str
-    kind_label: str
-    code: str
-    planned_end: datetime.date | None  # None: no plan yet
-    replacement: str
-    note: str
-    late: bool  # still offered after its planned end
-    may_change: bool
-
-
-@dataclass(frozen=True)
-class PhaseOutArea:
-    vardomrade: str
-    offered: int
-    planned: int
-
-    @property
-    def unplanned(self) -> int:
-        return self.offered - self.planned
 
 
 @dataclass(frozen=True)
@@ -262,7 +236,7 @@ def action_plan(
     )
     targets = _target_rows(user, scope, period, everything, may_plan) if period else []
     exemptions = exemptions_in_force(units, as_of)
-    phase_out, phase_out_areas = _phase_out_rows(units, as_of, may_plan, own_unit_ids)
+    phase_out, phase_out_areas = phase_out_rows(units, as_of, may_plan, own_unit_ids)
     obstacles = _obstacle_rows(user, scope, everything)
     return ActionPlan(
         period=period,
@@ -368,45 +342,6 @@ def _target_rows(user, scope, period, everything, may_plan) -> list[TargetRow]:
         )
         for t in targets.order_by("vardomrade__name", "requirement__order")
     ]
-
-
-def _phase_out_rows(units, day, may_plan, own_unit_ids) -> tuple[list[PhaseOutRow], list[PhaseOutArea]]:
-    """Every local service and template still offered by the scope's active units, with its plan if any."""
-    active = units.filter(active=True)
-    # query: the phase-out plans of those units, keyed by the offering's identity
-    plans = {
-        (p.unit_id, p.kind, p.code): p
-        for p in PhaseOut.objects.filter(unit__in=active).select_related(
-            "replacement_service", "replacement_template"
-        )
-    }
-    offerings = (
-        Offering.objects.filter(unit__in=active, variant=Offering.Variant.LOKAL)
-        .select_related("unit__vardomrade")
-        .order_by("unit__vardomrade__name", "unit__name", "kind", "code")
-    )
-    rows, areas = [], {}
-    for o in offerings:  # query: the local offerings
-        plan = plans.get((o.unit_id, o.kind, o.code))
-        area = o.unit.vardomrade.name
-        rows.append(
-            PhaseOutRow(
-                unit_hsa_id=o.unit.hsa_id,
-                unit_name=o.unit.name,
-                vardomrade=area,
-                kind=o.kind,
-                kind_label=KIND_LABELS.get(o.kind, o.kind),
-                code=o.code,
-                planned_end=plan.planned_end if plan else None,
-                replacement=str(plan.replacement.name) if plan and plan.replacement else "",
-                note=plan.note if plan else "",
-                late=plan is not None and plan.planned_end < day,
-                may_change=may_plan or o.unit_id in own_unit_ids,
-            )
-        )
-        offered, planned = areas.get(area, (0, 0))
-        areas[area] = (offered + 1, planned + (plan is not None))
-    return rows, [PhaseOutArea(name, offered, planned) for name, (offered, planned) in areas.items()]
 
 
 def _obstacle_rows(user, scope, everything) -> list[ObstacleRow]:
