@@ -429,7 +429,12 @@ def test_the_ending_list_drops_inactive_exemptions_before_it_is_cut(active):
             for n in range(120)
         ]
         + [
-            Exemption(exemption_id=f"AV-A-{n:03d}", valid_until=datetime.date(2026, 11, 20), **common)
+            Exemption(
+                exemption_id=f"AV-A-{n:03d}",
+                status="approved",
+                valid_until=datetime.date(2026, 11, 20),
+                **common,
+            )
             for n in range(active)
         ]
     )
