@@ -867,7 +867,8 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
     )
     if not approved:
         step = _move(s, to=Status.REJECTED, actor=decided_by, action=f"{kind}_rejected", extra={"body": body})
-    elif len(decisions) + 1 == len(steps.ORDER):
+    elif steps.next_body(s.status, [*decisions, steps.Decided(body, decided_by.pk, True)]) is None:
+        # This approval was the last step: in force.
         step = _move(s, to=Status.APPROVED, actor=decided_by, action=f"{kind}_approved")
         if isinstance(s, ExemptionGroup):
             unit_ids = _create_group_exemptions(s, decided_by, today or timezone.localdate())
