@@ -13,12 +13,34 @@ def trend_requirement_problem(code: str, is_trend: bool) -> str | None:
     return None
 
 
-def share_problem(share: Decimal) -> str | None:
+# A target share is a fraction of one with at most four decimals (0.1250); people type it in percent with
+# at most two (12,5 %). Both the model (and the import) and the portal's form hold these limits.
+SHARE_STEP = Decimal("0.0001")
+
+
+def share_fault(share: Decimal) -> str | None:
+    """What is wrong with a share: "range" (outside 0..1), "places" (finer than SHARE_STEP) or None."""
     if not 0 <= share <= 1:
-        return f"ska vara mellan 0 och 1, inte {share}"
-    if share != share.quantize(Decimal("0.0001")):
-        return f"högst fyra decimaler, inte {share}"
+        return "range"
+    if share != share.quantize(SHARE_STEP):
+        return "places"
     return None
+
+
+def share_problem(share: Decimal) -> str | None:
+    """A stored or imported share's problem, worded for the field `target_share`."""
+    return {
+        "range": f"ska vara mellan 0 och 1, inte {share}",
+        "places": f"högst fyra decimaler, inte {share}",
+    }.get(share_fault(share))
+
+
+def percent_problem(percent: Decimal) -> str | None:
+    """The same limits for a share typed in percent (the action plan's target form)."""
+    return {
+        "range": "Andelen ska vara mellan 0 och 100 %.",
+        "places": "Högst två decimaler.",
+    }.get(share_fault(percent / 100))
 
 
 def activity_problems(

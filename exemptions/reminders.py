@@ -25,17 +25,20 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from units.permissions import approvers, unit_managers
 
+from . import steps
 from .models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, ReminderSent
+from .rules import ENDING_SOON_DAYS
 
 log = logging.getLogger(__name__)
 
-FIRST_NOTICE_DAYS = 30
+# The first reminder goes out when the exemption starts to "end soon" (the exemption list's and the
+# dashboard's rule), the last a week before its last day.
+FIRST_NOTICE_DAYS = ENDING_SOON_DAYS
 LAST_NOTICE_DAYS = 7
 Kind = ReminderSent.Kind
 Body = ExemptionApproval.Body
@@ -100,11 +103,12 @@ def _exemption_context(e: Exemption, today: datetime.date) -> dict:
 
 
 def send_ending_reminders(*, today: datetime.date) -> Outcome:
-    """The 30- and 7-day reminders for approved exemptions ending within 30 days."""
+    """The 30- and 7-day reminders for approved exemptions in force today that end within 30 days (one
+    revoked early has had its end announced already)."""
     ending = (
-        Exemption.objects.filter(
+        Exemption.objects.active_on(today)
+        .filter(
             status=Exemption.Status.APPROVED,
-            valid_until__gte=today,
             valid_until__lte=today + datetime.timedelta(days=FIRST_NOTICE_DAYS),
         )
         .select_related("unit", "requirement")
@@ -161,20 +165,14 @@ def send_follow_up_reminders(*, today: datetime.date) -> Outcome:
 
 
 def waiting_for(body: str) -> tuple[list[Exemption], list[ExemptionGroup]]:
-    """Submitted exemptions and common decisions whose next decision is `body`'s: Koncernstab's when it
-    has not decided, HS-styrning's once Koncernstab has approved and it has not."""
-    first = ExemptionApproval.objects.filter(body=Body.KONCERNSTAB, approved=True)
-    mine = ExemptionApproval.objects.filter(body=body)
-    results = []
-    for model, link in ((Exemption, "exemption"), (ExemptionGroup, "group")):
-        rows = model.objects.filter(status=model.Status.SUBMITTED).exclude(
-            Exists(mine.filter(**{link: OuterRef("pk")}))
-        )
-        if body == Body.HS_STYRNING:
-            rows = rows.filter(Exists(first.filter(**{link: OuterRef("pk")})))
-        results.append(rows)
-    exemptions = list(results[0].select_related("unit", "requirement").order_by("created_at"))
-    groups = list(results[1].order_by("created_at"))
+    """Submitted exemptions and common decisions whose next decision is `body`'s (`steps.next_body_q`):
+    Koncernstab's when it has not decided, HS-styrning's once Koncernstab has approved and it has not."""
+    exemptions = list(
+        Exemption.objects.filter(steps.next_body_q(body, link="exemption"))
+        .select_related("unit", "requirement")
+        .order_by("created_at")
+    )
+    groups = list(ExemptionGroup.objects.filter(steps.next_body_q(body, link="group")).order_by("created_at"))
     return exemptions, groups
 
 

@@ -32,16 +32,16 @@ from servicelevel.audit import audit
 from servicelevel.models import AuditEntry, Requirement
 from servicelevel.signals import notify_facts_changed
 from servicelevel.writes import Saved, delete_fact, no_unit, save_fact
+from units.applicability import BOOKING_GROUP, applies_q, books_through_1177
 from units.models import CareUnit
 from units.permissions import approval_body, is_read_only, may_change_unit, may_keep_capabilities
 
-from . import notices
+from . import notices, steps
 from .models import Exemption, ExemptionApproval, ExemptionGroup, ExemptionNumber, FollowUp, SystemCapability
 from .rules import bound_problem, duplicating
 
 Status = Exemption.Status
 Body = ExemptionApproval.Body
-FIRST, SECOND = Body.KONCERNSTAB, Body.HS_STYRNING
 
 
 class Refused(ValidationError):
@@ -193,12 +193,19 @@ def _unit_ids(obj) -> set[int]:
 
 
 def may_manage(user, exemption: Exemption) -> bool:
-    """Who sends in, changes, deletes and withdraws an exemption that no one has decided on yet: its
-    proposer, or anyone who may change the unit's facts (the unit's managers and providers, Koncernstab's
-    support) — the same people who may propose for the unit. Never a read-only role."""
-    if is_read_only(user):
-        return False
-    return exemption.proposed_by_id == user.pk or may_change_unit(user, exemption.unit)
+    """Who sends in, changes, deletes and withdraws an exemption that no one has decided on yet
+    (`exemptions.steps.manages`): its proposer, or anyone who may change the unit's facts — the same
+    people who may propose for the unit. Never a read-only role."""
+    return steps.manages(
+        read_only=is_read_only(user),
+        is_proposer=exemption.proposed_by_id == user.pk,
+        may_change_unit=lambda: may_change_unit(user, exemption.unit),
+    )
+
+
+def may_manage_group(user) -> bool:
+    """Who prepares, sends in, changes, deletes and withdraws a common decision (`steps.manages_group`)."""
+    return steps.manages_group(read_only=is_read_only(user), user_body=approval_body(user))
 
 
 MANAGE_REFUSED = "Bara den som föreslagit avsteget eller enhetens ansvariga kan {verb} det."
@@ -435,9 +442,9 @@ def exemption_submit(*, exemption: Exemption, actor) -> Exemption:
 
 
 def _submit(e: Exemption, actor) -> AuditEntry:
-    if e.status != Status.DRAFT:
-        raise Refused(f"{_noun(e)} är {_status_label(e.status)}; bara ett utkast kan skickas in.")
-    if not may_manage(actor, e):
+    if not steps.may_submit(status=e.status, manages=e.status == Status.DRAFT and may_manage(actor, e)):
+        if e.status != Status.DRAFT:
+            raise Refused(f"{_noun(e)} är {_status_label(e.status)}; bara ett utkast kan skickas in.")
         raise Refused(MANAGE_REFUSED.format(verb="skicka in"))
     if e.valid_until is None:
         raise Refused("Ange till och med vilken dag avsteget gäller innan det skickas in.")
@@ -460,16 +467,18 @@ def exemption_withdraw(*, exemption: Exemption, actor) -> Exemption:
 
 
 def _withdraw(subject, *, allowed: bool, actor) -> None:
+    """The move if `steps.may_withdraw` holds; else the reason it does not, the state first."""
     noun = _noun(subject)
-    if subject.status != Status.SUBMITTED:
-        raise Refused(
-            f"{noun} är {_status_label(subject.status)}; bara ett inskickat förslag kan dras tillbaka."
-        )
-    if not allowed:
-        if isinstance(subject, Exemption):
-            raise Refused(MANAGE_REFUSED.format(verb="dra tillbaka"))
-        raise Refused(GROUP_REFUSED.format(verb="drar tillbaka"))
-    if subject.approvals.exists():
+    decisions = steps.decided(subject.approvals.all())
+    if not steps.may_withdraw(status=subject.status, decisions=decisions, manages=allowed):
+        if subject.status != Status.SUBMITTED:
+            raise Refused(
+                f"{noun} är {_status_label(subject.status)}; bara ett inskickat förslag kan dras tillbaka."
+            )
+        if not allowed:
+            if isinstance(subject, Exemption):
+                raise Refused(MANAGE_REFUSED.format(verb="dra tillbaka"))
+            raise Refused(GROUP_REFUSED.format(verb="drar tillbaka"))
         raise Refused(
             f"{noun} kan inte dras tillbaka: {Body.KONCERNSTAB.label} har redan fattat det första beslutet."
         )
@@ -564,7 +573,7 @@ def _group_problems(
         follow_ups=follow_ups,
         submit=submit,
     )
-    if booking_system not in CareUnit.BookingSystem.values or booking_system == CareUnit.BookingSystem.INGEN:
+    if booking_system not in CareUnit.BookingSystem.values or not books_through_1177(booking_system):
         problems["booking_system"] = "Välj ett bokningssystem."
     return problems
 
@@ -605,7 +614,7 @@ def exemption_group_propose(
         follow_ups=follow_ups,
         submit=submit,
     )
-    if approval_body(proposed_by) is None:
+    if not may_manage_group(proposed_by):
         problems["booking_system"] = (
             f"Gemensamma beslut för ett bokningssystem bereds av {Body.KONCERNSTAB.label} eller "
             f"{Body.HS_STYRNING.label}."
@@ -670,7 +679,7 @@ def exemption_group_edit(
                 f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan ändras "
                 "(ett inskickat beslut som ingen har beslutat om kan dras tillbaka först)."
             )
-        if approval_body(actor) is None or is_read_only(actor):
+        if not may_manage_group(actor):
             raise Refused(GROUP_REFUSED.format(verb="ändrar"))
         problems = _group_problems(
             booking_system=booking_system,
@@ -718,7 +727,7 @@ def exemption_group_delete(*, group: ExemptionGroup, actor) -> None:
     g = _locked(group)
     if g.status != Status.DRAFT:
         raise Refused(f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan tas bort.")
-    if approval_body(actor) is None or is_read_only(actor):
+    if not may_manage_group(actor):
         raise Refused(GROUP_REFUSED.format(verb="tar bort"))
     gone = _group_terms_audit(g, g.requirements.all())
     code = g.group_id
@@ -735,9 +744,9 @@ def exemption_group_delete(*, group: ExemptionGroup, actor) -> None:
 @transaction.atomic
 def exemption_group_submit(*, group: ExemptionGroup, actor) -> ExemptionGroup:
     g = _locked(group)
-    if g.status != Status.DRAFT:
-        raise Refused(f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan skickas in.")
-    if approval_body(actor) is None:
+    if not steps.may_submit(status=g.status, manages=may_manage_group(actor)):
+        if g.status != Status.DRAFT:
+            raise Refused(f"{_noun(g)} är {_status_label(g.status)}; bara ett utkast kan skickas in.")
         raise Refused(GROUP_REFUSED.format(verb="skickar in"))
     if not g.follow_up_dates:
         raise Refused("Ange minst ett datum då avstegen ska följas upp innan beslutet skickas in.")
@@ -752,7 +761,7 @@ def exemption_group_submit(*, group: ExemptionGroup, actor) -> ExemptionGroup:
 def exemption_group_withdraw(*, group: ExemptionGroup, actor) -> ExemptionGroup:
     """submitted → draft before the first decision, by an approver (who prepares common decisions)."""
     g = _locked(group)
-    _withdraw(g, allowed=approval_body(actor) is not None and not is_read_only(actor), actor=actor)
+    _withdraw(g, allowed=may_manage_group(actor), actor=actor)
     group.status = g.status
     return g
 
@@ -774,12 +783,12 @@ def exemption_group_revoke(
     return _revoke(group, decided_by=decided_by, ended_on=ended_on, today=today)
 
 
-def affected_units(booking_system: str):
-    """The units a common decision for `booking_system` covers: active, with a 1177 contact card (else
-    no requirement applies) and on that system (TB requirements apply to every such unit)."""
-    return CareUnit.objects.filter(active=True, has_contact_card=True, booking_system=booking_system).exclude(
-        booking_system=CareUnit.BookingSystem.INGEN
-    )
+def affected_units(booking_system: str | None = None):
+    """The units a common decision for `booking_system` covers (every booking system's when None): those
+    the booking requirements apply to (`units.applicability`: active, with a 1177 contact card, with
+    bookable visits) on that system."""
+    units = CareUnit.objects.filter(applies_q(BOOKING_GROUP))
+    return units if booking_system is None else units.filter(booking_system=booking_system)
 
 
 def _create_group_exemptions(group: ExemptionGroup, actor, today: datetime.date) -> set[int]:
@@ -829,26 +838,19 @@ def _create_group_exemptions(group: ExemptionGroup, actor, today: datetime.date)
 def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, today=None):
     s = _locked(subject)
     noun = _noun(s)
-    if s.status != Status.SUBMITTED:
-        raise Refused(
-            f"{noun} är {_status_label(s.status)}; bara ett inskickat avsteg kan godkännas eller avslås."
-        )
-    if body not in Body.values:
-        raise Refused("Okänd beslutsinstans.")
-    if approval_body(decided_by) != body:
-        raise Refused(f"Du kan inte besluta för {Body(body).label}.")
-    if s.proposed_by_id is not None and s.proposed_by_id == decided_by.pk:
-        raise Refused("Den som har föreslagit avsteget kan inte själv besluta om det.")
-    decisions = {a.body: a for a in s.approvals.all()}
-    if body in decisions:
-        raise Refused(f"{Body(body).label} har redan beslutat om {noun.lower()}.")
-    other = decisions.get(SECOND if body == FIRST else FIRST)
-    if other is not None and other.decided_by_id == decided_by.pk:
-        raise Refused("Samma person kan inte fatta båda besluten; det andra beslutet fattas av någon annan.")
-    if approved and body == SECOND and FIRST not in decisions:
-        raise Refused(
-            f"{Body.KONCERNSTAB.label} godkänner först; därefter beslutar {Body.HS_STYRNING.label}."
-        )
+    decisions = steps.decided(s.approvals.all())
+    refusal = steps.decision_refusal(
+        status=s.status,
+        body=body,
+        user_body=approval_body(decided_by),
+        user_pk=decided_by.pk,
+        proposed_by_id=s.proposed_by_id,
+        decisions=decisions,
+        approved=approved,
+        noun=noun,
+    )
+    if refusal:
+        raise Refused(refusal)
     if not approved and not comment.strip():
         raise Refused("Skriv skälet till avslaget.")
     owner = {"exemption": s} if isinstance(s, Exemption) else {"group": s}
@@ -865,7 +867,8 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
     )
     if not approved:
         step = _move(s, to=Status.REJECTED, actor=decided_by, action=f"{kind}_rejected", extra={"body": body})
-    elif len(decisions) + 1 == len(Body.values):
+    elif steps.next_body(s.status, [*decisions, steps.Decided(body, decided_by.pk, True)]) is None:
+        # This approval was the last step: in force.
         step = _move(s, to=Status.APPROVED, actor=decided_by, action=f"{kind}_approved")
         if isinstance(s, ExemptionGroup):
             unit_ids = _create_group_exemptions(s, decided_by, today or timezone.localdate())
@@ -879,13 +882,14 @@ def _decide(subject, *, decided_by, body: str, approved: bool, comment: str, tod
 
 @transaction.atomic
 def _revoke(subject, *, decided_by, ended_on, today):
-    if approval_body(decided_by) is None:
+    user_body = approval_body(decided_by)
+    if user_body is None:
         raise Refused(f"Bara {Body.KONCERNSTAB.label} och {Body.HS_STYRNING.label} kan återkalla ett avsteg.")
     if ended_on is None:
         raise Refused("Ange dagen avsteget upphör att gälla.")
     s = _locked(subject)
     noun = _noun(s)
-    if s.status != Status.APPROVED:
+    if not steps.may_revoke(status=s.status, user_body=user_body):
         raise Refused(f"{noun} är {_status_label(s.status)}; bara ett godkänt avsteg kan återkallas.")
     if not s.valid_from <= ended_on <= s.valid_until:
         raise Refused(f"Dagen avsteget upphör ska ligga mellan {s.valid_from} och {s.valid_until}.")

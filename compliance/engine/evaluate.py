@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from exemptions.rules import is_active
+from units.applicability import BOOKING_GROUP, applies, not_applicable_reason
 
 from .booking import booking_level, judge_booking, level_requirements
 from .offerings import judge_offerings
@@ -36,7 +37,9 @@ def evaluate_unit(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) ->
         judgement = judgements[rule.code]
         requirements[rule.code] = _apply_exemption(rule.code, judgement, active.get(rule.code))
     tb_levels = level_requirements(rulebook.requirements)
-    tb_applicable = facts.has_contact_card and facts.booking_system != "ingen"
+    tb_applicable = applies(
+        group=BOOKING_GROUP, has_contact_card=facts.has_contact_card, booking_system=facts.booking_system
+    )
     level, with_exemptions = booking_level(
         {c: requirements[c].status for c in tb_levels}, tb_levels, applicable=tb_applicable
     )
@@ -57,20 +60,22 @@ def _judge(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) -> dict[s
     """A judgement for exactly the rulebook's requirements: a later decision may drop some of this
     engine's codes (they are not judged) or add codes it has no rule for (`no_data`, saying so)."""
     codes = [r.code for r in rulebook.requirements]
-    if not facts.has_contact_card:
-        na = Judgement(NOT_APPLICABLE, "Enheten har inget kontaktkort på 1177.se")
-        return dict.fromkeys(codes, na)
-    tb_rules = [r for r in rulebook.requirements if r.group == "TB"]
-    if facts.booking_system == "ingen":
-        na = Judgement(NOT_APPLICABLE, "Enheten har inga bokningsbara besök (bokningssystem: ingen)")
-        judgements = {r.code: na for r in tb_rules}
-    else:
-        judgements = judge_booking(facts, tb_rules)
+    unit = {"has_contact_card": facts.has_contact_card, "booking_system": facts.booking_system}
+    not_applicable = {
+        r.code: Judgement(NOT_APPLICABLE, why)
+        for r in rulebook.requirements
+        if (why := not_applicable_reason(group=r.group, **unit))
+    }
+    if len(not_applicable) == len(codes):
+        return not_applicable
+    tb_rules = [r for r in rulebook.requirements if r.group == BOOKING_GROUP and r.code not in not_applicable]
+    judgements = judge_booking(facts, tb_rules) if tb_rules else {}
     judgements.update(judge_offerings(facts, rulebook))
     judgements.update(judge_roles(facts))
     if "SV1-SVARSTID" in codes:
         threshold = rulebook.rule("SV1-SVARSTID").parameters["threshold"]
         judgements["SV1-SVARSTID"] = judge_response_time(_response(facts, as_of), threshold)
+    judgements.update(not_applicable)
     return {code: judgements.get(code) or _no_rule(code) for code in codes}
 
 

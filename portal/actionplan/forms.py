@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from actionplan.models import Activity, Obstacle, PhaseOut, Target
+from actionplan.rules import SHARE_STEP, percent_problem
 from exemptions.models import Exemption
 from portal.presentation.forms import DesignSystemMixin
 from servicelevel.dates import DateField, DateInput
@@ -217,15 +218,13 @@ class TargetForm(DesignSystemMixin, forms.ModelForm):
             percent = Decimal(text)
         except InvalidOperation:
             raise ValidationError("Skriv andelen som ett tal, t.ex. 25 eller 12,5.") from None
-        if not 0 <= percent <= 100:
-            raise ValidationError("Andelen ska vara mellan 0 och 100 %.")
-        if percent != percent.quantize(Decimal("0.01")):
-            raise ValidationError("Högst två decimaler.")
+        if problem := percent_problem(percent):
+            raise ValidationError(problem)
         return percent
 
     def save_target(self) -> Target:
         target = self.instance
-        target.target_share = (self.cleaned_data["share_percent"] / 100).quantize(Decimal("0.0001"))
+        target.target_share = (self.cleaned_data["share_percent"] / 100).quantize(SHARE_STEP)
         return target
 
 

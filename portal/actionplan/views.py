@@ -19,8 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplan import services
-from actionplan.models import Activity, Obstacle
-from exemptions.models import Exemption, ExemptionApproval
+from actionplan.models import Activity
+from exemptions.models import ExemptionApproval
 from portal.actionplan.forms import (
     ActivityForm,
     AnswerForm,
@@ -34,29 +34,30 @@ from portal.actionplan.forms import (
 )
 from portal.actionplan.selectors import (
     action_plan,
+    activity_choices,
     activity_for_user,
+    activity_notes,
+    answer_choices,
+    answer_initial,
+    linked_activities,
     local_offering_for_user,
+    may_add_activity,
     may_change_activity,
+    may_report_obstacles,
     obstacle_for_user,
     period_for,
     reportable_areas,
     target_for_user,
-    visible_activities,
 )
 from portal.as_of import as_of_from
-from servicelevel.models import Decision, Requirement
+from portal.presentation.forms import summary_errors
 from servicelevel.signals import fact_changes
 from units.permissions import (
     area_for_user,
-    changeable_areas,
-    changeable_units,
     forvaltning_for_user,
     is_read_only,
     may_answer_obstacles,
     may_plan_regionally,
-    sees_everything,
-    visible_areas,
-    visible_units,
 )
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -74,17 +75,6 @@ def _plan_url(period=None, forvaltning=None, vardomrade=None, anchor: str = "") 
         + ("?" + "&".join(query) if query else "")
         + (f"#{anchor}" if anchor else "")
     )
-
-
-def _errors(form) -> list[tuple[str, str]]:
-    """(field id, message) for the error summary, in the form's order."""
-    if not form.is_bound or form.is_valid():
-        return []
-    items = [("", message) for message in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            items += [(form[name].auto_id, f"{form[name].label}: {message}") for message in errors]
-    return items
 
 
 def _refused(form, error: ValidationError) -> None:
@@ -132,22 +122,16 @@ def plan(request):
 
 
 def _activity_form(request, activity: Activity, data=None):
-    user = request.user
-    regional = may_plan_regionally(user)
-    areas = list((visible_areas(user) if regional else changeable_areas(user)).select_related("forvaltning"))
-    decision = Decision.in_force(
-        activity.period.start_date if activity.period_id else as_of_from(request, earliest=False).requested
-    )
+    day = activity.period.start_date if activity.period_id else as_of_from(request, earliest=False).requested
+    choices = activity_choices(request.user, day=day)
     return ActivityForm(
         data,
         instance=activity,
-        areas=areas,
-        regional=regional,
-        allowed_units=visible_units(user) if regional else changeable_units(user),
-        visible_exemptions=Exemption.objects.all()
-        if sees_everything(user)
-        else Exemption.objects.filter(unit__in=visible_units(user)),
-        requirements=Requirement.objects.filter(decision=decision).order_by("order", "code"),
+        areas=choices.areas,
+        regional=choices.regional,
+        allowed_units=choices.allowed_units,
+        visible_exemptions=choices.visible_exemptions,
+        requirements=choices.requirements,
     )
 
 
@@ -175,7 +159,7 @@ def _save_activity(request, form) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def activity_new(request):
     _refuse_read_only(request.user)
-    if not (may_plan_regionally(request.user) or changeable_units(request.user).exists()):
+    if not may_add_activity(request.user):
         raise PermissionDenied("Du har inga enheter att planera aktiviteter för.")
     period = period_for(request.GET.get("period", "").strip(), as_of_from(request, earliest=False).requested)
     form = _activity_form(request, Activity(period=period), request.POST or None)
@@ -185,7 +169,9 @@ def activity_new(request):
         a = form.instance
         return redirect(_plan_url(a.period, a.forvaltning, a.vardomrade, "aktiviteter"))
     return render(
-        request, "portal/actionplan_activity.html", {"form": form, "activity": None, "errors": _errors(form)}
+        request,
+        "portal/actionplan_activity.html",
+        {"form": form, "activity": None, "errors": summary_errors(form)},
     )
 
 
@@ -226,11 +212,11 @@ def activity_edit(request, pk: int):
         {
             "form": form,
             "activity": activity,
-            "notes": activity.notes.select_related("author").order_by("written_on", "id"),
+            "notes": activity_notes(activity),
             "note": note,
             "back": back,
-            "errors": _errors(form) if form is not None else [],
-            "note_errors": _errors(note),
+            "errors": summary_errors(form),
+            "note_errors": summary_errors(note),
         },
     )
 
@@ -293,7 +279,7 @@ def _target_page(request, form):
     return render(
         request,
         "portal/actionplan_target.html",
-        {"form": form, "target": form.instance if form.instance.pk else None, "errors": _errors(form)},
+        {"form": form, "target": form.instance if form.instance.pk else None, "errors": summary_errors(form)},
     )
 
 
@@ -325,7 +311,7 @@ def phase_out_edit(request):
     return render(
         request,
         "portal/actionplan_phase_out.html",
-        {"form": form, "unit": unit, "phase_out": phase_out, "back": back, "errors": _errors(form)},
+        {"form": form, "unit": unit, "phase_out": phase_out, "back": back, "errors": summary_errors(form)},
     )
 
 
@@ -337,14 +323,13 @@ def phase_out_edit(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def obstacle_new(request):
     _refuse_read_only(request.user)
-    areas = reportable_areas(request.user)
-    if not areas.exists():
+    if not may_report_obstacles(request.user):
         raise PermissionDenied("Du har inget vårdområde att rapportera hinder för.")
     initial = {}
     kind, number = _scope_or_region(request.GET.get("omfattning", ""))
     if kind == "omrade":
         initial["vardomrade"] = area_for_user(request.user, number, change=True)
-    form = ObstacleForm(request.POST or None, areas=areas, initial=initial)
+    form = ObstacleForm(request.POST or None, areas=reportable_areas(request.user), initial=initial)
     if request.method == "POST" and form.is_valid():
         obstacle = form.instance
         try:
@@ -354,7 +339,9 @@ def obstacle_new(request):
         else:
             messages.success(request, f"Hindret ”{obstacle.title}” är rapporterat till Koncernkontoret.")
             return redirect(_plan_url(None, None, obstacle.vardomrade, "hinder"))
-    return render(request, "portal/actionplan_obstacle_new.html", {"form": form, "errors": _errors(form)})
+    return render(
+        request, "portal/actionplan_obstacle_new.html", {"form": form, "errors": summary_errors(form)}
+    )
 
 
 def _scope_or_region(text: str):
@@ -374,23 +361,8 @@ def obstacle_detail(request, pk: int):
         raise PermissionDenied("Bara Koncernstab kommunikation besvarar hinder.")
     form = None
     if may_answer:
-        area = obstacle.vardomrade
-        activities = (
-            (
-                Activity.objects.filter(vardomrade=None, forvaltning=None)
-                | Activity.objects.filter(vardomrade=None, forvaltning=area.forvaltning_id)
-                | Activity.objects.filter(vardomrade=area)
-            )
-            .select_related("period")
-            .order_by("-period__start_date", "title")
-        )
-        initial = {
-            "answer": obstacle.answer,
-            "status": obstacle.status
-            if obstacle.status != Obstacle.Status.OPEN
-            else Obstacle.Status.ANSWERED,
-            "activities": list(obstacle.activities.all()),
-        }
+        initial = answer_initial(obstacle)
+        activities = answer_choices(obstacle)
         form = AnswerForm(request.POST or None, initial=initial, activities=activities)
         if request.method == "POST" and form.is_valid():
             try:
@@ -406,9 +378,7 @@ def obstacle_detail(request, pk: int):
             else:
                 messages.success(request, f"Svaret på ”{obstacle.title}” sparades.")
                 return redirect(_plan_url(None, None, obstacle.vardomrade, "hinder"))
-    linked = (
-        visible_activities(request.user).filter(obstacles=obstacle).select_related("period").order_by("title")
-    )
+    linked = linked_activities(request.user, obstacle)
     return render(
         request,
         "portal/actionplan_obstacle.html",
@@ -417,6 +387,6 @@ def obstacle_detail(request, pk: int):
             "form": form,
             "linked": linked,
             "back": _plan_url(None, None, obstacle.vardomrade, "hinder"),
-            "errors": _errors(form) if form is not None else [],
+            "errors": summary_errors(form),
         },
     )

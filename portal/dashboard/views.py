@@ -18,9 +18,9 @@ from django.views.decorators.http import require_safe
 
 from compliance.engine.text import MONTHS, month_name
 from compliance.engine.types import STATUS_LABELS
+from exemptions.rules import ENDING_SOON_DAYS as EXEMPTION_DAYS
 from portal.as_of import AsOf, as_of_from
 from portal.dashboard.selectors import (
-    EXEMPTION_DAYS,
     EXEMPTIONS_LISTED,
     MONTHS_SHOWN,
     PERIODS_SHOWN,

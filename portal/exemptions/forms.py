@@ -14,15 +14,19 @@ from exemptions.models import Exemption, SystemCapability
 from portal.presentation.forms import DesignSystemMixin
 from servicelevel.dates import DateField
 from servicelevel.models import Decision, Requirement
+from units.applicability import BOOKING_GROUP, books_through_1177
 from units.models import CareUnit
 
 FOLLOW_UPS = 3
+# The systems a common decision (and the capability table) is about: those the booking requirements
+# apply to.
+BOOKING_SYSTEMS = [c for c in CareUnit.BookingSystem.choices if books_through_1177(c[0])]
 
 
 def requirements_in_force(today: datetime.date, *, booking_only: bool = False):
     decision = Decision.in_force(today)
     qs = Requirement.objects.filter(decision=decision).order_by("order", "code")
-    return qs.filter(group="TB") if booking_only else qs
+    return qs.filter(group=BOOKING_GROUP) if booking_only else qs
 
 
 class _Terms(DesignSystemMixin, forms.Form):
@@ -137,7 +141,7 @@ class GroupProposalForm(_OnceAndWarned, _Terms):
 
     booking_system = forms.ChoiceField(
         label="Bokningssystem",
-        choices=[c for c in CareUnit.BookingSystem.choices if c[0] != CareUnit.BookingSystem.INGEN],
+        choices=BOOKING_SYSTEMS,
     )
     requirements = forms.ModelMultipleChoiceField(
         label="Krav", queryset=Requirement.objects.none(), widget=forms.CheckboxSelectMultiple
@@ -181,7 +185,7 @@ class CapabilityForm(DesignSystemMixin, forms.Form):
 
     booking_system = forms.ChoiceField(
         label="Bokningssystem",
-        choices=[c for c in CareUnit.BookingSystem.choices if c[0] != CareUnit.BookingSystem.INGEN],
+        choices=BOOKING_SYSTEMS,
     )
     requirement = forms.ModelChoiceField(label="Krav", queryset=Requirement.objects.none())
     supported = forms.BooleanField(label="Systemet stödjer funktionen", required=False)

@@ -16,20 +16,20 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from compliance.services import today
 from exemptions import services as s
-from exemptions.models import ExemptionApproval, FollowUp
+from exemptions.models import ExemptionApproval
 from exemptions.rules import ids_text, siblings_note
 from portal.exemptions import forms
 from portal.exemptions import selectors as sel
+from portal.presentation.forms import summary_errors
 from units.permissions import (
     approval_body,
-    changeable_units,
     is_read_only,
     may_change_unit,
     may_keep_capabilities,
@@ -96,7 +96,7 @@ def exemption_list(request):
         status=request.GET.get("status", ""),
         page_number=request.GET.get("sida", 1),
     )
-    may_propose = not is_read_only(request.user) and changeable_units(request.user).exists()
+    may_propose = sel.may_propose(request.user)
     return render(
         request,
         "portal/exemptions_list.html",
@@ -133,13 +133,14 @@ def exemption_new(request):
     _may_write(request.user)
     if again := _form_address(request):
         return again
-    units = changeable_units(request.user)
-    if request.method == "POST" and not units.exists():
+    units = sel.units_to_propose_for(request.user)
+    has_units = sel.may_propose(request.user)
+    if request.method == "POST" and not has_units:
         # The page (GET) says who proposes; a proposal from someone with no unit to propose for is refused.
         raise PermissionDenied("Du har inga enheter att föreslå avsteg för.")
     initial = {"token": request.GET.get("forslag", "")}
     if request.method == "GET" and request.GET.get("enhet"):
-        chosen = units.filter(hsa_id=request.GET["enhet"]).first()
+        chosen = sel.unit_chosen(units, request.GET["enhet"])
         initial["unit"] = chosen.pk if chosen else None
     form = forms.ProposalForm(
         request.POST if request.method == "POST" else None, units=units, today=today(), initial=initial
@@ -183,10 +184,10 @@ def exemption_new(request):
         "portal/exemptions_new.html",
         {
             "form": form,
-            "errors": errors + _form_errors(form),
+            "errors": errors + summary_errors(form),
             "duplicates": duplicates,
             "already": sel.proposal_made(request.user, request.GET.get("forslag", "")),
-            "no_units": not units.exists(),
+            "no_units": not has_units,
             **BODIES,
         },
     )
@@ -208,17 +209,6 @@ def _field_errors(form, error: ValidationError) -> list[tuple[str, str]]:
     else:
         out += [("", m) for m in error.messages]
     return out
-
-
-def _form_errors(form) -> list[tuple[str, str]]:
-    return [
-        (
-            form[name].auto_id if name in form.fields else "",
-            f"{form[name].label if name in form.fields else ''}: {e}".lstrip(": "),
-        )
-        for name, errs in form.errors.items()
-        for e in errs
-    ]
 
 
 # --- One exemption --------------------------------------------------------------------------------------
@@ -317,7 +307,7 @@ def exemption_edit(request, exemption_id: str):
         return _back(exemption_id)
     form = forms.DraftForm(
         request.POST if request.method == "POST" else None,
-        units=changeable_units(request.user),
+        units=sel.units_to_propose_for(request.user),
         today=today(),
         exemption=exemption,
     )
@@ -357,7 +347,7 @@ def exemption_edit(request, exemption_id: str):
         {
             "exemption": exemption,
             "form": form,
-            "errors": errors + _form_errors(form),
+            "errors": errors + summary_errors(form),
             "duplicates": duplicates,
         },
     )
@@ -434,7 +424,7 @@ def exemption_revoke(request, exemption_id: str):
 def exemption_follow_up(request, exemption_id: str, pk: int):
     exemption = sel.exemption_for_user(request.user, exemption_id)
     _may_write(request.user)
-    follow_up = get_object_or_404(FollowUp, pk=pk, exemption=exemption)
+    follow_up = sel.follow_up_of(exemption, pk)
     form = forms.FollowUpForm(request.POST)
     note = form.cleaned_data.get("note", "") if form.is_valid() else ""
     try:
@@ -490,7 +480,7 @@ def system(request):
         {
             "page": sel.system_page(),
             "form": form,
-            "errors": errors + _form_errors(form),
+            "errors": errors + summary_errors(form),
             "may_edit": may_edit,
             "may_propose": approval_body(request.user) is not None,
         },
@@ -540,7 +530,7 @@ def group_new(request):
     return render(
         request,
         "portal/exemptions_group_new.html",
-        {"form": form, "errors": errors + _form_errors(form), "group": None},
+        {"form": form, "errors": errors + summary_errors(form), "group": None},
     )
 
 
@@ -569,14 +559,7 @@ def group_edit(request, group_id: str):
             "bara ett utkast kan ändras.",
         )
         return redirect("portal:exemption_group", group_id=group_id)
-    initial = {
-        "booking_system": group.booking_system,
-        "requirements": list(group.requirements.values_list("pk", flat=True)),
-        "justification": group.justification,
-        "valid_from": group.valid_from,
-        "valid_until": group.valid_until,
-        **{f"follow_up_{i}": d for i, d in enumerate(group.follow_up_dates, start=1)},
-    }
+    initial = sel.group_form_initial(group)
     form = forms.GroupProposalForm(
         request.POST if request.method == "POST" else None,
         today=today(),
@@ -608,7 +591,7 @@ def group_edit(request, group_id: str):
     return render(
         request,
         "portal/exemptions_group_new.html",
-        {"form": form, "errors": errors + _form_errors(form), "group": group},
+        {"form": form, "errors": errors + summary_errors(form), "group": group},
     )
 
 
@@ -672,7 +655,8 @@ def group_action(request, group_id: str):
             comment = request.POST.get("comment", "")
             s.exemption_group_approve(group=group, decided_by=request.user, body=body, comment=comment)
             done = (
-                f"är godkänt av båda; {group.exemptions.count()} avsteg har skapats och resultaten räknas om"
+                f"är godkänt av båda; {sel.group_exemption_count(group)} avsteg har skapats och "
+                "resultaten räknas om"
                 if group.status == s.Status.APPROVED
                 else f"har ditt godkännande och väntar på {SECOND}"
             )

@@ -385,6 +385,51 @@ def test_exemptions_ending_within_30_days_are_listed_with_their_units(client, pe
     assert "Inga godkända avsteg upphör" in html
 
 
+@pytest.mark.parametrize("active", [30, 105])
+def test_the_ending_list_drops_inactive_exemptions_before_it_is_cut(active):
+    """Past a hundred candidates the list is still the active ones, soonest first, and "more" says whether
+    more than a hundred are active: 120 revoked before the shown date end soonest, and must not fill the
+    list."""
+    from exemptions.models import Exemption
+    from portal.dashboard.selectors import EXEMPTIONS_LISTED, Visible, exemptions_ending, scope_for
+
+    unit = f.CareUnitFactory()
+    requirement = f.requirement("TB3-OPPEN-KALLELSE")
+    common = {
+        "unit": unit,
+        "requirement": requirement,
+        "reason": "teknisk",
+        "valid_from": datetime.date(2026, 6, 1),
+    }
+    Exemption.objects.bulk_create(
+        [
+            Exemption(
+                exemption_id=f"AV-R-{n:03d}",
+                status="revoked",
+                valid_until=datetime.date(2026, 11, 16),
+                ended_on=datetime.date(2026, 11, 1),
+                **common,
+            )
+            for n in range(120)
+        ]
+        + [
+            Exemption(
+                exemption_id=f"AV-A-{n:03d}",
+                status="approved",
+                valid_until=datetime.date(2026, 11, 20),
+                **common,
+            )
+            for n in range(active)
+        ]
+    )
+    user = user_in(Roles.KONCERNSTAB)
+    listed, more = exemptions_ending(Visible.of(user), scope_for(user), DAY)
+    assert [e.exemption_id for e in listed] == [
+        f"AV-A-{n:03d}" for n in range(min(active, EXEMPTIONS_LISTED))
+    ]
+    assert more == (active > EXEMPTIONS_LISTED)
+
+
 def test_data_freshness_shows_the_latest_import_of_each_kind_up_to_the_date(client, periods):
     region(3, periods)  # results computed at the pinned "now", 20 November 12:00
     with time_machine.travel("2026-10-02 08:30 +02:00", tick=False):

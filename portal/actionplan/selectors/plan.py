@@ -1,4 +1,4 @@
-"""Reads for the action plan (/handlingsplan/) and, later, its PDF report.
+"""The action plan (/handlingsplan/) and its PDF report.
 
     action_plan(user, *, period, forvaltning=None, vardomrade=None, as_of) -> ActionPlan
 
@@ -7,11 +7,10 @@ vårdområde (its förvaltning is implied) — as plain dataclasses, in a fixed 
 number of units, activities or offerings. What a user may not see is left out here, from
 `units.permissions`: a unit manager or provider gets the regional activities, those of their förvaltningar
 and vårdområden, and only their own units (linked units, exemptions, local offerings) — never another
-unit's name or HSA-id. Nothing here judges: exemptions are "in force" by `exemptions.rules.is_active` on
-`as_of`, target shares are shown as stored.
+unit's name or HSA-id. Nothing here judges: exemptions are "in force" by `Exemption.objects.active_on`
+(`exemptions.rules.is_active`) on `as_of`, target shares are shown as stored.
 
-The access helpers (`activity_for_user`, `obstacle_for_user`) answer 404 for what the user may not see and
-403 for a change the user may not make, as `units.permissions.unit_for_user` does for units.
+The exemptions in force are `in_force.exemptions_in_force`; who may see and change what, `access`.
 """
 
 from __future__ import annotations
@@ -20,35 +19,28 @@ import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from actionplan.models import Activity, ActivityNote, Obstacle, PhaseOut, Target
+from actionplan.models import Activity, ActivityNote, Obstacle, Target
 from compliance.engine.text import pct
-from exemptions.models import Exemption, ExemptionApproval
-from exemptions.rules import is_active
+from exemptions.models import Exemption
 from servicelevel.models import Requirement, SchedulePeriod
-from units.models import CareUnit, Forvaltning, Offering, Vardomrade
+from units.models import CareUnit, Forvaltning, Vardomrade
 from units.permissions import (
-    changeable_areas,
     changeable_units,
     is_read_only,
     may_answer_obstacles,
     may_plan_regionally,
     sees_everything,
-    unit_for_user,
     visible_areas,
-    visible_forvaltningar,
     visible_units,
 )
 
-KIND_LABELS = dict(Offering.Kind.choices)
-REASON_LABELS = dict(Exemption.Reason.choices)
-EXEMPTION_STATUS_LABELS = dict(Exemption.Status.choices)
-# What the plan lists as exemptions in force: the states `is_active` can call active.
-MAYBE_ACTIVE = (Exemption.Status.APPROVED, Exemption.Status.EXPIRED, Exemption.Status.REVOKED)
-ENDING_SOON_DAYS = 30
+from .access import visible_activities
+from .in_force import ExemptionRow, exemptions_in_force
+from .phase_out import PhaseOutArea, PhaseOutRow, phase_out_rows
+
 # Above this many local offerings, the page lists them per unit only for a vårdområde (the per-area summary
 # is always shown); `ActionPlan.phase_out` always holds every row, for exports and the PDF.
 PHASE_OUT_LIST_LIMIT = 300
@@ -114,46 +106,6 @@ class TargetRow:
     requirement_name: str
     share: str  # "20 %"
     may_change: bool
-
-
-@dataclass(frozen=True)
-class ExemptionRow:
-    exemption_id: str
-    unit_hsa_id: str
-    unit_name: str
-    requirement_code: str
-    requirement_name: str
-    reason: str
-    status: str
-    valid_from: datetime.date
-    valid_until: datetime.date
-    ends_soon: bool  # within ENDING_SOON_DAYS of the plan's date
-
-
-@dataclass(frozen=True)
-class PhaseOutRow:
-    unit_hsa_id: str
-    unit_name: str
-    vardomrade: str
-    kind: str
-    kind_label: str
-    code: str
-    planned_end: datetime.date | None  # None: no plan yet
-    replacement: str
-    note: str
-    late: bool  # still offered after its planned end
-    may_change: bool
-
-
-@dataclass(frozen=True)
-class PhaseOutArea:
-    vardomrade: str
-    offered: int
-    planned: int
-
-    @property
-    def unplanned(self) -> int:
-        return self.offered - self.planned
 
 
 @dataclass(frozen=True)
@@ -230,19 +182,6 @@ def _scope_units(user, scope: Scope) -> QuerySet[CareUnit]:
     return units
 
 
-def visible_activities(user) -> QuerySet[Activity]:
-    """Regional activities, and those of a förvaltning or vårdområde where the user sees a unit."""
-    if sees_everything(user):
-        return Activity.objects.all()
-    if not user.is_authenticated:
-        return Activity.objects.none()
-    return Activity.objects.filter(
-        Q(forvaltning=None, vardomrade=None)
-        | Q(vardomrade=None, forvaltning__in=visible_forvaltningar(user))
-        | Q(vardomrade__in=visible_areas(user))
-    )
-
-
 def _activities_in(scope: Scope, activities: QuerySet[Activity]) -> QuerySet[Activity]:
     """A scope's plan holds the regional activities and those of the scope and everything inside it."""
     if scope.vardomrade is not None:
@@ -297,7 +236,7 @@ def action_plan(
     )
     targets = _target_rows(user, scope, period, everything, may_plan) if period else []
     exemptions = exemptions_in_force(units, as_of)
-    phase_out, phase_out_areas = _phase_out_rows(units, as_of, may_plan, own_unit_ids)
+    phase_out, phase_out_areas = phase_out_rows(units, as_of, may_plan, own_unit_ids)
     obstacles = _obstacle_rows(user, scope, everything)
     return ActionPlan(
         period=period,
@@ -405,75 +344,6 @@ def _target_rows(user, scope, period, everything, may_plan) -> list[TargetRow]:
     ]
 
 
-def exemptions_in_force(units: QuerySet[CareUnit], day: datetime.date) -> list[ExemptionRow]:
-    """The exemptions of these units active on `day` (`exemptions.rules.is_active`), the first to end first
-    (one query). Public: the compliance report lists the same rows."""
-    candidates = (
-        Exemption.objects.covering(day)
-        .filter(status__in=MAYBE_ACTIVE, unit__in=units)
-        .select_related("unit", "requirement")
-        .order_by("valid_until", "unit__name", "requirement__order")
-    )
-    soon = day + datetime.timedelta(days=ENDING_SOON_DAYS)
-    return [  # query: the exemptions whose range covers the day, of the scope's visible units
-        ExemptionRow(
-            exemption_id=e.exemption_id,
-            unit_hsa_id=e.unit.hsa_id,
-            unit_name=e.unit.name,
-            requirement_code=e.requirement.code,
-            requirement_name=e.requirement.name,
-            reason=REASON_LABELS.get(e.reason, e.reason),
-            status=EXEMPTION_STATUS_LABELS.get(e.status, e.status),
-            valid_from=e.valid_from,
-            valid_until=e.valid_until,
-            ends_soon=(e.ended_on or e.valid_until) <= soon,
-        )
-        for e in candidates
-        if is_active(
-            status=e.status, valid_from=e.valid_from, valid_until=e.valid_until, ended_on=e.ended_on, day=day
-        )
-    ]
-
-
-def _phase_out_rows(units, day, may_plan, own_unit_ids) -> tuple[list[PhaseOutRow], list[PhaseOutArea]]:
-    """Every local service and template still offered by the scope's active units, with its plan if any."""
-    active = units.filter(active=True)
-    # query: the phase-out plans of those units, keyed by the offering's identity
-    plans = {
-        (p.unit_id, p.kind, p.code): p
-        for p in PhaseOut.objects.filter(unit__in=active).select_related(
-            "replacement_service", "replacement_template"
-        )
-    }
-    offerings = (
-        Offering.objects.filter(unit__in=active, variant=Offering.Variant.LOKAL)
-        .select_related("unit__vardomrade")
-        .order_by("unit__vardomrade__name", "unit__name", "kind", "code")
-    )
-    rows, areas = [], {}
-    for o in offerings:  # query: the local offerings
-        plan = plans.get((o.unit_id, o.kind, o.code))
-        area = o.unit.vardomrade.name
-        rows.append(
-            PhaseOutRow(
-                unit_hsa_id=o.unit.hsa_id,
-                unit_name=o.unit.name,
-                vardomrade=area,
-                kind=o.kind,
-                kind_label=KIND_LABELS.get(o.kind, o.kind),
-                code=o.code,
-                planned_end=plan.planned_end if plan else None,
-                replacement=str(plan.replacement.name) if plan and plan.replacement else "",
-                note=plan.note if plan else "",
-                late=plan is not None and plan.planned_end < day,
-                may_change=may_plan or o.unit_id in own_unit_ids,
-            )
-        )
-        offered, planned = areas.get(area, (0, 0))
-        areas[area] = (offered + 1, planned + (plan is not None))
-    return rows, [PhaseOutArea(name, offered, planned) for name, (offered, planned) in areas.items()]
-
-
 def _obstacle_rows(user, scope, everything) -> list[ObstacleRow]:
     obstacles = Obstacle.objects.select_related("vardomrade", "reported_by", "answered_by")
     if scope.vardomrade is not None:
@@ -502,82 +372,3 @@ def _obstacle_rows(user, scope, everything) -> list[ObstacleRow]:
         )
         for o in obstacles
     ]
-
-
-# ------------------------------------------------------------------------------------------ access
-
-
-def activity_for_user(user, pk: int, *, change: bool = False) -> Activity:
-    """The activity if the user may see it (else 404); with `change`, 403 unless the user plans
-    regionally or it is a vårdområde's activity whose every linked unit the user may change."""
-    activity = (
-        visible_activities(user).select_related("period", "forvaltning", "vardomrade").filter(pk=pk).first()
-    )
-    if activity is None:
-        raise Http404("Aktiviteten finns inte eller så saknar du behörighet till den.")
-    if change and not may_change_activity(user, activity):
-        raise PermissionDenied("Du kan se aktiviteten men inte ändra den.")
-    return activity
-
-
-def may_change_activity(user, activity: Activity) -> bool:
-    if is_read_only(user):
-        return False
-    if may_plan_regionally(user):
-        return True
-    if activity.vardomrade_id is None:
-        return False
-    linked = set(activity.units.values_list("id", flat=True))
-    return bool(linked) and not linked - set(
-        changeable_units(user).filter(id__in=linked).values_list("id", flat=True)
-    )
-
-
-def obstacle_for_user(user, pk: int) -> Obstacle:
-    """An obstacle of a vårdområde where the user sees a unit, else 404."""
-    obstacles = Obstacle.objects.select_related("vardomrade", "reported_by", "answered_by")
-    if not sees_everything(user):
-        obstacles = obstacles.filter(vardomrade__in=visible_areas(user))
-    obstacle = obstacles.filter(pk=pk).first()
-    if obstacle is None:
-        raise Http404("Hindret finns inte eller så saknar du behörighet till det.")
-    return obstacle
-
-
-def target_for_user(user, pk: int) -> Target:
-    """A target for the planners to change (403 for anyone else who may see it, 404 otherwise)."""
-    targets = Target.objects.select_related("vardomrade", "period", "requirement")
-    if not sees_everything(user):
-        targets = targets.filter(vardomrade__in=visible_areas(user))
-    target = targets.filter(pk=pk).first()
-    if target is None:
-        raise Http404("Målet finns inte eller så saknar du behörighet till det.")
-    if not may_plan_regionally(user):
-        raise PermissionDenied(
-            f"Bara Koncernstab kommunikation och {ExemptionApproval.Body.HS_STYRNING.label} ändrar mål."
-        )
-    return target
-
-
-def local_offering_for_user(user, hsa_id: str, kind: str, code: str) -> tuple[CareUnit, PhaseOut]:
-    """A unit's local offering and its phase-out plan (a new, unsaved one if none): 404 unless the user sees
-    the unit and it offers that local service/template; 403 unless the user plans regionally or may change
-    the unit."""
-    unit = unit_for_user(user, hsa_id)
-    if not Offering.objects.filter(unit=unit, kind=kind, code=code, variant=Offering.Variant.LOKAL).exists():
-        raise Http404("Enheten erbjuder ingen sådan lokal tjänst eller mall.")
-    if is_read_only(user) or not (
-        may_plan_regionally(user) or changeable_units(user).filter(pk=unit.pk).exists()
-    ):
-        raise PermissionDenied("Du kan se enhetens utbud men inte planera dess utfasning.")
-    plan = PhaseOut.objects.filter(unit=unit, kind=kind, code=code).first()
-    return unit, plan or PhaseOut(unit=unit, kind=kind, code=code)
-
-
-def reportable_areas(user) -> QuerySet[Vardomrade]:
-    """Where the user may report an obstacle: every area for the planners, else their own units' areas."""
-    if is_read_only(user):
-        return Vardomrade.objects.none()
-    if may_plan_regionally(user):
-        return Vardomrade.objects.all()
-    return changeable_areas(user)
