@@ -32,17 +32,8 @@ from portal.dashboard.selectors import (
 from portal.dashboard.selectors import dashboard as read_dashboard
 from portal.presentation import charts
 from portal.presentation.charts import Cell
+from servicelevel.importing import registry
 
-IMPORT_KIND_LABELS = {
-    "units": "Enheter",
-    "periods": "Tidbokningsschemaperioder",
-    "offerings": "Utbud (tjänster och mallar)",
-    "booking": "Bokningsuppgifter",
-    "cases": "Ärenden",
-    "admin_roles": "Administrativa roller",
-    "exemptions": "Avsteg",
-    "targets": "Mål i handlingsplanen",
-}
 # The order the requirement table lists statuses in, and the words in its head.
 STATUS_ORDER = ("met", "not_met", "exempt", "no_data", "not_applicable")
 
@@ -488,7 +479,7 @@ def page_context(board: Dashboard) -> dict:
         "exemptions_listed": EXEMPTIONS_LISTED,
         "imports": [
             {
-                "label": IMPORT_KIND_LABELS.get(i.kind, i.kind),
+                "label": registry.label(i.kind),
                 "kind": i.kind,
                 "latest": instant_text(i.latest),
                 # An import after the shown results were computed: they do not include it (yet).
