@@ -4,6 +4,7 @@ from servicelevel.signals import fact_changes
 
 from .cases import case_delete
 from .closed_days import add_closed_day, remove_closed_day
+from .engine.values import value_text
 from .models import Case, ClosedDay, RequirementResult, UnitResult
 
 
@@ -67,21 +68,8 @@ class RequirementResultInline(admin.TabularInline):
 
     @admin.display(description="mätvärde")
     def measured(self, obj):
-        """A share as '93,3 %', a count or a number of weeks as a number with a decimal comma."""
-        from fractions import Fraction
-
-        from .engine.booking import TRENDS
-        from .engine.text import pct
-
-        if obj.value is None:
-            return "–"
-        # Which requirements the engine measures as a share (0..1): the two "all booked times" rules,
-        # the *-ANDEL trends and SV1; the others store a count or weeks (compliance/engine/).
-        if obj.requirement.code in {"TB1-VISA", "TB1-AVBOKA", "SV1-SVARSTID", *TRENDS}:
-            return pct(Fraction(obj.value))
-        if obj.value == int(obj.value):
-            return str(int(obj.value))
-        return f"{obj.value:.2f}".rstrip("0").replace(".", ",")
+        """The value as the portal writes it ('93,3 %', '3', '8 veckor'): its kind is the engine's."""
+        return value_text(obj.requirement.code, obj.value)
 
 
 @admin.register(UnitResult)

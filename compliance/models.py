@@ -9,6 +9,7 @@ from servicelevel.models import Decision, Requirement
 from units.models import CareUnit
 
 from .calendar import WorkingCalendar, local_midnight
+from .engine import types as engine
 from .engine.response_time import month_bounds
 
 
@@ -120,11 +121,12 @@ class RequirementResult(models.Model):
     """One (unit, requirement, as-of date) status with its measured value and Swedish reason."""
 
     class Status(models.TextChoices):
-        MET = "met", "Uppfyllt"
-        NOT_MET = "not_met", "Ej uppfyllt"
-        EXEMPT = "exempt", "Avsteg"
-        NOT_APPLICABLE = "not_applicable", "Ej tillämpligt"
-        NO_DATA = "no_data", "Uppgift saknas"
+        # The words are the engine's (compliance.engine.types.STATUS_LABELS), written once there.
+        MET = engine.MET, engine.STATUS_LABELS[engine.MET]
+        NOT_MET = engine.NOT_MET, engine.STATUS_LABELS[engine.NOT_MET]
+        EXEMPT = engine.EXEMPT, engine.STATUS_LABELS[engine.EXEMPT]
+        NOT_APPLICABLE = engine.NOT_APPLICABLE, engine.STATUS_LABELS[engine.NOT_APPLICABLE]
+        NO_DATA = engine.NO_DATA, engine.STATUS_LABELS[engine.NO_DATA]
 
     unit_result = models.ForeignKey(
         UnitResult, on_delete=models.CASCADE, related_name="requirements", verbose_name="resultat per enhet"

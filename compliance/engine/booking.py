@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from .text import pct
+from .text import number, pct
 from .types import (
+    COUNT,
     EXEMPT,
     MET,
     NO_DATA,
     NOT_APPLICABLE,
     NOT_MET,
+    SHARE,
+    WEEKS,
     BookingFigures,
     Judgement,
     RequirementRule,
@@ -74,6 +77,17 @@ JUDGES = {
     ),
     **{code: (lambda facts, figures, _, code=code: _trend(facts, code)) for code in TRENDS},
 }
+# What each judge above measures: the share of all booked times, a count of times, weeks ahead, the trend's
+# share this period.
+VALUE_KINDS = {
+    "TB1-VISA": SHARE,
+    "TB1-AVBOKA": SHARE,
+    "TB2-OMBOKA": COUNT,
+    "TB2-FRAMFORHALLNING": WEEKS,
+    "TB3-OPPEN-KALLELSE": COUNT,
+    "TB3-INVANARBOKNING": COUNT,
+    **dict.fromkeys(TRENDS, SHARE),
+}
 
 
 def _all_booked(figures: BookingFigures, part_field: str, what: str, goal: str, period: str) -> Judgement:
@@ -96,14 +110,9 @@ def _lookahead(figures: BookingFigures, required) -> Judgement:
     status = MET if weeks >= Decimal(str(required)) else NOT_MET
     return Judgement(
         status,
-        f"Tider finns {_number(weeks)} veckor fram — minst {_number(required)} veckor krävs",
+        f"Tider finns {number(weeks)} veckor fram — minst {number(required)} veckor krävs",
         float(weeks),
     )
-
-
-def _number(value) -> str:
-    """8 → '8', 8.50 → '8,5' (Swedish decimal comma, no trailing zeros)."""
-    return f"{Decimal(str(value)).normalize():f}".replace(".", ",")
 
 
 def _share(figures: BookingFigures | None, part_field: str, whole_field: str) -> Fraction | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .text import count
-from .types import MET, NOT_MET, Judgement, OfferingFact, Rulebook, UnitFacts
+from .types import COUNT, MET, NOT_MET, SHARE, Judgement, OfferingFact, Rulebook, UnitFacts
 
 
 def judge_offerings(facts: UnitFacts, rulebook: Rulebook) -> dict[str, Judgement]:
@@ -17,6 +17,16 @@ def judge_offerings(facts: UnitFacts, rulebook: Rulebook) -> dict[str, Judgement
             services, rulebook.profiles.get(facts.unit_type, frozenset()), facts.unit_type
         ),
     }
+
+
+# AH0 counts the open contact services; AH1–AH3 measure the share of services, templates or the base
+# offering that is as required.
+VALUE_KINDS = {
+    "AH0-DIGITAL-KONTAKT": COUNT,
+    "AH1-REGIONALA-TJANSTER": SHARE,
+    "AH2-REGIONALA-MALLAR": SHARE,
+    "AH3-BASUTBUD": SHARE,
+}
 
 
 def _regional_open(o: OfferingFact) -> bool:

@@ -7,9 +7,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .text import month_name, pct
-from .types import MET, NO_DATA, NOT_MET, Judgement, ResponseCounts
+from .types import MET, NO_DATA, NOT_MET, SHARE, Judgement, ResponseCounts
 
 TWO_HOURS = datetime.timedelta(hours=2)
+VALUE_KINDS = {"SV1-SVARSTID": SHARE}  # the share of assessed cases answered in time
 
 
 def outcome(

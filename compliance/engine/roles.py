@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from .text import count
-from .types import MET, NOT_MET, Judgement, UnitFacts
+from .types import COUNT, MET, NOT_MET, Judgement, UnitFacts
 
 
 def judge_roles(facts: UnitFacts) -> dict[str, Judgement]:
     return {"AR1-LOKAL-ADMIN": _local_admins(facts), "AR2-BEHORIGHETSADMIN": _permission_admins(facts)}
+
+
+# Both count people: the local administrators here, the permission administrators.
+VALUE_KINDS = {"AR1-LOKAL-ADMIN": COUNT, "AR2-BEHORIGHETSADMIN": COUNT}
 
 
 def _local_admins(facts: UnitFacts) -> Judgement:

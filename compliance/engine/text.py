@@ -1,7 +1,10 @@
 """Swedish number and date wording for reasons."""
 
 import datetime
+from decimal import Decimal
 from fractions import Fraction
+
+from .types import SHARE, WEEKS
 
 MONTHS = (
     "januari",
@@ -27,6 +30,24 @@ def pct(part, whole=None) -> str:
         return "99,9 %"
     text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
     return text.replace(".", ",") + " %"
+
+
+def number(value) -> str:
+    """8 → '8', 8.50 → '8,5', 2.126 → '2,13': at most two decimals, a decimal comma, no trailing zeros."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
+    return f"{rounded:f}".replace(".", ",")
+
+
+def format_value(kind: str | None, value) -> str:
+    """A measured value of `kind` (compliance.engine.types: SHARE, COUNT, WEEKS) in words: '93,3 %', '3',
+    '8,5 veckor'; '–' when nothing was measured. An unknown kind reads as a plain number."""
+    if value is None:
+        return "–"
+    if kind == SHARE:
+        return pct(Fraction(value))
+    if kind == WEEKS:
+        return f"{number(value)} veckor"
+    return number(value)
 
 
 def month_name(month: str) -> str:

@@ -16,6 +16,10 @@ STATUS_LABELS = {
     NOT_APPLICABLE: "Ej tillämpligt",
     NO_DATA: "Uppgift saknas",
 }
+# What a measured value is (RequirementOutcome.value), so every page writes it with its unit. Each judge
+# module declares its requirements' kinds in VALUE_KINDS beside the judges that measure them;
+# compliance.engine.values collects them and compliance.engine.text.format_value writes them.
+SHARE, COUNT, WEEKS = "share", "count", "weeks"  # a share 0..1 · a number of things · weeks ahead
 OUTCOMES = ("in_time", "late_notified", "late", "overdue", "pending")
 
 

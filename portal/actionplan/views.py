@@ -50,7 +50,7 @@ from portal.actionplan.selectors import (
     target_for_user,
 )
 from portal.as_of import as_of_from
-from portal.presentation.forms import summary_errors
+from portal.presentation.forms import error_summary
 from servicelevel.signals import fact_changes
 from units.permissions import (
     area_for_user,
@@ -171,7 +171,7 @@ def activity_new(request):
     return render(
         request,
         "portal/actionplan_activity.html",
-        {"form": form, "activity": None, "errors": summary_errors(form)},
+        {"form": form, "activity": None, "errors": error_summary(form)},
     )
 
 
@@ -215,8 +215,8 @@ def activity_edit(request, pk: int):
             "notes": activity_notes(activity),
             "note": note,
             "back": back,
-            "errors": summary_errors(form),
-            "note_errors": summary_errors(note),
+            "errors": error_summary(form),
+            "note_errors": error_summary(note),
         },
     )
 
@@ -279,7 +279,7 @@ def _target_page(request, form):
     return render(
         request,
         "portal/actionplan_target.html",
-        {"form": form, "target": form.instance if form.instance.pk else None, "errors": summary_errors(form)},
+        {"form": form, "target": form.instance if form.instance.pk else None, "errors": error_summary(form)},
     )
 
 
@@ -311,7 +311,7 @@ def phase_out_edit(request):
     return render(
         request,
         "portal/actionplan_phase_out.html",
-        {"form": form, "unit": unit, "phase_out": phase_out, "back": back, "errors": summary_errors(form)},
+        {"form": form, "unit": unit, "phase_out": phase_out, "back": back, "errors": error_summary(form)},
     )
 
 
@@ -340,7 +340,7 @@ def obstacle_new(request):
             messages.success(request, f"Hindret ”{obstacle.title}” är rapporterat till Koncernkontoret.")
             return redirect(_plan_url(None, None, obstacle.vardomrade, "hinder"))
     return render(
-        request, "portal/actionplan_obstacle_new.html", {"form": form, "errors": summary_errors(form)}
+        request, "portal/actionplan_obstacle_new.html", {"form": form, "errors": error_summary(form)}
     )
 
 
@@ -387,6 +387,6 @@ def obstacle_detail(request, pk: int):
             "form": form,
             "linked": linked,
             "back": _plan_url(None, None, obstacle.vardomrade, "hinder"),
-            "errors": summary_errors(form),
+            "errors": error_summary(form),
         },
     )

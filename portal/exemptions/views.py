@@ -27,7 +27,7 @@ from exemptions.models import ExemptionApproval
 from exemptions.rules import ids_text, siblings_note
 from portal.exemptions import forms
 from portal.exemptions import selectors as sel
-from portal.presentation.forms import summary_errors
+from portal.presentation.forms import error_summary
 from units.permissions import (
     approval_body,
     is_read_only,
@@ -184,7 +184,7 @@ def exemption_new(request):
         "portal/exemptions_new.html",
         {
             "form": form,
-            "errors": errors + summary_errors(form),
+            "errors": errors + error_summary(form),
             "duplicates": duplicates,
             "already": sel.proposal_made(request.user, request.GET.get("forslag", "")),
             "no_units": not has_units,
@@ -347,7 +347,7 @@ def exemption_edit(request, exemption_id: str):
         {
             "exemption": exemption,
             "form": form,
-            "errors": errors + summary_errors(form),
+            "errors": errors + error_summary(form),
             "duplicates": duplicates,
         },
     )
@@ -480,7 +480,7 @@ def system(request):
         {
             "page": sel.system_page(),
             "form": form,
-            "errors": errors + summary_errors(form),
+            "errors": errors + error_summary(form),
             "may_edit": may_edit,
             "may_propose": approval_body(request.user) is not None,
         },
@@ -530,7 +530,7 @@ def group_new(request):
     return render(
         request,
         "portal/exemptions_group_new.html",
-        {"form": form, "errors": errors + summary_errors(form), "group": None},
+        {"form": form, "errors": errors + error_summary(form), "group": None},
     )
 
 
@@ -591,7 +591,7 @@ def group_edit(request, group_id: str):
     return render(
         request,
         "portal/exemptions_group_new.html",
-        {"form": form, "errors": errors + summary_errors(form), "group": group},
+        {"form": form, "errors": errors + error_summary(form), "group": group},
     )
 
 

@@ -11,33 +11,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from exemptions.models import ExemptionApproval
+from portal.imports.selectors import import_kinds, job_or_404, kind_label, recent_jobs
 from servicelevel import import_jobs
 from servicelevel.importing import registry, template_files
 from servicelevel.importing.summary import line_in_swedish
 from servicelevel.models import ImportJob
 from units.permissions import may_import
 
-KIND_LABELS = {
-    "units": "Enheter (units)",
-    "periods": "Tidbokningsschemaperioder (periods)",
-    "offerings": "Utbud: tjänster och mallar (offerings)",
-    "booking": "Bokningsuppgifter per period (booking)",
-    "cases": "Ärenden (cases)",
-    "admin_roles": "Administrativa roller (admin_roles)",
-    "exemptions": "Avsteg beslutade utanför portalen (exemptions)",
-    "targets": "Mål i handlingsplanen (targets)",
-}
-
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Slag av fil", choices=[(k, KIND_LABELS.get(k, k)) for k in registry.KINDS]
-    )
+    kind = forms.ChoiceField(label="Slag av fil", choices=[(k, kind_label(k)) for k in registry.KINDS])
     file = forms.FileField(
         label="Fil (CSV eller Excel .xlsx)",
         help_text="Kolumnerna för varje slag, och en mall att hämta, finns under ”Filernas kolumner” nedan. "
@@ -71,27 +59,8 @@ def start(request):
             kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
         )
         return redirect("portal:import_job", pk=job.pk)
-    jobs = [
-        (job, line_in_swedish(job.summary or job.check_summary))
-        for job in ImportJob.objects.select_related("created_by")[:20]
-    ]
-    return render(request, "portal/import_start.html", {"form": form, "jobs": jobs, "kinds": _kinds()})
-
-
-def _kinds() -> list[dict]:
-    """Each kind in import order, with its columns as the importer declares them (key columns marked)."""
-    kinds = []
-    for kind in registry.kinds():
-        importer = registry.get(kind)
-        kinds.append(
-            {
-                "kind": kind,
-                "label": KIND_LABELS.get(kind, kind),
-                "description": importer.description,
-                "columns": [(column, column.name in importer.key) for column in importer.columns],
-            }
-        )
-    return kinds
+    jobs = [(job, line_in_swedish(job.summary or job.check_summary)) for job in recent_jobs()]
+    return render(request, "portal/import_start.html", {"form": form, "jobs": jobs, "kinds": import_kinds()})
 
 
 def _kind_or_404(kind: str):
@@ -127,7 +96,7 @@ def template_xlsx(request, kind: str):
 @login_required
 def job(request, pk: int):
     _importer(request)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = job_or_404(pk)
     return render(request, "portal/import_job.html", _status_context(job))
 
 
@@ -136,7 +105,7 @@ def job(request, pk: int):
 def status(request, pk: int):
     """The job's status box alone: the page polls it (htmx) while the job runs."""
     _importer(request)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = job_or_404(pk)
     return render(request, "portal/_import_status.html", _status_context(job))
 
 
@@ -144,7 +113,7 @@ def status(request, pk: int):
 @require_POST
 def confirm(request, pk: int):
     _importer(request)
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = job_or_404(pk)
     try:
         started = import_jobs.confirm(job=job, actor=request.user)
     except import_jobs.UploadExpired:
@@ -165,7 +134,7 @@ def _status_context(job: ImportJob) -> dict:
         "percent": percent,
         "waiting": waiting,
         "problems": problems,
-        "kind_label": KIND_LABELS.get(job.kind, job.kind),
+        "kind_label": kind_label(job.kind),
         # The job keeps the command line's summary line; people read it in Swedish.
         "check_outcome": line_in_swedish(job.check_summary),
         "outcome": line_in_swedish(job.summary),

@@ -30,7 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from compliance.engine.text import pct
+from compliance.engine.text import MONTHS, pct
+from compliance.engine.types import EXEMPT, NO_DATA, STATUS_LABELS
 
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Liberation Sans, Arial, sans-serif"
 
@@ -56,10 +57,10 @@ NO_SHARE = ("#f3f3f3", SUBTLE, "inga bedömda enheter")  # neutral-background-ti
 # A cell where no unit is judged met or not met prints its state, never a share (a red "0 %" would say
 # the units fail what they are excused from, or what nobody could judge):
 # every unit exempt → "Avsteg", its own colour (brand2-surface-active, brand2-text-default, 9.6:1);
-EXEMPT_CELL = ("#cec6e3", "#312256", "Avsteg")
+EXEMPT_CELL = ("#cec6e3", "#312256", STATUS_LABELS[EXEMPT])
 # data missing → "Uppgift saknas", neutral and hatched (neutral-background-tinted with lines of
 # neutral-border-subtle; neutral-text-default, 7.4:1 even over a line).
-NO_DATA_CELL = ("#f3f3f3", INK, "Uppgift saknas", GRID)
+NO_DATA_CELL = ("#f3f3f3", INK, STATUS_LABELS[NO_DATA], GRID)
 BINS = (
     (Fraction(1), "#a8d5ae", "#023409", "100 %"),  # success-surface-active, success-text-default
     (Fraction(4, 5), "#daeddd", "#023409", "80–99 %"),  # success-surface-tinted
@@ -84,6 +85,12 @@ def number(value: int | float | None) -> str:
 def share(part: int, whole: int) -> str:
     """'93,3 %' as the engine writes shares in its reasons; '–' when there is no whole."""
     return pct(part, whole) if whole else "–"
+
+
+def short_month(month: str) -> str:
+    """'nov 2025' for an axis, from 'YYYY-MM'."""
+    year, number = month.split("-")
+    return f"{MONTHS[int(number) - 1][:3]} {year}"
 
 
 def percent_axis(value: float) -> str:

@@ -26,9 +26,10 @@ from compliance.models import Report
 from compliance.reports import ReportHTML
 from portal.actionplan.selectors import action_plan, exemptions_in_force, period_for
 from portal.as_of import AsOf, as_of_from
+from portal.dashboard.presentation import page_context
 from portal.dashboard.selectors import dashboard, scope_for
-from portal.dashboard.views import page_context
-from portal.units.selectors import level_label, share_text, unit_page, unit_rows
+from portal.presentation.values import share_text
+from portal.units.selectors import level_label, unit_page, unit_rows
 from units.permissions import area_for_user, forvaltning_for_user, unit_for_user, visible_units
 
 DECISION_NUMBER = "2026-0000277"  # the follow-up's decision; each report names the one its results used

@@ -9,9 +9,7 @@ the portal (portal/reports/content.py). Each download writes an audit entry ("re
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,122 +19,13 @@ from django.views.decorators.http import require_safe
 from compliance.models import Report
 from compliance.reports import ReportLimitReached, report_downloaded, report_request, retry_after_seconds
 from compliance.services import today
-from portal.actionplan.forms import REGION, parse_scope, scope_choices
 from portal.as_of import as_of_from
-from portal.presentation.forms import DesignSystemMixin
-from servicelevel.dates import DateField
-from servicelevel.models import SchedulePeriod
-from units.permissions import (
-    area_for_user,
-    forvaltning_for_user,
-    sees_everything,
-    unit_for_user,
-    visible_areas,
-    visible_units,
-)
+from portal.presentation.forms import error_summary
+from portal.reports.forms import ReportForm
+from portal.reports.selectors import recent_reports, report_for_user
+from units.permissions import sees_everything, unit_for_user
 
 LISTED = 30  # reports on the page, newest first
-
-KIND_HELP = {
-    Report.Kind.EFTERLEVNAD: "Nivåer, krav per enhet, svarstider, varje enhets status och avsteg – "
-    "för regionen, en förvaltning eller ett vårdområde.",
-    Report.Kind.ENHETSKORT: "En sida om en enhet: nivå, varje krav, svarstid och avsteg.",
-    Report.Kind.HANDLINGSPLAN: "Aktiviteter, målnivåer, avsteg, utfasning och hinder för en period.",
-}
-
-
-NO_SUCH_UNIT = "Det finns ingen enhet med det HSA-id:t som du har behörighet till."
-
-
-def unit_choices(user) -> list:
-    """The units the person may see, grouped by vårdområde: "Name (HSA-id)" under each area's name."""
-    groups: dict[str, list] = {}
-    units = visible_units(user).order_by("vardomrade__name", "name", "hsa_id")
-    for hsa_id, name, area in units.values_list("hsa_id", "name", "vardomrade__name"):
-        groups.setdefault(area, []).append((hsa_id, f"{name} ({hsa_id})"))
-    return [("", "– välj enhet –"), *groups.items()]
-
-
-class ReportForm(DesignSystemMixin, forms.Form):
-    kind = forms.ChoiceField(
-        label="Rapport",
-        choices=[(k.value, f"{k.label}: {KIND_HELP[k]}") for k in Report.Kind],
-        widget=forms.RadioSelect,
-        initial=Report.Kind.EFTERLEVNAD,
-    )
-    omfattning = forms.ChoiceField(
-        label="Omfattning",
-        required=False,
-        help_text="Efterlevnadsrapport och handlingsplan: regionen, en förvaltning eller ett vårdområde.",
-    )
-    enhet = forms.ChoiceField(
-        label="Enhet",
-        required=False,
-        help_text="Enhetskort: enheten kortet gäller, bland dem du har behörighet till.",
-        # A unit outside the choices (a hand-made request) is refused in the same words whether it does
-        # not exist or is someone else's: nothing leaks.
-        error_messages={"invalid_choice": NO_SUCH_UNIT},
-    )
-    period = forms.ChoiceField(label="Period", required=False, help_text="Handlingsplan: planens period.")
-    per = DateField(
-        label="Per datum",
-        help_text="ÅÅÅÅ-MM-DD. Rapporten visar de sparade resultaten för datumet (eller det senaste före).",
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["kind"].widget.attrs["class"] = "ds-input"
-        self.fields["omfattning"].choices = scope_choices(list(_areas(user)), region=True)
-        self.fields["enhet"].choices = unit_choices(user)
-        periods = SchedulePeriod.objects.order_by("-start_date")
-        self.fields["period"].choices = [("", "Perioden som gäller per datumet")] + [
-            (p.code, f"{p.code} ({p.start_date:%Y-%m-%d} – {p.end_date:%Y-%m-%d})") for p in periods
-        ]
-        self.fields["per"].initial = today()
-
-    def clean(self):
-        data = super().clean()
-        data["forvaltning"] = data["vardomrade"] = data["unit"] = None
-        kind = data.get("kind")
-        if kind == Report.Kind.ENHETSKORT:
-            hsa_id = data.get("enhet")
-            if not hsa_id:
-                if "enhet" not in self.errors:
-                    self.add_error("enhet", "Välj enheten som enhetskortet ska gälla.")
-                return data
-            try:
-                data["unit"] = unit_for_user(self.user, hsa_id)
-            except Http404:  # the choices are the visible units: only if a grant went meanwhile
-                self.add_error("enhet", NO_SUCH_UNIT)
-        elif kind:
-            try:
-                scope, number = parse_scope(data.get("omfattning") or REGION)
-                if scope == "omrade":
-                    data["vardomrade"] = area_for_user(self.user, number)
-                elif scope == "forvaltning":
-                    data["forvaltning"] = forvaltning_for_user(self.user, number)
-            except (ValueError, Http404):
-                self.add_error("omfattning", "Välj en omfattning i listan.")
-        return data
-
-
-def _areas(user) -> QuerySet:
-    return visible_areas(user).select_related("forvaltning").order_by("forvaltning__name", "name")
-
-
-def visible_reports(user) -> QuerySet[Report]:
-    """The reports the user may follow and download: their own, or every one for a region-wide role."""
-    reports = Report.objects.select_related("requested_by", "forvaltning", "vardomrade", "unit")
-    return reports if sees_everything(user) else reports.filter(requested_by=user)
-
-
-def report_for_user(user, pk: int) -> Report:
-    """The report if the user may see it, else 404 (another person's report is not even confirmed)."""
-    report = visible_reports(user).filter(pk=pk).first()
-    if report is None:
-        raise Http404("Rapporten finns inte eller så saknar du behörighet till den.")
-    return report
 
 
 @never_cache
@@ -170,9 +59,9 @@ def _page(request, form, *, refused: ReportLimitReached | None = None):
         "portal/reports.html",
         {
             "form": form,
-            "errors": _errors(form),
+            "errors": error_summary(form),
             "refused": refused,
-            "reports": list(visible_reports(request.user)[:LISTED]),
+            "reports": recent_reports(request.user, LISTED),
             "region_wide": sees_everything(request.user),
         },
         status=status,
@@ -180,17 +69,6 @@ def _page(request, form, *, refused: ReportLimitReached | None = None):
     if refused and (seconds := retry_after_seconds(refused, now=timezone.now())):
         response["Retry-After"] = str(seconds)
     return response
-
-
-def _errors(form) -> list[tuple[str, str]]:
-    """(field id, message) for the error summary, in the form's order."""
-    if not form.is_bound or form.is_valid():
-        return []
-    items = [("", message) for message in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name != "__all__":
-            items += [(form[name].auto_id, f"{form[name].label}: {message}") for message in errors]
-    return items
 
 
 def _initial(request) -> dict:

@@ -21,10 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal import preview as p
+from portal.presentation.forms import error_summary
 from portal.self_service import forms as f
 from portal.self_service.selectors import booking_page, offerings_page, person_names, unit_roles
 from units.models import AdminRole, Offering, person_label
 from units.permissions import unit_for_user
+from units.rules import PERSON_ID_EXAMPLE
 from units.services import FactChange, admin_roles_replace, booking_figures_save, offerings_replace
 
 LOCAL_PREFIX, ROLES_PREFIX = "lokala", "roller"
@@ -77,7 +79,12 @@ def unit_offerings(request, hsa_id: str):
         request,
         "portal/self_service_offerings.html",
         _context(
-            unit, "utbud", form=form, local=local, preview=preview, errors=refusal + _errors(form, local)
+            unit,
+            "utbud",
+            form=form,
+            local=local,
+            preview=preview,
+            errors=refusal + error_summary(form, local),
         ),
     )
 
@@ -89,7 +96,7 @@ def unit_offerings_preview(request, hsa_id: str):
     form, local = _offering_forms(request, offerings_page(unit))
     rows = _offering_proposal(form, local)
     preview = p.preview_offerings(unit, rows) if rows is not None else None
-    return _fragment(request, preview, _errors(form, local))
+    return _fragment(request, preview, error_summary(form, local))
 
 
 # --- Bokning -------------------------------------------------------------------------------------------
@@ -121,7 +128,7 @@ def unit_booking(request, hsa_id: str):
                 return redirect(f"{request.path}?period={page.period.code}")
         else:
             preview = p.preview_booking(unit, page.period, form.instance)
-    errors = refusal + (_errors(form) if form is not None else [])
+    errors = refusal + (error_summary(form) if form is not None else [])
     return render(
         request,
         "portal/self_service_booking.html",
@@ -138,7 +145,7 @@ def unit_booking_preview(request, hsa_id: str):
     if form is None:
         return _fragment(request, None, [("", "Det finns ingen tidbokningsschemaperiod att rapportera för.")])
     preview = p.preview_booking(unit, page.period, form.instance) if form.is_valid() else None
-    return _fragment(request, preview, _errors(form))
+    return _fragment(request, preview, error_summary(form))
 
 
 # --- Roller --------------------------------------------------------------------------------------------
@@ -177,7 +184,14 @@ def unit_roles_edit(request, hsa_id: str):
     return render(
         request,
         "portal/self_service_roles.html",
-        _context(unit, "roller", roles=roles, preview=preview, errors=refusal + _errors(roles)),
+        _context(
+            unit,
+            "roller",
+            roles=roles,
+            preview=preview,
+            errors=refusal + error_summary(roles),
+            person_id_example=PERSON_ID_EXAMPLE,
+        ),
     )
 
 
@@ -187,7 +201,7 @@ def unit_roles_preview(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
     roles, _current = _role_forms(request, unit)
     preview = p.preview_roles(unit, roles.rows()) if roles.is_valid() else None
-    return _fragment(request, preview, _errors(roles))
+    return _fragment(request, preview, error_summary(roles))
 
 
 # --- Shared --------------------------------------------------------------------------------------------
@@ -209,36 +223,6 @@ def _context(unit, current: str, **extra) -> dict:
 
 def _fragment(request, preview, errors):
     return render(request, "portal/_preview.html", {"preview": preview, "errors": errors, "fragment": True})
-
-
-def _errors(*forms) -> list[tuple[str, str]]:
-    """(field id to link to, message) for the error summary: every field error of every form, formset
-    row and the non-field errors, in page order."""
-    items = []
-    for form in forms:
-        if not form.is_bound:
-            continue
-        if hasattr(form, "forms"):  # a formset
-            items += [("", message) for message in form.non_form_errors()]
-            for number, row in enumerate(form.forms, start=1):
-                if form.can_delete and form._should_delete_form(row):
-                    continue
-                items += [(anchor, f"Rad {number}: {text}") for anchor, text in _form_errors(row)]
-        else:
-            items += _form_errors(form)
-    return items
-
-
-def _form_errors(form) -> list[tuple[str, str]]:
-    if form.is_valid():
-        return []
-    items = [("", message) for message in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            continue
-        bound = form[name]
-        items += [(bound.auto_id, f"{bound.label}: {message}") for message in errors]
-    return items
 
 
 def _refusal(error: ValidationError) -> list[tuple[str, str]]:

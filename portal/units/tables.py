@@ -9,7 +9,8 @@ import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
 
-from portal.units.selectors import level_label, share_text
+from portal.presentation.values import share_text
+from portal.units.selectors import level_label
 
 
 def _nulls_last(queryset, field: str, is_descending: bool):

@@ -16,6 +16,7 @@ from django_tables2 import RequestConfig
 from compliance.engine.response_time import evaluation_month
 from portal.as_of import AsOf, as_of_from
 from portal.units.filters import UnitFilter
+from portal.units.presentation import response_chart
 from portal.units.selectors import (
     decision_for,
     late_cases_csv_rows,
@@ -106,7 +107,10 @@ def unit_detail(request, hsa_id: str):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     as_of = as_of_from(request)
     page = unit_page(request.user, unit, day=as_of.shown)
-    return render(request, "portal/unit_detail.html", {"as_of": as_of, "page": page, "unit": unit})
+    chart = response_chart(page.months, page.threshold)
+    return render(
+        request, "portal/unit_detail.html", {"as_of": as_of, "page": page, "unit": unit, "chart": chart}
+    )
 
 
 @login_required

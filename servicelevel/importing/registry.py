@@ -5,6 +5,17 @@ from .base import Importer
 _importers: dict[str, type[Importer]] = {}
 
 KINDS = ("units", "periods", "offerings", "booking", "cases", "admin_roles", "exemptions", "targets")
+# Each kind in Swedish, for every page that names one (the import page, the dashboard's freshness table).
+LABELS = {
+    "units": "Enheter",
+    "periods": "Tidbokningsschemaperioder",
+    "offerings": "Utbud: tjänster och mallar",
+    "booking": "Bokningsuppgifter per period",
+    "cases": "Ärenden",
+    "admin_roles": "Administrativa roller",
+    "exemptions": "Avsteg beslutade utanför portalen",
+    "targets": "Mål i handlingsplanen",
+}
 
 
 def register(*importers: type[Importer]) -> None:
@@ -18,3 +29,8 @@ def get(kind: str) -> type[Importer]:
 
 def kinds() -> list[str]:
     return [k for k in KINDS if k in _importers]
+
+
+def label(kind: str) -> str:
+    """The kind in Swedish ("Ärenden"); a kind no importer knows reads as itself."""
+    return LABELS.get(kind, kind)

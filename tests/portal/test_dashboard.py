@@ -443,14 +443,14 @@ def test_data_freshness_shows_the_latest_import_of_each_kind_up_to_the_date(clie
     html = section(html_of(client.get(URL)), "rubrik-aktualitet")
     assert '<th scope="row">Ärenden</th><td>16 november 2026 07:00</td>' in html
     assert (
-        '<th scope="row">Bokningsuppgifter</th><td>20 november 2026 13:00 – efter att resultaten beräknades</td>'
+        '<th scope="row">Bokningsuppgifter per period</th><td>20 november 2026 13:00 – efter att resultaten beräknades</td>'
         in html
     )
     assert '<th scope="row">Enheter</th><td>aldrig</td>' in html  # an audit entry, but no import
     assert "Resultaten per 15 november 2026 beräknades senast 20 november 2026 12:00" in html
     html = section(html_of(client.get(URL, {"per": "2026-10-31"})), "rubrik-aktualitet")
     assert '<th scope="row">Ärenden</th><td>2 oktober 2026 08:30</td>' in html
-    assert '<th scope="row">Bokningsuppgifter</th><td>aldrig</td>' in html
+    assert '<th scope="row">Bokningsuppgifter per period</th><td>aldrig</td>' in html
 
 
 def test_trends_per_schedule_period_are_sums_of_parts_over_sums_of_wholes(client, periods):

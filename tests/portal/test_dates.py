@@ -176,7 +176,7 @@ def build(name: str, data: dict):
     from portal.actionplan import forms as ap
     from portal.audit import views as audit
     from portal.exemptions import forms as ex
-    from portal.reports import views as reports
+    from portal.reports import forms as reports
     from servicelevel.models import Requirement
     from units.models import CareUnit
 
@@ -206,7 +206,7 @@ def build(name: str, data: dict):
         "portal.actionplan.forms.PhaseOutForm": lambda: ap.PhaseOutForm(
             data, instance=f.PhaseOutFactory.build(unit=unit)
         ),
-        "portal.reports.views.ReportForm": lambda: reports.ReportForm(data, user=user),
+        "portal.reports.forms.ReportForm": lambda: reports.ReportForm(data, user=user),
         "portal.audit.views.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
     }[name]()
 
@@ -219,7 +219,7 @@ WITH_DATES = {
     "portal.exemptions.forms.CapabilityForm",
     "portal.actionplan.forms.ActivityForm",
     "portal.actionplan.forms.PhaseOutForm",
-    "portal.reports.views.ReportForm",
+    "portal.reports.forms.ReportForm",
     "portal.audit.views.AuditFilterForm",
 }
 
