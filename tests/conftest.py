@@ -29,6 +29,15 @@ def _eager_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing kept: the page cache (servicelevel/page_cache.py) and the dashboard's
+    figures live in Django's cache, which outlives a test's rolled-back database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make many users (factories, the permission matrix's roles); the production hasher's million
     PBKDF2 rounds would cost most of the suite's time and prove nothing about the portal."""

@@ -32,6 +32,7 @@ from portal.dashboard.selectors import (
 from portal.dashboard.selectors import dashboard as read_dashboard
 from portal.presentation import charts
 from portal.presentation.charts import Cell
+from servicelevel.page_cache import cached_page
 
 IMPORT_KIND_LABELS = {
     "units": "Enheter",
@@ -49,6 +50,7 @@ STATUS_ORDER = ("met", "not_met", "exempt", "no_data", "not_applicable")
 
 @login_required
 @require_safe
+@cached_page
 def dashboard(request):
     as_of = as_of_from(request)
     scope = scope_for(
