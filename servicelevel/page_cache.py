@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends import redis as django_redis
 from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
@@ -168,3 +169,31 @@ def cached_page(view):
         return response
 
     return wrapper
+
+
+# --------------------------------------------------------------------------------------- the backend
+
+
+class _ReusedClients(django_redis.RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per connection pool instead of making one per
+    call: making one builds its table of response callbacks anew, which cost more than the round trip
+    itself (0.7 against 0.25 ms a read here, three reads a kept page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
+class RedisCache(django_redis.RedisCache):
+    """django.core.cache.backends.redis.RedisCache with `_ReusedClients` (settings.CACHES)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClients

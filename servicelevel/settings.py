@@ -284,11 +284,15 @@ PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", default=600, unit="sek
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing its redis-py clients (servicelevel/page_cache.py).
+            "BACKEND": "servicelevel.page_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "servicelevel-cache",
         }
     }
+    # A signed-in request reads its session from the cache, the database only on a miss (sessions are
+    # still written to the database: a restart of Redis signs nobody out).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 CELERY_TASK_EAGER_PROPAGATES = True
