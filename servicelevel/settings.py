@@ -290,9 +290,6 @@ if REDIS_URL:
             "KEY_PREFIX": "servicelevel-cache",
         }
     }
-    # A signed-in request reads its session from the cache, the database only on a miss (sessions are
-    # still written to the database: a restart of Redis signs nobody out).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 CELERY_TASK_EAGER_PROPAGATES = True
