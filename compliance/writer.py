@@ -8,6 +8,7 @@ from django.db import transaction
 
 from servicelevel.bulk import insert_rows
 from servicelevel.models import Decision
+from servicelevel.page_cache import changed
 
 from .engine.types import UnitEvaluation
 from .models import RequirementResult, UnitResult
@@ -46,6 +47,7 @@ def store_results(
 
     Delete-then-insert is only safe one writer at a time: call it through `services.recompute`, which holds
     the recompute lock (two overlapping stores would both delete, then both insert the same rows)."""
+    changed()  # the pages show stored results: none kept from before this store is shown after it
     unit_ids = [e.facts.unit_id for e in evaluations]
     stale = UnitResult.objects.filter(as_of=as_of, decision=decision, unit_id__in=unit_ids)
     RequirementResult.objects.filter(unit_result__in=stale).delete()  # one DELETE, no rows fetched

@@ -273,6 +273,25 @@ REDIS_URL = env_str("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+
+# Django's cache: the page cache (servicelevel/page_cache.py) and the dashboard's figures. Redis with
+# REDIS_URL, under a key prefix of its own beside Celery's keys in the same database; without it the
+# process's own memory (the embedded default's one process: a change made by another process, such as
+# `manage.py import_data` beside `runserver`, shows there after at most DJANGO_PAGE_CACHE_SECONDS).
+# DJANGO_PAGE_CACHE_SECONDS bounds how long a page is kept (every change that could alter it replaces the
+# generation sooner); 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", default=600, unit="sekunder")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            # Django's RedisCache, reusing its redis-py clients (servicelevel/page_cache.py).
+            "BACKEND": "servicelevel.page_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "servicelevel-cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

@@ -32,6 +32,15 @@ def _eager_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing kept: the page cache (servicelevel/page_cache.py) and the dashboard's
+    figures live in Django's cache, which outlives a test's rolled-back database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """The fast hasher for every test, the browser tests' live server included (a thread of this process,
     with these settings): see FAST_PASSWORD_HASHERS."""

@@ -8,7 +8,7 @@ class UnitsConfig(AppConfig):
     def ready(self):
         from servicelevel.importing import registry
 
-        from . import importers
+        from . import importers, receivers
 
         registry.register(
             importers.UnitsImporter,
@@ -16,3 +16,4 @@ class UnitsConfig(AppConfig):
             importers.BookingImporter,
             importers.AdminRolesImporter,
         )
+        receivers.connect()

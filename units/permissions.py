@@ -23,6 +23,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
+from servicelevel.page_cache import changed
+
 from .models import (
     CareUnit,
     CareUnitGroupObjectPermission,
@@ -184,6 +186,7 @@ def grant_units(user, units) -> None:
     """Let a unit manager or provider see and report for these units."""
     for codename in ("view_careunit", "change_careunit"):
         assign_perm(f"units.{codename}", user, units)
+    changed()  # guardian grants a list of objects by bulk_create, which sends no post_save (receivers.py)
 
 
 def grant_area(user, area: Vardomrade) -> None:

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_safe
 from portal.as_of import as_of_from
 from portal.comparison.selectors import comparison_for, export_rows, filters_from
 from portal.units.views import csv_response
+from servicelevel.page_cache import cached_page
 
 
 @require_safe
 @login_required
+@cached_page
 def comparison(request):
     as_of = as_of_from(request)
     result = comparison_for(request.user, filters=filters_from(request.GET), results_date=as_of.shown)

@@ -13,10 +13,12 @@ from portal.as_of import as_of_from
 from portal.dashboard.presentation import page_context
 from portal.dashboard.selectors import dashboard as read_dashboard
 from portal.dashboard.selectors import scope_for
+from servicelevel.page_cache import cached_page
 
 
 @login_required
 @require_safe
+@cached_page
 def dashboard(request):
     as_of = as_of_from(request)
     scope = scope_for(

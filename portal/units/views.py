@@ -26,6 +26,7 @@ from portal.units.selectors import (
     valid_month,
 )
 from portal.units.tables import UnitTable
+from servicelevel.page_cache import cached_page
 from servicelevel.spreadsheet import csv_lines, write_xlsx
 from units.permissions import unit_for_user
 
@@ -43,6 +44,7 @@ def _filtered_units(request) -> tuple[AsOf, UnitFilter]:
 
 @login_required
 @require_safe
+@cached_page
 def unit_list(request):
     as_of, unit_filter = _filtered_units(request)
     unit_filter.read_choices()
@@ -101,6 +103,7 @@ def unit_export_xlsx(request):
 
 @never_cache
 @login_required
+@cached_page
 def unit_detail(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id)  # first: an outsider gets 404 whatever the method
     if request.method not in ("GET", "HEAD"):

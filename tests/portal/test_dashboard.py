@@ -530,8 +530,10 @@ def test_figures_are_read_afresh_once_results_are_stored_again(client, periods):
 
 @pytest.mark.parametrize("n", [20, 200])
 def test_the_region_dashboard_takes_the_same_queries_for_20_and_200_units(
-    client, django_assert_num_queries, periods, n
+    client, django_assert_num_queries, periods, n, settings
 ):
+    # The figures' own cache is measured here, beneath the page cache (tests/portal/test_page_cache.py).
+    settings.PAGE_CACHE_SECONDS = 0
     region(n, periods)
     client.force_login(user_in(Roles.KONCERNSTAB))
     # 1 session, 2 user, 3 the stored date (?per=), 4 the user's roles, 5 the decision in force then,
