@@ -36,11 +36,11 @@ from django.utils import timezone
 from servicelevel.models import AuditEntry
 from units.permissions import approvers
 
-from .models import Exemption, ExemptionApproval, ExemptionGroup, WorkflowMail
+from .models import Exemption, ExemptionGroup, WorkflowMail
 from .rules import ids_text, siblings_note
+from .steps import FIRST, SECOND
 
 log = logging.getLogger(__name__)
-Body = ExemptionApproval.Body
 
 # The steps that send mail: audit action (without the exemption_/exemptiongroup_ prefix) → step.
 STEPS = {"submitted": "submitted", "approval": "first_approval", "approved": "approved"}
@@ -51,7 +51,8 @@ PARTICIPLE = {  # one, several (avsteg and beslut are both neuter)
     "rejected": ("avslaget", "avslagna"),
     "withdrawn": ("tillbakadraget", "tillbakadragna"),
 }
-WHICH = {Body.KONCERNSTAB: "första godkännandet", Body.HS_STYRNING: "andra godkännandet"}
+# The bodies in the workflow's order (exemptions/steps.py): who decides first, who second.
+WHICH = {FIRST: "första godkännandet", SECOND: "andra godkännandet"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def tell(events: Iterable[AuditEntry]) -> None:
 
 def _step(event: AuditEntry) -> str | None:
     verb = event.action.removeprefix(f"{event.object_type}_")
-    if verb == "approval" and (event.detail or {}).get("body") != Body.KONCERNSTAB:
+    if verb == "approval" and (event.detail or {}).get("body") != FIRST:
         return None  # the second approval speaks through its `…_approved` entry
     return STEPS.get(verb)
 
@@ -104,11 +105,11 @@ def _recipients(step: str, event: AuditEntry, subject) -> list[tuple[str, str]]:
     skip = {proposer, _address(event.actor)}
     body = None
     if step == "submitted":
-        body, audience = Body.KONCERNSTAB, "decide"
+        body, audience = FIRST, "decide"
     elif step == "first_approval":
-        body, audience = Body.HS_STYRNING, "decide"
+        body, audience = SECOND, "decide"
     elif step == "withdrawn":
-        body, audience = Body.KONCERNSTAB, "withdrawn"
+        body, audience = FIRST, "withdrawn"
     elif step == "rejected":
         for approval in subject.approvals.filter(approved=True).select_related("decided_by"):
             address = _address(approval.decided_by)
@@ -151,7 +152,7 @@ def _mail_subject(step: str, audience: str, subjects: list, first_body: str) -> 
     if audience == "decide":
         return f"{noun} {codes} väntar på ert beslut ({WHICH[first_body]})"
     if step == "first_approval":
-        return f"{noun} {codes}: {Body.KONCERNSTAB.label} har godkänt"
+        return f"{noun} {codes}: {FIRST.label} har godkänt"
     one, several = PARTICIPLE[step]
     return f"{noun} {codes} är {one if len(subjects) == 1 else several}"
 
@@ -165,7 +166,7 @@ def _context(step: str, audience: str, items: list[tuple[AuditEntry, object]]) -
     for event, s in items:
         decision = None
         if step in ("first_approval", "rejected"):
-            body = Body.KONCERNSTAB if step == "first_approval" else (event.detail or {}).get("body")
+            body = FIRST if step == "first_approval" else (event.detail or {}).get("body")
             decision = s.approvals.filter(body=body).first()
         lines.append(
             {
@@ -189,9 +190,9 @@ def _context(step: str, audience: str, items: list[tuple[AuditEntry, object]]) -
         "noun": ("Det gemensamma beslutet" if group else ("Avstegen" if len(lines) > 1 else "Avsteget")),
         "participle": several if len(lines) > 1 else one,
         "proposer": (proposer.get_full_name() or proposer.get_username()) if proposer else "",
-        "first_body": Body.KONCERNSTAB.label,
-        "second_body": Body.HS_STYRNING.label,
-        "which": WHICH[Body.HS_STYRNING if step == "first_approval" else Body.KONCERNSTAB],
+        "first_body": FIRST.label,
+        "second_body": SECOND.label,
+        "which": WHICH[SECOND if step == "first_approval" else FIRST],
         "portal_url": settings.PORTAL_URL,
         "list_link": f"{settings.PORTAL_URL}/avsteg/",
     }
@@ -233,4 +234,4 @@ def send_workflow_mail(*, event_ids: Iterable[int]) -> Outcome:
 
 def _first_body(step: str) -> str:
     """The body a "decide" message asks: Koncernstab after sending in, the second body after the first."""
-    return Body.HS_STYRNING if step == "first_approval" else Body.KONCERNSTAB
+    return SECOND if step == "first_approval" else FIRST

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 LOKAL, BEHORIG = AdminRole.Role.LOKAL_ADMINISTRATOR, AdminRole.Role.BEHORIGHETSADMINISTRATOR
 ANNA = "SE2321000255-P1234"
-NOT_A_NAME = "Ange personens HSA-id, t.ex. SE2321000255-P1234 — inte ett namn"
+NOT_A_NAME = "Ange personens HSA-id, t.ex. SE0000000000-EXEMPEL — inte ett namn"
 
 
 # --- The rule ---------------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ def test_a_persons_hsa_id_passes_and_a_name_is_refused_in_swedish():
     assert rules.person_id_problem("Anna Svensson") == NOT_A_NAME
     # Something that tries to be an HSA-id is told what is wrong with it.
     assert rules.person_id_problem("SE123-P1") == (
-        "Ange personens HSA-id, t.ex. SE2321000255-P1234: ogiltigt HSA-id 'SE123-P1': "
+        "Ange personens HSA-id, t.ex. SE0000000000-EXEMPEL: ogiltigt HSA-id 'SE123-P1': "
         "ska vara SE + 10 siffror + '-' + bokstäver A–Z/siffror"
     )
 

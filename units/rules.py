@@ -60,7 +60,8 @@ def catalogue_link_problem(kind: str, variant: str, code: str, service, template
     return {}
 
 
-PERSON_ID_EXAMPLE = "SE2321000255-P1234"
+# Obviously fictitious (no organisation has the number 0000000000): an example must never be a real id.
+PERSON_ID_EXAMPLE = "SE0000000000-EXEMPEL"
 
 
 def person_id_problem(value: str) -> str | None:

@@ -90,7 +90,7 @@ def test_a_unit_manager_names_role_holders_by_hsa_id_and_sees_their_names(page, 
     new.fill("Anna Svensson")
     page.get_by_role("button", name="Spara").click()
     expect(new).to_have_attribute("aria-invalid", "true")
-    message = "Ange personens HSA-id, t.ex. SE2321000255-P1234 — inte ett namn."
+    message = "Ange personens HSA-id, t.ex. SE0000000000-EXEMPEL — inte ett namn."
     expect(page.locator(f"#{new.get_attribute('id')}_error")).to_have_text(message)
     expect(page.locator("#felsammanfattning")).to_contain_text(f"Rad 3: Personens HSA-id: {message}")
     assert AdminRole.objects.filter(unit=unit).count() == 2

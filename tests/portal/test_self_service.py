@@ -399,7 +399,7 @@ def roles_data(rows, initial=0, **extra):
 
 BRED, SMAL = "SE2321000255-PBRED", "SE2321000255-PSMAL"
 B1, B2 = "SE2321000255-PB1", "SE2321000255-PB2"
-NOT_A_NAME = "Ange personens HSA-id, t.ex. SE2321000255-P1234 — inte ett namn"
+NOT_A_NAME = "Ange personens HSA-id, t.ex. SE0000000000-EXEMPEL — inte ett namn"
 
 
 def test_the_roles_preview_counts_a_local_administrators_other_units(client, manager, unit, other_unit):
@@ -471,7 +471,7 @@ def test_an_old_imported_id_stays_shown_does_not_block_saving_and_can_be_removed
 
     # The same old id typed for a role it does not hold is a new role holder: an HSA-id is asked for.
     data = roles_data([("u12345", BEHORIG), (B1, BEHORIG), ("u12345", LOKAL)], initial=2, action="save")
-    assert "Ange personens HSA-id, t.ex. SE2321000255-P1234: ogiltigt HSA-id" in (
+    assert "Ange personens HSA-id, t.ex. SE0000000000-EXEMPEL: ogiltigt HSA-id" in (
         client.post(url("unit_roles", unit), data).content.decode()
     )
 
