@@ -5,20 +5,39 @@ from celery import current_app
 from .helpers import FAST_PASSWORD_HASHERS
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    by_marker = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(by_marker) or "transactional_db" in names or "live_server" in names
+
+
+def _database_order(item) -> int:
+    """pytest-django's order: plain database tests (0), then transactional ones (1), then the rest (2)."""
+    if _transactional(item):
+        return 1
+    return 0 if item.get_closest_marker("django_db") or "db" in item.fixturenames else 2
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Every transactional test rolls back by the serialized copy. A plain one's closing flush runs
     post_migrate, which makes content types, permissions and guardian's AnonymousUser anew under other
     ids, and the next serialized test's restore then collides with them (seen as errors of whichever test
-    happened to come next)."""
+    happened to come next).
+
+    A transactional test also ends by emptying the database, so every plain database test must run before
+    the first of them. pytest-django sorts them so, but pytest itself regroups tests that share a
+    parametrized session fixture afterwards (Playwright's `browser_name`, for any test that asks for a
+    fixture named `page`), which once pulled the browser tests in among the plain ones. Sorted again here,
+    last and stably, so pytest's groups stay within each kind."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker is None:
-            continue
-        transaction = marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-        if transaction and not marker.kwargs.get("serialized_rollback"):
+        if marker is not None and _transactional(item) and not marker.kwargs.get("serialized_rollback"):
             raise pytest.UsageError(
                 f"{item.nodeid}: a transactional test needs serialized_rollback=True (tests/conftest.py)"
             )
+    items.sort(key=_database_order)
 
 
 @pytest.fixture(autouse=True)

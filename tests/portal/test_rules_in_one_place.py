@@ -66,9 +66,9 @@ FORM_PAGES = [
 PORTAL = Path(settings.BASE_DIR) / "portal"
 
 
-@pytest.mark.parametrize("page", FORM_PAGES)
-def test_each_form_page_includes_the_one_error_summary(page):
-    text = (PORTAL / page).read_text(encoding="utf-8")
+@pytest.mark.parametrize("template", FORM_PAGES)
+def test_each_form_page_includes_the_one_error_summary(template):
+    text = (PORTAL / template).read_text(encoding="utf-8")
     assert '{% include "portal/_form_error_summary.html"' in text
 
 
