@@ -1,6 +1,7 @@
 import pytest
 import time_machine
 from celery import current_app
+from django.test import override_settings
 
 from .helpers import FAST_PASSWORD_HASHERS
 
@@ -48,6 +49,27 @@ def _eager_tasks(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     yield
     current_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_of_its_own(worker_id):
+    """Under pytest-xdist each worker has its own test database, and needs its own Redis database too:
+    `cache.clear()` empties the whole Redis database, and would empty the other worker's page cache in
+    the middle of its test. Worker n uses the database n + 1 below REDIS_URL's (wrapping at 0), never
+    REDIS_URL's own, which the broker and the Celery worker test use."""
+    from django.conf import settings
+
+    if worker_id == "master" or "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        yield
+        return
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = urlsplit(settings.CACHES["default"]["LOCATION"])
+    base = int(url.path.strip("/") or 0)
+    own = (base - 1 - int(worker_id.removeprefix("gw"))) % 16
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": urlunsplit(url._replace(path=f"/{own}"))}}
+    with override_settings(CACHES=caches):
+        yield
 
 
 @pytest.fixture(autouse=True)
