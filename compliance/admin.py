@@ -69,7 +69,7 @@ class RequirementResultInline(admin.TabularInline):
     @admin.display(description="mätvärde")
     def measured(self, obj):
         """The value as the portal writes it ('93,3 %', '3', '8 veckor'): its kind is the engine's."""
-        return value_text(obj.requirement.code, obj.value)
+        return value_text(obj.requirement, obj.value)
 
 
 @admin.register(UnitResult)

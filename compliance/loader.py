@@ -38,7 +38,7 @@ class Context:
 
 def load_rulebook(decision: Decision) -> t.Rulebook:
     rules = tuple(
-        t.RequirementRule(r.code, r.group, r.level, r.name, r.is_trend, r.parameters)
+        t.RequirementRule(r.code, r.group, r.level, r.name, r.kind, r.parameters, tuple(r.applies_if))
         for r in decision.requirements.order_by("order")
     )
     profiles = {
@@ -46,7 +46,9 @@ def load_rulebook(decision: Decision) -> t.Rulebook:
         for p in BaseOfferingProfile.objects.prefetch_related("services")
     }
     contact = frozenset(CatalogueService.objects.filter(digital_contact=True).values_list("code", flat=True))
-    return t.Rulebook(decision.number, rules, profiles, contact)
+    return t.Rulebook(
+        decision.number, rules, profiles, contact, ladder=decision.ladder or None, version=decision.version
+    )
 
 
 def periods_for(as_of: datetime.date) -> list[SchedulePeriod]:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from servicelevel.dates import validate_in_bounds
+from servicelevel.parameters import KINDS
 
 
 class Decision(models.Model):
@@ -20,6 +21,8 @@ class Decision(models.Model):
     version = models.CharField("version", max_length=20, blank=True)
     in_force_from = models.DateField("gäller fr.o.m.", validators=[validate_in_bounds])
     in_force_until = models.DateField("gäller t.o.m.", null=True, blank=True, validators=[validate_in_bounds])
+    # The ladder's name ("Bokningsnivå") when the requirements with a level form one; empty: no levels.
+    ladder = models.CharField("nivåtrappa", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "beslut"
@@ -64,7 +67,12 @@ class Requirement(models.Model):
     name = models.CharField("namn", max_length=200)
     section = models.CharField("avsnitt i beslutet", max_length=20)
     is_trend = models.BooleanField("trendkrav (andel ska öka)", default=False)
+    # The rule it is judged by (compliance/engine/kinds.py) and that rule's parameters
+    # (servicelevel/parameters.py: each kind's parameters and defaults).
+    kind = models.CharField("slag", max_length=40, choices=[(k, k) for k in KINDS], blank=True)
     parameters = models.JSONField("parametrar", default=dict, blank=True)
+    # The conditions a unit must meet for it to apply, checked in order (units/applicability.py).
+    applies_if = models.JSONField("gäller om", default=list, blank=True)
     order = models.PositiveSmallIntegerField("ordning", default=0)
 
     class Meta:

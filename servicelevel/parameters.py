@@ -1,38 +1,58 @@
-"""Requirement parameters: the settings Koncernstab may edit on a requirement (e.g. SV1's threshold).
+"""Requirement parameters by requirement kind: each kind's parameters and their defaults, written once.
 
-The defaults are written here once: the rulebook data loads them, the engine falls back on them when a
-stored requirement lacks a key, and `Requirement.clean` checks edits against the same kinds.
+The engine fills in the defaults for what a stored requirement does not set (`with_defaults`), and
+`Requirement.clean` checks edits against the same limits. A parameter without a default (`REQUIRED`) must
+be given by the rulebook.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-# requirement code → {parameter: default}
-DEFAULTS: dict[str, dict[str, float | int]] = {
-    "SV1-SVARSTID": {"threshold": 0.95},  # share of assessed cases answered in time (§2.3)
-    "TB2-FRAMFORHALLNING": {"weeks": 8},  # weeks of bookable times ahead (§2.1.1 nivå 2)
-}
+REQUIRED = object()
 
-# parameter → (check, message)
-_KINDS = {
+# kind → {parameter: default}
+KIND_PARAMETERS: dict[str, dict[str, object]] = {
+    "booked_all": {"figure": REQUIRED},
+    "any_positive": {"figures": REQUIRED},
+    "minimum": {"figure": REQUIRED, "at_least": REQUIRED},
+    "share_trend": {"numerator": REQUIRED, "denominator": REQUIRED},
+    "contact_card": {},
+    "digital_contact": {},
+    "regional_services": {},
+    "regional_templates": {},
+    "base_offering": {"of": "services"},
+    # the share answered in time, the standard deadline in working days, the same-day-contact deadline in
+    # working-day hours, and the stretch indicator's hours
+    "response_time": {"threshold": 0.95, "working_days": 2, "same_day_hours": 24, "stretch_hours": 2},
+    "local_admin_wide_mandate": {"min_units": 2},
+    "role_count": {"role": REQUIRED, "min": 1, "max": 2},
+}
+KINDS = tuple(KIND_PARAMETERS)
+
+# parameter → (check, message): the limits an edit must keep
+_LIMITS = {
     "threshold": (lambda v: 0 <= v <= 1, "threshold ska vara en andel mellan 0 och 1, t.ex. 0.95"),
-    "weeks": (lambda v: 0 <= v <= 104, "weeks ska vara ett antal veckor mellan 0 och 104, t.ex. 8"),
+    "at_least": (lambda v: 0 <= v <= 10_000, "at_least ska vara ett tal från 0, t.ex. 8"),
+    "min_units": (lambda v: v >= 1 and v == int(v), "min_units ska vara ett heltal från 1, t.ex. 2"),
+    "working_days": (lambda v: 0 <= v <= 60 and v == int(v), "working_days ska vara ett heltal 0–60"),
+    "same_day_hours": (lambda v: 0 < v <= 240, "same_day_hours ska vara ett antal timmar, t.ex. 24"),
+    "stretch_hours": (lambda v: 0 < v <= 240, "stretch_hours ska vara ett antal timmar, t.ex. 2"),
 }
 
 
-def with_defaults(code: str, parameters: dict | None) -> dict:
-    """The requirement's parameters, with the defaults for any it does not set."""
-    return {**DEFAULTS.get(code, {}), **(parameters or {})}
+def with_defaults(kind: str, parameters: dict | None) -> dict:
+    """The requirement's parameters, with its kind's defaults for any it does not set."""
+    defaults = {k: v for k, v in KIND_PARAMETERS.get(kind, {}).items() if v is not REQUIRED}
+    return {**defaults, **(parameters or {})}
 
 
 def parameter_problems(parameters) -> dict[str, str]:
-    """Per known parameter, a Swedish message when its value is not allowed. Unknown keys are kept as
-    they are (a later decision may bring settings this version of the portal does not read)."""
+    """Per known parameter, a Swedish message when its value is not allowed."""
     if not isinstance(parameters, dict):
         return {"-": 'parametrarna ska vara ett JSON-objekt, t.ex. {"threshold": 0.95}'}
     problems = {}
-    for name, (allowed, message) in _KINDS.items():
+    for name, (allowed, message) in _LIMITS.items():
         if name not in parameters:
             continue
         value = parameters[name]

@@ -10,16 +10,8 @@ from compliance.engine import evaluate_unit, evaluation_month
 from compliance.engine import types as t
 from compliance.engine.response_time import judge_response_time
 from servicelevel import rulebook_2026_0000277 as data
+from tests.skane import RULEBOOK
 
-RULEBOOK = t.Rulebook(
-    decision=data.DECISION["number"],
-    requirements=tuple(
-        t.RequirementRule(code, group, level, name, trend, params)
-        for code, group, level, name, _section, trend, params in data.REQUIREMENTS
-    ),
-    profiles={k: frozenset(v) for k, v in data.PROFILES.items()},
-    digital_contact_codes=frozenset(code for code, _name, contact in data.SERVICES if contact),
-)
 AS_OF = dt.date(2026, 11, 15)
 T2 = t.Period("2026-T2", dt.date(2026, 5, 4), dt.date(2026, 8, 30))
 T3 = t.Period("2026-T3", dt.date(2026, 8, 31), dt.date(2026, 12, 31))
@@ -442,7 +434,7 @@ def test_sv1_without_assessed_cases_is_no_data():
 
 def test_sv1_threshold_is_a_setting():
     rules = tuple(
-        replace(r, parameters={"threshold": 0.9}) if r.code == "SV1-SVARSTID" else r
+        replace(r, parameters={**r.parameters, "threshold": 0.9}) if r.code == "SV1-SVARSTID" else r
         for r in RULEBOOK.requirements
     )
     facts = unit(response=t.ResponseCounts("2026-10", in_time=9, late=1))

@@ -46,7 +46,15 @@ def test_the_16_requirements_with_levels_sections_and_parameters():
     assert [levels[c] for c in CODES[:9]] == [1, 1, 2, 2, 2, 3, 3, 3, 3]
     assert all(levels[c] is None for c in CODES[9:])
     by = {r.code: r for r in reqs}
-    assert by["SV1-SVARSTID"].parameters == {"threshold": 0.95}
+    assert by["SV1-SVARSTID"].parameters == {
+        "threshold": 0.95,
+        "working_days": 2,
+        "same_day_hours": 24,
+        "stretch_hours": 2,
+    }
+    assert by["SV1-SVARSTID"].kind == "response_time" and by["TB1-VISA"].kind == "booked_all"
+    assert by["TB1-VISA"].applies_if == ["contact_card", "booking_system"]
+    assert by["AH3-BASUTBUD"].applies_if == ["contact_card"]
     assert by["TB1-VISA"].name == "Visa bokade tider" and by["TB1-VISA"].section == "2.1.1"
     assert by["SV1-SVARSTID"].section == "2.3" and by["AR2-BEHORIGHETSADMIN"].section.startswith("2.4")
     assert {r.code for r in reqs if r.is_trend} == {c for c in CODES if c.endswith("-ANDEL")}

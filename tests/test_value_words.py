@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from compliance.admin import RequirementResultInline
 from compliance.engine import evaluate_unit
 from compliance.engine import types as t
+from compliance.engine.kinds import JUDGES, VALUE_KINDS, value_kind
 from compliance.engine.text import format_value
-from compliance.engine.values import VALUE_KINDS, value_kind, value_text
+from compliance.engine.values import value_text
 from compliance.models import RequirementResult, UnitResult
 from portal.imports.selectors import import_kinds, kind_label
 from portal.imports.views import UploadForm
@@ -28,9 +29,13 @@ from .test_engine import RULEBOOK, judge, unit
 CODES = [code for code, *_rest in data.REQUIREMENTS]
 
 
-def test_every_requirement_of_the_decision_has_a_declared_value_kind():
-    assert set(VALUE_KINDS) == set(CODES)
+def test_every_kind_that_measures_declares_what_its_value_is():
+    """Every kind but `contact_card` (a yes or no) and `minimum` (whose value is its figure's:
+    `value_kind_of`) declares its value; every requirement of the decision then has one."""
+    assert set(VALUE_KINDS) == set(JUDGES) - {"contact_card", "minimum"}
     assert set(VALUE_KINDS.values()) <= {t.SHARE, t.COUNT, t.WEEKS}
+    assert all(value_kind(rule) for rule in RULEBOOK.requirements)
+    assert value_kind(RULEBOOK.rule("TB2-FRAMFORHALLNING")) == t.WEEKS
 
 
 def test_the_engines_measured_values_are_what_their_kind_says():
@@ -46,7 +51,7 @@ def test_the_engines_measured_values_are_what_their_kind_says():
             if outcome.value is None:
                 continue
             seen.add(code)
-            kind = value_kind(code)
+            kind = value_kind(RULEBOOK.rule(code))
             if kind == t.SHARE:
                 assert 0 <= outcome.value <= 1, code
             elif kind == t.COUNT:
@@ -88,7 +93,7 @@ def test_the_admin_and_the_unit_page_write_a_stored_value_alike(code, value, tex
     user.groups.add(ensure_groups()[Roles.KONCERNSTAB])
     page = unit_page(user, result.unit_result.unit, day=result.unit_result.as_of)
     page_text = next(line.value for s in page.sections for line in s.lines if line.code == code)
-    assert admin_text == page_text == value_text(code, value) == text
+    assert admin_text == page_text == value_text(result.requirement, value) == text
 
 
 def test_the_models_status_choices_are_the_engines_words():

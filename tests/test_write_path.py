@@ -3,6 +3,7 @@ by the models' rules, saved only where it changed, audited old → new, and judg
 units it touches, told once per save."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -124,24 +125,29 @@ def test_the_decision_page_cannot_edit_its_requirements(admin_client, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(url, data)
     sv1.refresh_from_db()
-    assert (sv1.code, sv1.is_trend, sv1.parameters) == ("SV1-SVARSTID", False, {"threshold": 0.95})
+    assert (sv1.code, sv1.is_trend, sv1.parameters) == ("SV1-SVARSTID", False, SV1_PARAMETERS)
+
+
+SV1_PARAMETERS = {"threshold": 0.95, "working_days": 2, "same_day_hours": 24, "stretch_hours": 2}
+LOOKAHEAD = {"figure": "lookahead_weeks", "at_least": 8}
 
 
 def test_the_requirement_page_keeps_the_decisions_own_fields(admin_client):
     tb2 = f.requirement("TB2-FRAMFORHALLNING")
     url = f"/admin/servicelevel/requirement/{tb2.pk}/change/"
     data = form_data(admin_client, url)
-    data.update({"code": "X", "is_trend": "on", "level": "3", "parameters": '{"weeks": 10}'})
+    ten = {**LOOKAHEAD, "at_least": 10}
+    data.update({"code": "X", "is_trend": "on", "level": "3", "parameters": json.dumps(ten)})
     assert admin_client.post(url, data).status_code == 302
     tb2.refresh_from_db()
     assert (tb2.code, tb2.is_trend, tb2.level, tb2.parameters) == (
         "TB2-FRAMFORHALLNING",
         False,
         2,
-        {"weeks": 10},
+        ten,
     )
     entry = AuditEntry.objects.get(action="requirement_changed", object_id="TB2-FRAMFORHALLNING")
-    assert entry.detail["changes"] == {"parameters": [{"weeks": 8}, {"weeks": 10}]}
+    assert entry.detail["changes"] == {"parameters": [LOOKAHEAD, ten]}
 
 
 def test_deleting_a_case_in_the_admin_judges_its_unit_again(
@@ -296,21 +302,21 @@ def test_the_lookahead_requirement_reads_its_weeks_from_the_rulebook():
 
     assert tb2().status == "met"
     requirement = f.requirement("TB2-FRAMFORHALLNING")
-    requirement.parameters = {"weeks": 10}
+    requirement.parameters = {**LOOKAHEAD, "at_least": 10}
     requirement.save()
     assert tb2().status == "not_met"
     assert "minst 10 veckor krävs" in tb2().reason
-    requirement.parameters = {}  # falls back on the rulebook's default, written once
+    requirement.parameters = LOOKAHEAD
     requirement.save()
     assert tb2().status == "met" and "minst 8 veckor" in tb2().reason
 
 
-def test_an_invalid_weeks_parameter_is_refused():
+def test_an_invalid_minimum_parameter_is_refused():
     from servicelevel.services import requirement_save
 
     requirement = f.requirement("TB2-FRAMFORHALLNING")
-    requirement.parameters = {"weeks": "åtta"}
-    with pytest.raises(ValidationError, match="weeks ska vara"):
+    requirement.parameters = {**LOOKAHEAD, "at_least": "åtta"}
+    with pytest.raises(ValidationError, match="at_least ska vara"):
         requirement_save(requirement=requirement, actor=None)
 
 
@@ -327,7 +333,7 @@ def test_a_later_decision_that_adds_and_drops_requirements_is_judged_without_a_c
     for r in kept:
         Requirement.objects.create(
             decision=later, code=r.code, group=r.group, level=r.level, name=r.name, section=r.section,
-            is_trend=r.is_trend, parameters=r.parameters, order=r.order,
+            is_trend=r.is_trend, kind=r.kind, parameters=r.parameters, applies_if=r.applies_if, order=r.order,
         )  # fmt: skip
     Requirement.objects.create(
         decision=later, code="TB3-VIDEO", group="TB", level=3, name="Videobesök", section="2.1.1", order=99

@@ -24,13 +24,37 @@ NO_CONTACT_CARD = "Enheten har inget kontaktkort på 1177.se"
 NO_BOOKABLE_VISITS = "Enheten har inga bokningsbara besök (bokningssystem: ingen)"
 
 
+# A requirement's `applies_if` names these conditions, checked in order; the first the unit fails makes
+# the requirement not applicable, with this reason.
+CONDITIONS = {
+    "contact_card": lambda *, has_contact_card, booking_system: None if has_contact_card else NO_CONTACT_CARD,
+    "booking_system": lambda *, has_contact_card, booking_system: (
+        NO_BOOKABLE_VISITS if booking_system == NO_BOOKING else None
+    ),
+}
+
+
+def unmet_condition(conditions, *, has_contact_card: bool, booking_system: str) -> str | None:
+    """Why a requirement with these `applies_if` conditions does not apply to a unit, in Swedish (the
+    first condition it fails); None when it applies."""
+    for name in conditions:
+        why = CONDITIONS[name](has_contact_card=has_contact_card, booking_system=booking_system)
+        if why:
+            return why
+    return None
+
+
+def conditions_of(group: str) -> tuple[str, ...]:
+    """Decision 2026-0000277's conditions: every requirement needs a contact card, the booking
+    requirements also bookable visits."""
+    return ("contact_card", "booking_system") if group == BOOKING_GROUP else ("contact_card",)
+
+
 def not_applicable_reason(*, group: str, has_contact_card: bool, booking_system: str) -> str | None:
     """Why a requirement of `group` does not apply to a unit, in Swedish; None when it applies."""
-    if not has_contact_card:
-        return NO_CONTACT_CARD
-    if group == BOOKING_GROUP and booking_system == NO_BOOKING:
-        return NO_BOOKABLE_VISITS
-    return None
+    return unmet_condition(
+        conditions_of(group), has_contact_card=has_contact_card, booking_system=booking_system
+    )
 
 
 def applies(*, group: str, has_contact_card: bool, booking_system: str) -> bool:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 
 from exemptions.rules import is_active
-from units.applicability import BOOKING_GROUP, applies, not_applicable_reason
+from units.applicability import unmet_condition
 
-from .booking import booking_level, judge_booking, level_requirements
-from .offerings import judge_offerings
-from .response_time import evaluation_month, judge_response_time
-from .roles import judge_roles
+from .booking import booking_level, level_requirements
+from .kinds import JUDGES
+from .response_time import evaluation_month, month_counts
 from .types import (
     EXEMPT,
     MET,
@@ -20,6 +19,7 @@ from .types import (
     ExemptionFact,
     Judgement,
     RequirementOutcome,
+    RequirementRule,
     ResponseCounts,
     Rulebook,
     UnitEvaluation,
@@ -30,19 +30,13 @@ __all__ = ["evaluate_unit", "evaluation_month"]
 
 
 def evaluate_unit(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) -> UnitEvaluation:
-    judgements = _judge(facts, rulebook, as_of)
     active = _active_exemptions(facts.exemptions, as_of)
-    requirements = {}
-    for rule in rulebook.requirements:
-        judgement = judgements[rule.code]
-        requirements[rule.code] = _apply_exemption(rule.code, judgement, active.get(rule.code))
-    tb_levels = level_requirements(rulebook.requirements)
-    tb_applicable = applies(
-        group=BOOKING_GROUP, has_contact_card=facts.has_contact_card, booking_system=facts.booking_system
-    )
-    level, with_exemptions = booking_level(
-        {c: requirements[c].status for c in tb_levels}, tb_levels, applicable=tb_applicable
-    )
+    requirements = {
+        rule.code: _apply_exemption(rule.code, _judge(facts, rule, rulebook, as_of), active.get(rule.code))
+        for rule in rulebook.requirements
+    }
+    levels = level_requirements(rulebook.requirements) if rulebook.ladder else {}
+    level, with_exemptions = booking_level({c: requirements[c].status for c in levels}, levels)
     return UnitEvaluation(
         facts=facts,
         requirements=requirements,
@@ -53,34 +47,23 @@ def evaluate_unit(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) ->
 
 
 def _response(facts: UnitFacts, as_of: datetime.date) -> ResponseCounts:
-    return facts.response or ResponseCounts(evaluation_month(as_of))
+    return month_counts(facts, as_of)
 
 
-def _judge(facts: UnitFacts, rulebook: Rulebook, as_of: datetime.date) -> dict[str, Judgement]:
-    """A judgement for exactly the rulebook's requirements: a later decision may drop some of this
-    engine's codes (they are not judged) or add codes it has no rule for (`no_data`, saying so)."""
-    codes = [r.code for r in rulebook.requirements]
-    unit = {"has_contact_card": facts.has_contact_card, "booking_system": facts.booking_system}
-    not_applicable = {
-        r.code: Judgement(NOT_APPLICABLE, why)
-        for r in rulebook.requirements
-        if (why := not_applicable_reason(group=r.group, **unit))
-    }
-    if len(not_applicable) == len(codes):
-        return not_applicable
-    tb_rules = [r for r in rulebook.requirements if r.group == BOOKING_GROUP and r.code not in not_applicable]
-    judgements = judge_booking(facts, tb_rules) if tb_rules else {}
-    judgements.update(judge_offerings(facts, rulebook))
-    judgements.update(judge_roles(facts))
-    if "SV1-SVARSTID" in codes:
-        threshold = rulebook.rule("SV1-SVARSTID").parameters["threshold"]
-        judgements["SV1-SVARSTID"] = judge_response_time(_response(facts, as_of), threshold)
-    judgements.update(not_applicable)
-    return {code: judgements.get(code) or _no_rule(code) for code in codes}
-
-
-def _no_rule(code: str) -> Judgement:
-    return Judgement(NO_DATA, f"Portalen har ännu ingen regel för kravet {code}; det kan inte bedömas")
+def _judge(facts: UnitFacts, rule: RequirementRule, rulebook: Rulebook, as_of: datetime.date) -> Judgement:
+    """The requirement's judgement before exemptions: not applicable by the first of its conditions the
+    unit fails, else by its kind's rule. A kind this engine does not know is `no_data`, saying so."""
+    why = unmet_condition(
+        rule.applies_if, has_contact_card=facts.has_contact_card, booking_system=facts.booking_system
+    )
+    if why:
+        return Judgement(NOT_APPLICABLE, why)
+    judge = JUDGES.get(rule.kind)
+    if judge is None:
+        return Judgement(
+            NO_DATA, f"Portalen har ännu ingen regel för kravet {rule.code}; det kan inte bedömas"
+        )
+    return judge(facts, rule, rulebook, as_of)
 
 
 def _active_exemptions(exemptions: tuple[ExemptionFact, ...], day: datetime.date) -> dict[str, ExemptionFact]:

@@ -1,41 +1,30 @@
-"""Ärendehantering genom 1177 (§2.2) and the base offering (basutbud, FAQ): AH0–AH3."""
+"""The offering kinds: `contact_card`, `digital_contact`, `regional_services`, `regional_templates` and
+`base_offering` (of services or of channels), judged on what the unit offers."""
 
 from __future__ import annotations
 
 from .text import count
-from .types import COUNT, MET, NOT_MET, SHARE, Judgement, OfferingFact, Rulebook, UnitFacts
+from .types import MET, NO_DATA, NOT_MET, Judgement, OfferingFact, RequirementRule, Rulebook, UnitFacts
 
 
-def judge_offerings(facts: UnitFacts, rulebook: Rulebook) -> dict[str, Judgement]:
-    services = [o for o in facts.offerings if o.kind == "tjanst"]
-    templates = [o for o in facts.offerings if o.kind == "mall"]
-    return {
-        "AH0-DIGITAL-KONTAKT": _digital_contact(services, rulebook.digital_contact_codes),
-        "AH1-REGIONALA-TJANSTER": _regional_services(services),
-        "AH2-REGIONALA-MALLAR": _regional_templates(templates),
-        "AH3-BASUTBUD": _base_offering(
-            services, rulebook.profiles.get(facts.unit_type, frozenset()), facts.unit_type
-        ),
-    }
-
-
-# AH0 counts the open contact services; AH1–AH3 measure the share of services, templates or the base
-# offering that is as required.
-VALUE_KINDS = {
-    "AH0-DIGITAL-KONTAKT": COUNT,
-    "AH1-REGIONALA-TJANSTER": SHARE,
-    "AH2-REGIONALA-MALLAR": SHARE,
-    "AH3-BASUTBUD": SHARE,
-}
+def _services(facts: UnitFacts) -> list[OfferingFact]:
+    return [o for o in facts.offerings if o.kind == "tjanst"]
 
 
 def _regional_open(o: OfferingFact) -> bool:
     return o.variant == "regional" and o.is_open
 
 
-def _digital_contact(services: list[OfferingFact], contact_codes: frozenset[str]) -> Judgement:
+def contact_card(facts: UnitFacts, _rule, _rulebook, _as_of) -> Judgement:
+    if facts.has_contact_card:
+        return Judgement(MET, "Enheten har ett kontaktkort på 1177.se")
+    return Judgement(NOT_MET, "Enheten har inget kontaktkort på 1177.se")
+
+
+def digital_contact(facts: UnitFacts, _rule, rulebook: Rulebook, _as_of) -> Judgement:
     # Only a regional row points at a catalogue entry; a local row's code is the unit's own name.
-    found = sorted(o.code for o in services if _regional_open(o) and o.code in contact_codes)
+    contact_codes = rulebook.digital_contact_codes
+    found = sorted(o.code for o in _services(facts) if _regional_open(o) and o.code in contact_codes)
     if found:
         return Judgement(MET, f"Öppen tjänst för digital kontakt: {', '.join(found)}", float(len(found)))
     return Judgement(
@@ -43,7 +32,8 @@ def _digital_contact(services: list[OfferingFact], contact_codes: frozenset[str]
     )
 
 
-def _regional_services(services: list[OfferingFact]) -> Judgement:
+def regional_services(facts: UnitFacts, _rule, _rulebook, _as_of) -> Judgement:
+    services = _services(facts)
     if not services:
         return Judgement(NOT_MET, "Enheten erbjuder inga ärendehanteringstjänster", 0.0)
     local = sorted(o.code for o in services if o.variant != "regional")
@@ -64,7 +54,8 @@ def _regional_services(services: list[OfferingFact]) -> Judgement:
     )
 
 
-def _regional_templates(templates: list[OfferingFact]) -> Judgement:
+def regional_templates(facts: UnitFacts, _rule, _rulebook, _as_of) -> Judgement:
+    templates = [o for o in facts.offerings if o.kind == "mall"]
     if not templates:
         return Judgement(NOT_MET, "Enheten använder inga mallar för vårdinitierat ärende", 0.0)
     local = sorted(o.code for o in templates if o.variant != "regional")
@@ -79,21 +70,35 @@ def _regional_templates(templates: list[OfferingFact]) -> Judgement:
     )
 
 
-def _base_offering(services: list[OfferingFact], profile: frozenset[str], unit_type: str) -> Judgement:
-    if not profile:
-        return Judgement(MET, f"Basutbudet för enhetstypen {unit_type} kräver inget utöver digital kontakt")
-    offered = {o.code for o in services if _regional_open(o)}
-    missing = sorted(profile - offered)
-    have = len(profile) - len(missing)
+def base_offering(facts: UnitFacts, rule: RequirementRule, rulebook: Rulebook, _as_of) -> Judgement:
+    """Every code in the unit's profile's list offered: services regional and open, channels present."""
+    profile = facts.profile or facts.unit_type
+    channels = rule.parameters["of"] == "channels"
+    profiles = rulebook.channel_profiles if channels else rulebook.profiles
+    if profile not in profiles:
+        return Judgement(NO_DATA, f"Regelverket har ingen basutbudsprofil {profile}")
+    required = profiles[profile]
+    what = ("kanal", "kanaler") if channels else ("tjänst", "tjänster")
+    if not required:
+        return Judgement(MET, f"Basutbudet för enhetstypen {profile} kräver inget utöver digital kontakt")
+    if channels:
+        offered = {o.code for o in facts.offerings if o.kind == "kanal"}
+        how = "finns"
+    else:
+        offered = {o.code for o in _services(facts) if _regional_open(o)}
+        how = "finns regionalt och öppet"
+    missing = sorted(required - offered)
+    have = len(required) - len(missing)
     if not missing:
         return Judgement(
             MET,
-            f"Hela basutbudet för {unit_type} finns, regionalt och öppet: {', '.join(sorted(profile))}",
+            f"Hela basutbudet för {profile} finns"
+            + ("" if channels else ", regionalt och öppet")
+            + f": {', '.join(sorted(required))}",
             1.0,
         )
     return Judgement(
         NOT_MET,
-        f"{have} av {len(profile)} tjänster i basutbudet för {unit_type} finns regionalt och "
-        f"öppet; saknas: {', '.join(missing)}",
-        have / len(profile),
+        f"{have} av {len(required)} {what[1]} i basutbudet för {profile} {how}; saknas: {', '.join(missing)}",
+        have / len(required),
     )

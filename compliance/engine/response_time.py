@@ -7,10 +7,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .text import month_name, pct
-from .types import MET, NO_DATA, NOT_MET, SHARE, Judgement, ResponseCounts
+from .types import MET, NO_DATA, NOT_MET, Judgement, RequirementRule, ResponseCounts, UnitFacts
 
 TWO_HOURS = datetime.timedelta(hours=2)
-VALUE_KINDS = {"SV1-SVARSTID": SHARE}  # the share of assessed cases answered in time
 
 
 def outcome(
@@ -93,3 +92,13 @@ def judge_response_time(counts: ResponseCounts, threshold: float | Decimal | str
         f" — minst {pct(limit)} krävs",
         float(share),
     )
+
+
+def month_counts(facts: UnitFacts, as_of: datetime.date) -> ResponseCounts:
+    """The unit's outcomes in the evaluation month (none counted: an empty month)."""
+    return facts.response or ResponseCounts(evaluation_month(as_of))
+
+
+def response_time(facts: UnitFacts, rule: RequirementRule, _rulebook, as_of: datetime.date) -> Judgement:
+    """The `response_time` kind: in the evaluation month, in_time / assessed ≥ threshold."""
+    return judge_response_time(month_counts(facts, as_of), rule.parameters["threshold"])

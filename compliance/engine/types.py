@@ -25,28 +25,46 @@ OUTCOMES = ("in_time", "late_notified", "late", "overdue", "pending")
 
 @dataclass(frozen=True)
 class RequirementRule:
+    """One requirement of the rulebook: its code and group, its level on the ladder (if any), its kind —
+    the rule the engine judges it by (compliance/engine/kinds.py) — with the kind's parameters, and the
+    conditions that make it apply (`applies_if`, checked in order: units/applicability.py)."""
+
     code: str
     group: str
     level: int | None
     name: str
-    is_trend: bool = False
+    kind: str = ""
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
+    applies_if: tuple[str, ...] = ()
 
     def __post_init__(self):
-        # The rulebook's defaults (written once, in servicelevel.parameters) for what the stored
-        # requirement does not set, so every judge can read its parameters without a fallback of its own.
-        object.__setattr__(self, "parameters", with_defaults(self.code, self.parameters))
+        # The kind's defaults (written once, in servicelevel.parameters) for what the stored requirement
+        # does not set, so every judge can read its parameters without a fallback of its own.
+        object.__setattr__(self, "parameters", with_defaults(self.kind, self.parameters))
+        object.__setattr__(self, "applies_if", tuple(self.applies_if))
+
+    @property
+    def is_trend(self) -> bool:
+        return self.kind == "share_trend"
 
 
 @dataclass(frozen=True)
 class Rulebook:
     decision: str
     requirements: tuple[RequirementRule, ...]
-    profiles: dict[str, frozenset[str]]  # unit_type → service codes of the base offering
+    profiles: dict[str, frozenset[str]]  # profile (a unit's profile, else its type) → base-offering services
     digital_contact_codes: frozenset[str]
+    # The ladder's name ("Bokningsnivå") when the requirements with a level form one; None: no levels.
+    ladder: str | None = "Bokningsnivå"
+    channel_profiles: dict[str, frozenset[str]] = field(default_factory=dict, hash=False, compare=False)
+    version: str = ""
 
     def rule(self, code: str) -> RequirementRule:
         return next(r for r in self.requirements if r.code == code)
+
+    def of_kind(self, kind: str) -> RequirementRule | None:
+        """The first requirement of a kind (a rulebook has at most one `response_time`)."""
+        return next((r for r in self.requirements if r.kind == kind), None)
 
 
 @dataclass(frozen=True)
@@ -70,7 +88,7 @@ class BookingFigures:
 
 @dataclass(frozen=True)
 class OfferingFact:
-    kind: str  # tjanst / mall
+    kind: str  # tjanst / mall / kanal
     code: str
     variant: str  # regional / lokal
     is_open: bool
@@ -134,6 +152,7 @@ class UnitFacts:
     response: ResponseCounts | None = None
     exemptions: tuple[ExemptionFact, ...] = ()
     targets: dict[str, Decimal] = field(default_factory=dict, hash=False)  # requirement code → target share
+    profile: str = ""  # the base-offering profile; empty: the unit's type
     # For display only; the rules never look at these.
     name: str = ""
     forvaltning: str = ""

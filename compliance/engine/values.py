@@ -1,5 +1,5 @@
-"""What each requirement's measured value is (a share, a count, weeks), collected from the judge modules
-that declare it beside the judges measuring it, and the value in words with its unit.
+"""A requirement's measured value in words, with its unit, from the kind of the requirement
+(compliance/engine/kinds.py says what each kind measures).
 
 The admin, the unit page, the scorecard PDF and the comparison all write a stored value through
 `value_text`, so the same 0.5 reads "50 %" everywhere.
@@ -7,22 +7,11 @@ The admin, the unit page, the scorecard PDF and the comparison all write a store
 
 from __future__ import annotations
 
-from . import booking, offerings, response_time, roles
+from .kinds import value_kind_of
 from .text import format_value
 
-VALUE_KINDS: dict[str, str] = {
-    **booking.VALUE_KINDS,
-    **offerings.VALUE_KINDS,
-    **response_time.VALUE_KINDS,
-    **roles.VALUE_KINDS,
-}
 
-
-def value_kind(code: str) -> str | None:
-    """The kind of the value the engine measures for `code`; None for a code it has no rule for."""
-    return VALUE_KINDS.get(code)
-
-
-def value_text(code: str, value) -> str:
-    """A stored value of requirement `code` in words: '93,3 %', '3', '8,5 veckor', '–' for none."""
-    return format_value(value_kind(code), value)
+def value_text(requirement, value) -> str:
+    """A stored value of a requirement (anything with `kind` and `parameters`: the rulebook's stored
+    requirement or the engine's rule) in words: '93,3 %', '3', '8,5 veckor', '–' for none."""
+    return format_value(value_kind_of(requirement.kind, requirement.parameters or {}), value)

@@ -7,12 +7,11 @@ import statistics
 from collections import Counter
 from fractions import Fraction
 
-from compliance.engine.text import pct
-from compliance.engine.types import MET, NOT_MET, STATUS_LABELS
-from compliance.engine.values import value_text
+from compliance.engine.text import format_value, pct
+from compliance.engine.types import MET, NOT_MET, SHARE, STATUS_LABELS
 
 from .facts import PeerUnitFacts
-from .shapes import ABSENT, BASE_GAP, CLOSED, OFFERED, PEER_GAP, PEER_MINIMUM, SV1, VALUE, Cell, Row, Section
+from .shapes import ABSENT, BASE_GAP, CLOSED, OFFERED, PEER_GAP, PEER_MINIMUM, VALUE, Cell, Row, Section
 
 
 class RowBuilder:
@@ -189,7 +188,9 @@ class RowBuilder:
         cells = []
         for index, u in enumerate(self.shown):
             label = STATUS_LABELS.get(u.sv1, "Resultat saknas")
-            text = f"{value_text(SV1, Fraction(u.in_time, u.assessed))} – {label}" if u.assessed else label
+            text = (
+                f"{format_value(SHARE, Fraction(u.in_time, u.assessed))} – {label}" if u.assessed else label
+            )
             gap = self._peer_gap(index, u.sv1 == NOT_MET, meets, "uppfyller kravet")
             cells.append(self._with_gap(Cell(text, VALUE), gap))
         n = sum(1 for u in self.summary if meets(u))
@@ -197,7 +198,7 @@ class RowBuilder:
         assessed = sum(u.assessed for u in self.summary)
         if assessed and not self.withheld:
             in_time = Fraction(sum(u.in_time for u in self.summary), assessed)
-            summary += f"; sammantaget {value_text(SV1, in_time)} i tid"
+            summary += f"; sammantaget {format_value(SHARE, in_time)} i tid"
         return self._row("svarstid", "Svar inom 2 vardagar (SV1), andel i tid", cells, summary, sentence)
 
     def _ah3_row(self) -> Row:

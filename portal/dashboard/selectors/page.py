@@ -30,6 +30,7 @@ from portal.as_of import AsOf
 from portal.units.selectors import decision_for, requirements_of
 from servicelevel.importing import registry
 from servicelevel.models import AuditEntry, SchedulePeriod
+from servicelevel.parameters import with_defaults
 from units.models import BookingFigures
 
 from .board import (
@@ -59,8 +60,9 @@ def dashboard(user, as_of: AsOf, scope: Scope) -> Dashboard:
     board.decision = decision = decision_for(day)
     board.requirements = requirements_of(decision)
     by_code = {r.code: r for r in board.requirements}
-    if "SV1-SVARSTID" in by_code:
-        board.threshold = by_code["SV1-SVARSTID"].parameters.get("threshold")
+    response = next((r for r in board.requirements if r.kind == "response_time"), None)
+    if response is not None:
+        board.threshold = with_defaults(response.kind, response.parameters)["threshold"]
     figures = cached_figures(board) if board.region_wide else None
     if figures is None:
         figures = result_figures(board, visible, by_code.get(AR1))

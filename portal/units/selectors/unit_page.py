@@ -146,7 +146,8 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
     requirements = requirements_of(decision)
     sections = _sections(requirements, result)
     threshold = next(
-        (with_defaults(r.code, r.parameters).get("threshold") for r in requirements if r.group == "SV"), None
+        (with_defaults(r.kind, r.parameters)["threshold"] for r in requirements if r.kind == "response_time"),
+        None,
     )
 
     history = _history(unit, day)
@@ -224,7 +225,7 @@ def _sections(requirements: list[Requirement], result: UnitResult | None) -> lis
                 level=req.level,
                 status=r.status if r else "",
                 status_label=STATUS_LABELS.get(r.status, r.status) if r else "Inget sparat resultat",
-                value=value_text(req.code, r.value) if r else "–",
+                value=value_text(req, r.value) if r else "–",
                 reason=r.reason if r else "",
                 exemption_code=r.exemption_code if r else "",
                 exemption_unneeded=r.exemption_unneeded if r else False,
