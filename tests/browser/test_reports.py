@@ -26,7 +26,9 @@ def _media(settings, tmp_path):
 def results(demo_users):
     from django.apps import apps
 
+    # The rulebook as the migrations leave it: the decision's data, then each requirement's kind.
     import_module("servicelevel.migrations.0002_rulebook_2026_0000277").load(apps, None)
+    import_module("servicelevel.migrations.0009_requirement_kinds").give_kinds(apps, None)
     recompute(as_of=today())
     return demo_users
 
