@@ -16,7 +16,8 @@ from servicelevel.parameters import KINDS
 class Decision(models.Model):
     """Beslut, e.g. 2026-0000277 *Gemensam servicenivå av digitala tjänster*."""
 
-    number = models.CharField("ärendenummer", max_length=40, unique=True)
+    # A version of a decision is identified by (number, version): several versions of one number coexist.
+    number = models.CharField("ärendenummer", max_length=40)
     title = models.CharField("titel", max_length=300)
     version = models.CharField("version", max_length=20, blank=True)
     in_force_from = models.DateField("gäller fr.o.m.", validators=[validate_in_bounds])
@@ -32,7 +33,8 @@ class Decision(models.Model):
             models.CheckConstraint(
                 condition=Q(in_force_until__isnull=True) | Q(in_force_until__gte=F("in_force_from")),
                 name="decision_until_after_from",
-            )
+            ),
+            models.UniqueConstraint(fields=["number", "version"], name="decision_number_version_unique"),
         ]
 
     def __str__(self):
@@ -40,13 +42,14 @@ class Decision(models.Model):
 
     @classmethod
     def in_force(cls, on_date):
-        """The decision in force on a date (the latest one that started on or before it)."""
+        """The decision in force on a date: the latest one that started on or before it and has not ended
+        before it; of two that started the same day, the one loaded later."""
         return (
             cls.objects.filter(in_force_from__lte=on_date)
             .filter(Q(in_force_until__isnull=True) | Q(in_force_until__gte=on_date))
-            .order_by("-in_force_from")
+            .order_by("-in_force_from", "-id")
             .first()
-        ) or cls.objects.order_by("in_force_from").first()
+        ) or cls.objects.order_by("in_force_from", "id").first()
 
 
 class Requirement(models.Model):

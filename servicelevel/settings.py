@@ -315,6 +315,8 @@ REPORT_MAX_RUNNING_PER_PERSON = env_int("DJANGO_REPORT_MAX_RUNNING_PER_PERSON", 
 REPORT_MAX_PER_HOUR = env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30, unit="rapporter")
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
+# The region this deployment follows, by the region code of its rulebooks (docs/rules.md).
+SERVICELEVEL_REGION = env_str("SERVICELEVEL_REGION", "skane") or "skane"
 
 # E-mail (reminders and the exemption workflow's messages, docs/reports.md): printed on the console in
 # development (DJANGO_DEBUG=1), SMTP otherwise; EMAIL_BACKEND overrides either.

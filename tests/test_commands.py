@@ -88,6 +88,7 @@ def test_worked_examples_through_the_commands(region):
         "2026-T3",
         "2026-10",
     )
+    assert (doc["decision_version"], doc["region"]) == ("2.0", "skane")  # the version the results name
     units = {u["hsa_id"]: u for u in doc["units"]}
     assert list(units) == [A, B, C]
     a, b = units[A], units[B]

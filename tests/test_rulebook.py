@@ -94,3 +94,14 @@ def test_a_later_decision_stands_beside_this_one():
     assert Requirement.objects.filter(code="TB1-VISA").count() == 2
     assert Decision.in_force(__import__("datetime").date(2026, 11, 15)).number == "2026-0000277"
     assert Decision.in_force(__import__("datetime").date(2030, 2, 1)).number == "2030-0000001"
+
+
+def test_of_two_versions_in_force_from_the_same_day_the_one_loaded_later_is_in_force():
+    import datetime
+
+    first = Decision.objects.get()
+    later = Decision.objects.create(
+        number=first.number, title=first.title, version="2.1", in_force_from=first.in_force_from
+    )
+    assert Decision.in_force(datetime.date(2026, 11, 15)) == later
+    assert Decision.in_force(datetime.date(2026, 5, 10)) == first  # before either: the earliest
