@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import unicodedata
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -26,6 +27,10 @@ _PLAIN_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "
 
 SYNTAX_KEY = "YAML"
 
+# Control characters and line or paragraph separators: YAML folds or drops them, so a text holding one
+# would not read back as written, and a name is one line anyway.
+_BREAKS = {"Cc", "Zl", "Zp"}
+
 # PyYAML's words for the usual slips, in Swedish; anything else is shown as PyYAML says it.
 _SYNTAX = (
     ("mapping values are not allowed here", "ett kolon där inget värde får börja (saknas citattecken?)"),
@@ -33,7 +38,7 @@ _SYNTAX = (
     ("found character '\\t' that cannot start any token", "tabbtecken får inte användas för indrag"),
     ("expected <block end>", "fel indrag"),
     ("found undefined alias", "okänt alias (*namn utan &namn)"),
-    ("expected a single document", "filen får bara innehålla ett YAML-dokument"),
+    ("but found another document", "filen får bara innehålla ett YAML-dokument"),
     ("found unexpected end of stream", "filen tar slut mitt i ett värde (saknas ett citattecken?)"),
     (
         "expected ',' or '}'",
@@ -139,7 +144,8 @@ class Reader:
         """The Python value of a node made of plain values only (None when it cannot be built)."""
         bad = self._bad_tag(node)
         if bad is not None:
-            self.add(bad, key, f"YAML-taggen {bad.tag} används inte i regelboksfiler")
+            tag = bad.tag.replace(_TAG, "!!", 1)
+            self.add(bad, key, f"YAML-taggen {tag} används inte i regelboksfiler")
             return None
         try:
             return self._constructor.construct_object(node, deep=True)
@@ -180,7 +186,7 @@ class Reader:
         value = value.strip()
         if not value:
             self.add(node, key, "får inte vara tom")
-        elif any(ord(c) < 32 or ord(c) == 127 for c in value):
+        elif any(unicodedata.category(c) in _BREAKS for c in value):
             self.add(node, key, "får inte innehålla radbrytningar, tabbtecken eller andra styrtecken")
         elif len(value) > max_length:
             self.add(node, key, f"högst {max_length} tecken (är {len(value)})")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 
-from yaml.nodes import Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from servicelevel import kinds
 
 from . import references
-from .nodes import Reader, compose, item, join
-from .problems import RulebookRefused
+from .nodes import SYNTAX_KEY, Reader, compose, item, join, line_of
+from .problems import Problem, RulebookRefused
 from .shapes import (
     Catalogue,
     Channel,
@@ -76,6 +76,9 @@ def parse(text: str, filename: str) -> RulebookFile:
     if root is None:
         raise RulebookRefused(problems, filename)
     reader = Reader()
+    if not isinstance(root, MappingNode):
+        message = "filen ska vara en mappning med nycklarna " + ", ".join(TOP_KEYS)
+        raise RulebookRefused([Problem(line_of(root), SYNTAX_KEY, message)], filename)
     top = reader.mapping(root, "", TOP_KEYS)
     if top is None:
         raise RulebookRefused(reader.problems, filename)

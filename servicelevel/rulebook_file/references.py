@@ -23,7 +23,8 @@ def check(reader: Reader, groups, catalogue, profiles, requirements, ladder) -> 
         ]
         _defined_once(reader, codes)
         _groups_defined(reader, groups, requirements)
-        _levels(reader, requirements, ladder)
+        if requirements:
+            _levels(reader, requirements, ladder)
         _kind_rules(reader, requirements)
     if profiles is not None and catalogue is not None:
         _profiles_defined(reader, profiles, catalogue.nodes)
@@ -70,9 +71,12 @@ def _levels(reader: Reader, requirements, ladder) -> None:
     if ladder is None:
         return
     laddered = [read for read in requirements if read.value.level is not None]
-    if not laddered:
+    # A level written but unreadable is told where it stands, not again as a ladder without levels.
+    if not any("level" in read.nodes for read in requirements):
         _, node = ladder
         reader.add(node, "ladder", "en ladder kräver krav med level (inget krav har level)")
+        return
+    if not laddered:
         return
     levels = {read.value.level for read in laddered}
     missing = [level for level in range(1, max(levels)) if level not in levels]
