@@ -166,6 +166,66 @@ def test_halland_and_norrbotten_as_the_seeds_say():
     assert [r.parameters["of"] for r in norrbotten.requirements] == ["services", "channels"]
 
 
+# -- the kinds ------------------------------------------------------------------------------------
+
+
+def test_the_twelve_kinds_and_their_defaults_are_allowed_values():
+    assert kinds.KIND_NAMES == (
+        "booked_all",
+        "any_positive",
+        "minimum",
+        "share_trend",
+        "contact_card",
+        "digital_contact",
+        "regional_services",
+        "regional_templates",
+        "base_offering",
+        "response_time",
+        "local_admin_wide_mandate",
+        "role_count",
+    )
+    for kind in kinds.KINDS.values():
+        assert kind.description
+        for parameter in kind.parameters:
+            assert parameter.description
+            assert parameter.required or parameter.problem(parameter.default) is None, parameter
+
+
+def test_with_defaults_fills_in_what_is_left_out_in_the_kinds_order():
+    assert kinds.with_defaults("role_count", {"max": None, "role": "lokal_administrator"}) == {
+        "role": "lokal_administrator",
+        "min": 1,
+        "max": None,
+    }
+    assert list(kinds.with_defaults("role_count", {"max": None, "role": "x"})) == ["role", "min", "max"]
+    assert kinds.with_defaults("response_time", None) == {
+        "threshold": 0.95,
+        "working_days": 2,
+        "same_day_hours": 24,
+        "stretch_hours": 2,
+    }
+    assert kinds.with_defaults("contact_card", {}) == {}
+
+
+def test_parameter_problems_in_swedish():
+    assert kinds.parameter_problems("minimum", {"figure": "lookahead_weeks", "at_least": 8}) == {}
+    assert kinds.parameter_problems("minimum", {"figure": "weeks", "at_least": -1}) == {
+        "figure": "ska vara en av " + ", ".join(kinds.FIGURE_NAMES),
+        "at_least": "ska vara ett tal ≥ 0",
+    }
+    assert kinds.parameter_problems("base_offering", {"of": "kanaler"}) == {
+        "of": "ska vara en av services, channels"
+    }
+    assert kinds.parameter_problems("any_positive", {"figures": ["slots_total", "slots_total"]}) == {
+        "figures": "ska vara en lista med minst ett av " + ", ".join(kinds.FIGURE_NAMES) + ", utan upprepning"
+    }
+    assert kinds.parameter_problems("response_time", {"threshold": True}) == {
+        "threshold": "ska vara ett tal från 0 till 1"
+    }  # YAML's yes is no number
+    assert kinds.parameter_problems("response_time", [0.95]) == {"-": "ska vara en mappning (namn: värde)"}
+    assert set(kinds.CONDITIONS) == {"contact_card", "booking_system"}
+
+
 # -- Skåne's file is today's rulebook ---------------------------------------------------------------
 
 TB = ["contact_card", "booking_system"]
