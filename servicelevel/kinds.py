@@ -123,7 +123,7 @@ def _figure(name: str, description: str, choices: tuple[str, ...] = FIGURE_NAMES
 _KINDS = (
     Kind(
         "booked_all",
-        "alla bokade tider har egenskapen: figure = booked_total och booked_total > 0 "
+        "alla bokade tider har egenskapen: figure är lika med booked_total, som är större än 0 "
         "(uppgift saknas när booked_total är 0)",
         (
             _figure(

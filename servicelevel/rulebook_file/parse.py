@@ -103,10 +103,10 @@ def parse(text: str, filename: str) -> RulebookFile:
     )
 
 
-def _code(reader: Reader, node: Node, key: str, *, pattern=_CODE, letters: str = "A–Z") -> str | None:
+def _code(reader: Reader, node: Node, key: str) -> str | None:
     value = reader.text(node, key, max_length=CODE_MAX)
-    if value is not None and not pattern.fullmatch(value):
-        reader.add(node, key, f"en kod består av {letters}, 0–9 och -, högst {CODE_MAX} tecken")
+    if value is not None and not _CODE.fullmatch(value):
+        reader.add(node, key, f"en kod består av A–Z, 0–9 och -, högst {CODE_MAX} tecken")
         return None
     return value
 
