@@ -51,7 +51,8 @@ class RequirementAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "group", "section", "decision")
     list_filter = ("decision", "group", "level")
     search_fields = ("code", "name")
-    readonly_fields = ("decision", "code", "group", "level", "is_trend")
+    # The kind and its conditions are the rulebook's: a parameter may be edited, never what it is judged by.
+    readonly_fields = ("decision", "code", "group", "level", "is_trend", "kind", "applies_if")
     services = Services("requirement", rulebook.requirement_save)
 
     def has_add_permission(self, request):

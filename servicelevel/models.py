@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from servicelevel.dates import validate_in_bounds
-from servicelevel.parameters import KINDS
+from servicelevel.kinds import KIND_NAMES, parameter_problems
 
 
 class Decision(models.Model):
@@ -71,8 +71,8 @@ class Requirement(models.Model):
     section = models.CharField("avsnitt i beslutet", max_length=20)
     is_trend = models.BooleanField("trendkrav (andel ska öka)", default=False)
     # The rule it is judged by (compliance/engine/kinds.py) and that rule's parameters
-    # (servicelevel/parameters.py: each kind's parameters and defaults).
-    kind = models.CharField("slag", max_length=40, choices=[(k, k) for k in KINDS], blank=True)
+    # (servicelevel/kinds.py: each kind's parameters and defaults).
+    kind = models.CharField("slag", max_length=40, choices=[(k, k) for k in KIND_NAMES], blank=True)
     parameters = models.JSONField("parametrar", default=dict, blank=True)
     # The conditions a unit must meet for it to apply, checked in order (units/applicability.py).
     applies_if = models.JSONField("gäller om", default=list, blank=True)
@@ -93,11 +93,13 @@ class Requirement(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
-        from .parameters import parameter_problems
-
-        problems = parameter_problems(self.parameters)
+        if not self.kind:
+            return
+        problems = parameter_problems(self.kind, self.parameters)
         if problems:
-            raise ValidationError({"parameters": list(problems.values())})
+            raise ValidationError(
+                {"parameters": [f"{name}: {message}" for name, message in problems.items()]}
+            )
 
 
 class CatalogueService(models.Model):

@@ -184,7 +184,7 @@ def test_seed_demo_fills_the_booking_systems_table_as_the_readme_says(settings):
 def test_an_invalid_sv1_threshold_is_refused_in_the_admin(admin_client, parameters):
     response = post_sv1_parameters(admin_client, parameters)
     assert response.status_code == 200
-    assert "threshold ska vara en andel mellan 0 och 1" in response.content.decode()
+    assert "threshold: ska vara ett tal från 0 till 1" in response.content.decode()
     assert f.requirement("SV1-SVARSTID").parameters["threshold"] == 0.95
 
 

@@ -316,7 +316,7 @@ def test_an_invalid_minimum_parameter_is_refused():
 
     requirement = f.requirement("TB2-FRAMFORHALLNING")
     requirement.parameters = {**LOOKAHEAD, "at_least": "åtta"}
-    with pytest.raises(ValidationError, match="at_least ska vara"):
+    with pytest.raises(ValidationError, match="at_least: ska vara ett tal ≥ 0"):
         requirement_save(requirement=requirement, actor=None)
 
 

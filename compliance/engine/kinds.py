@@ -1,7 +1,7 @@
 """The requirement kinds: the rule each kind judges by, and what its measured value is.
 
 A rulebook says which requirements a decision has and of which kind, with which parameters
-(servicelevel/parameters.py holds each kind's parameters and defaults); the engine looks a requirement's
+(servicelevel/kinds.py holds each kind's parameters and defaults); the engine looks a requirement's
 judge up here by its kind and never by its code.
 """
 

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from servicelevel.parameters import with_defaults
+from servicelevel.kinds import KINDS, with_defaults
 
 MET, NOT_MET, EXEMPT, NOT_APPLICABLE, NO_DATA = "met", "not_met", "exempt", "not_applicable", "no_data"
 STATUS_LABELS = {
@@ -38,9 +38,12 @@ class RequirementRule:
     applies_if: tuple[str, ...] = ()
 
     def __post_init__(self):
-        # The kind's defaults (written once, in servicelevel.parameters) for what the stored requirement
-        # does not set, so every judge can read its parameters without a fallback of its own.
-        object.__setattr__(self, "parameters", with_defaults(self.kind, self.parameters))
+        # The kind's defaults (written once, in servicelevel/kinds.py) for what the stored requirement
+        # does not set, so every judge can read its parameters without a fallback of its own. A kind this
+        # engine does not know keeps its parameters as given (it is judged `no_data`).
+        known = self.kind in KINDS
+        parameters = with_defaults(self.kind, self.parameters) if known else dict(self.parameters or {})
+        object.__setattr__(self, "parameters", parameters)
         object.__setattr__(self, "applies_if", tuple(self.applies_if))
 
     @property

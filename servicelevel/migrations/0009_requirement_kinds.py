@@ -3,8 +3,6 @@ applicability conditions, and decision 2026-0000277 its ladder (Bokningsnivå): 
 
 from django.db import migrations, models
 
-import servicelevel.parameters
-
 # Decision 2026-0000277: code → (kind, parameters). Every requirement needs a contact card; the booking
 # (TB) requirements also bookable visits.
 KINDS_2026_0000277 = {
@@ -34,6 +32,14 @@ KINDS_2026_0000277 = {
     "AR1-LOKAL-ADMIN": ("local_admin_wide_mandate", {"min_units": 2}),
     "AR2-BEHORIGHETSADMIN": ("role_count", {"role": "behorighetsadministrator", "min": 1, "max": 2}),
 }
+
+
+# The kinds as this migration knew them (the model's choices; servicelevel/kinds.py is their home).
+KIND_NAMES = (
+    "booked_all", "any_positive", "minimum", "share_trend", "contact_card", "digital_contact",
+    "regional_services", "regional_templates", "base_offering", "response_time", "local_admin_wide_mandate",
+    "role_count",
+)  # fmt: skip
 
 
 def give_kinds(apps, schema_editor):
@@ -68,7 +74,7 @@ class Migration(migrations.Migration):
             name="kind",
             field=models.CharField(
                 blank=True,
-                choices=[(k, k) for k in servicelevel.parameters.KINDS],
+                choices=[(k, k) for k in KIND_NAMES],
                 max_length=40,
                 verbose_name="slag",
             ),

@@ -29,8 +29,8 @@ from exemptions.rules import ENDING_SOON_DAYS
 from portal.as_of import AsOf
 from portal.units.selectors import decision_for, requirements_of
 from servicelevel.importing import registry
+from servicelevel.kinds import with_defaults
 from servicelevel.models import AuditEntry, SchedulePeriod
-from servicelevel.parameters import with_defaults
 from units.models import BookingFigures
 
 from .board import (

@@ -15,8 +15,8 @@ from compliance.engine.types import EXEMPT, STATUS_LABELS
 from compliance.engine.values import value_text
 from compliance.models import RequirementResult, UnitResult
 from portal.presentation.values import share_text
+from servicelevel.kinds import with_defaults
 from servicelevel.models import Requirement, SchedulePeriod
-from servicelevel.parameters import with_defaults
 from units.models import AdminRole, CareUnit
 from units.permissions import may_change_unit
 
