@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db import connection
 from django.db.models.functions import Collate
 
@@ -25,7 +24,7 @@ def compliance_document(evaluation: Evaluation) -> dict:
         "as_of": ctx.as_of.isoformat(),
         "decision": ctx.decision.number,
         "decision_version": ctx.decision.version,
-        "region": settings.SERVICELEVEL_REGION,
+        "region": ctx.decision.region_code,
         "current_period": ctx.current_period.code if ctx.current_period else None,
         "evaluation_month": ctx.evaluation_month,
         "units": [

@@ -1,7 +1,7 @@
 """Gather the facts of many units for one as-of date in a constant number of queries.
 
-Queries (whatever the number of units): decision, requirements, digital-contact services, profiles (+1 for
-their services), periods, units, booking figures, offerings, admin roles, local-admin unit counts,
+Queries (whatever the number of units): decision (with its catalogue and profiles), requirements, periods,
+units, booking figures, offerings, admin roles, local-admin unit counts,
 exemptions, targets, and one streamed read of the evaluation month's cases.
 """
 
@@ -16,7 +16,9 @@ from django.db.models import BigIntegerField, Count, Func
 
 from actionplan.models import Target
 from exemptions.models import Exemption
-from servicelevel.models import BaseOfferingProfile, CatalogueService, Decision, SchedulePeriod
+from servicelevel.models import Decision, SchedulePeriod
+from servicelevel.rulebook_file import RulebookFile
+from servicelevel.rulebooks import file_of
 from units.models import AdminRole, BookingFigures, CareUnit, Offering
 
 from .calendar import end_of_day
@@ -37,17 +39,25 @@ class Context:
 
 
 def load_rulebook(decision: Decision) -> t.Rulebook:
+    """The stored version as the engine's rulebook (one query: its requirements)."""
+    return engine_rulebook(file_of(decision))
+
+
+def engine_rulebook(rulebook: RulebookFile) -> t.Rulebook:
+    """A version — stored, or a file or draft not yet loaded — as the engine reads it: its requirements,
+    its own profiles and the digital-contact codes of its own catalogue."""
     rules = tuple(
-        t.RequirementRule(r.code, r.group, r.level, r.name, r.kind, r.parameters, tuple(r.applies_if))
-        for r in decision.requirements.order_by("order")
+        t.RequirementRule(r.code, r.group, r.level, r.name, r.kind, dict(r.parameters), tuple(r.applies_if))
+        for r in rulebook.requirements
     )
-    profiles = {
-        p.unit_type: frozenset(s.code for s in p.services.all())
-        for p in BaseOfferingProfile.objects.prefetch_related("services")
-    }
-    contact = frozenset(CatalogueService.objects.filter(digital_contact=True).values_list("code", flat=True))
     return t.Rulebook(
-        decision.number, rules, profiles, contact, ladder=decision.ladder or None, version=decision.version
+        rulebook.decision.number,
+        rules,
+        {code: frozenset(p.services) for code, p in rulebook.profiles.items()},
+        frozenset(s.code for s in rulebook.catalogue.services if s.digital_contact),
+        ladder=rulebook.ladder.name if rulebook.ladder else None,
+        channel_profiles={code: frozenset(p.channels) for code, p in rulebook.profiles.items()},
+        version=rulebook.decision.version,
     )
 
 

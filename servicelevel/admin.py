@@ -5,7 +5,7 @@ from .admin_mixins import ReadOnlyAdminMixin, Services, WritePathAdminMixin
 from .audit import action_label, detail_text
 from .models import (
     AuditEntry,
-    BaseOfferingProfile,
+    CatalogueChannel,
     CatalogueService,
     CatalogueTemplate,
     Decision,
@@ -15,12 +15,11 @@ from .models import (
 
 
 class RequirementInline(admin.TabularInline):
-    """The decision's requirements, shown; each is edited on its own page (through the write path, with
-    its parameters checked), never here."""
+    """The version's requirements, shown read-only: a loaded version is never edited."""
 
     model = Requirement
     extra = 0
-    fields = ("order", "code", "group", "level", "name", "section", "is_trend", "parameters_shown")
+    fields = ("order", "code", "group", "level", "name", "section", "kind", "parameters_shown", "applies_if")
     readonly_fields = fields
 
     @admin.display(description="parametrar")
@@ -33,71 +32,60 @@ class RequirementInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Decision)
-class DecisionAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("number", "title", "version", "in_force_from", "in_force_until")
-    inlines = [RequirementInline]
-    services = Services("decision", rulebook.decision_save)
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Versions are loaded from their files (load_rulebook, /regelverk/) and never edited: results name
+    them, and a past date is judged by the version in force then. A change is a new version."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # results name the decision they were judged against
+    list_display = ("number", "version", "title", "region_name", "in_force_from", "in_force_until")
+    list_filter = ("region_code",)
+    inlines = [RequirementInline]
 
 
 @admin.register(Requirement)
-class RequirementAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    """Koncernstab edits names and parameters (e.g. SV1's threshold); every unit is judged again."""
+class RequirementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a parameter is changed by a new version of the decision (/regelverk/)."""
 
-    list_display = ("code", "name", "level", "group", "section", "decision")
-    list_filter = ("decision", "group", "level")
+    list_display = ("code", "name", "level", "group", "kind", "section", "decision")
+    list_filter = ("decision", "group", "level", "kind")
     search_fields = ("code", "name")
-    # The kind and its conditions are the rulebook's: a parameter may be edited, never what it is judged by.
-    readonly_fields = ("decision", "code", "group", "level", "is_trend", "kind", "applies_if")
-    services = Services("requirement", rulebook.requirement_save)
+
+
+class RegistryAdmin(WritePathAdminMixin, admin.ModelAdmin):
+    """The region's catalogue registry: each entry comes with a rulebook version (code, name and the
+    digital-contact flag are the version's); what the admin keeps is the date an entry was retired."""
+
+    list_display = ("code", "name", "retired_on")
+    search_fields = ("code", "name")
+    readonly_fields = ("code", "name")
 
     def has_add_permission(self, request):
-        return False  # a later decision brings its requirements with it
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # results name their requirements; a later decision adds new ones instead
-
-
-@admin.register(CatalogueService)
-class CatalogueServiceAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "digital_contact", "retired_on")
-    list_filter = ("digital_contact", "retired_on")
-    search_fields = ("code", "name")
-    services = Services("service", rulebook.catalogue_service_save)
+        return False  # a version's file brings its catalogue
 
     def has_delete_permission(self, request, obj=None):
         return False  # retired, never deleted, so history stays true
 
 
+@admin.register(CatalogueService)
+class CatalogueServiceAdmin(RegistryAdmin):
+    list_display = ("code", "name", "digital_contact", "retired_on")
+    list_filter = ("digital_contact", "retired_on")
+    readonly_fields = ("code", "name", "digital_contact")
+    services = Services("service", rulebook.catalogue_service_save)
+
+
 @admin.register(CatalogueTemplate)
-class CatalogueTemplateAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "retired_on")
-    search_fields = ("code", "name")
+class CatalogueTemplateAdmin(RegistryAdmin):
     services = Services("template", rulebook.catalogue_template_save)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
-
-@admin.register(BaseOfferingProfile)
-class BaseOfferingProfileAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("unit_type",)
-    filter_horizontal = ("services",)
-
-    def save_model(self, request, obj, form, change):
-        # The profile's only fact is its set of services (many-to-many): written, audited and notified
-        # together by the service, with what the form chose.
-        rulebook.profile_services_set(profile=obj, services=form.cleaned_data["services"], actor=request.user)
-
-    def save_related(self, request, form, formsets, change):
-        pass  # the service above has set the services
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # every unit type has a profile; an empty one requires nothing beyond digital contact
+@admin.register(CatalogueChannel)
+class CatalogueChannelAdmin(RegistryAdmin):
+    services = Services("channel", rulebook.catalogue_channel_save)
 
 
 @admin.register(SchedulePeriod)

@@ -14,12 +14,15 @@ class ServicelevelConfig(AppConfig):
         from .models import AuditEntry
         from .page_cache import changed
         from .permission_names import swedish_permission_names
+        from .rulebooks import load_shipped_after_migrate
         from .security import mark_session_renewed
         from .signals import facts_changed
 
         registry.register(PeriodsImporter)
         # After Django's own post_migrate handler has created the permissions (contrib.auth comes first).
         post_migrate.connect(swedish_permission_names, dispatch_uid="servicelevel.swedish_permission_names")
+        # The deployment's region's shipped rulebook files (SERVICELEVEL_REGION, docs/rulebooks.md).
+        post_migrate.connect(load_shipped_after_migrate, dispatch_uid="servicelevel.rulebooks.load_shipped")
         # A new session's end is fresh at login; the sliding end starts from there (security.py).
         user_logged_in.connect(mark_session_renewed, dispatch_uid="servicelevel.mark_session_renewed")
         # Kept pages show facts, exemptions, imports and names: every committed change through the write

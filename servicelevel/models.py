@@ -24,11 +24,24 @@ class Decision(models.Model):
     in_force_until = models.DateField("gäller t.o.m.", null=True, blank=True, validators=[validate_in_bounds])
     # The ladder's name ("Bokningsnivå") when the requirements with a level form one; empty: no levels.
     ladder = models.CharField("nivåtrappa", max_length=100, blank=True)
+    # The region whose decision it is (SERVICELEVEL_REGION names a deployment's region by its code).
+    region_code = models.CharField("region (kod)", max_length=40, default="skane")
+    region_name = models.CharField("region", max_length=200, default="Region Skåne")
+    replaces = models.CharField("ersätter", max_length=100, blank=True)
+    approved_by = models.CharField("beslutat av", max_length=200, blank=True)
+    # The version's own lists, exactly as its file gives them (servicelevel/rulebooks.py): its groups
+    # [{code, name}], its catalogue {services: [{code, name, digital_contact}], templates, channels} and
+    # its base-offering profiles {profile: {services: [...], channels: [...]}}. A version is never edited,
+    # so a past date is judged by the catalogue and profiles of the version in force then.
+    groups = models.JSONField("områden", default=list, blank=True)
+    catalogue = models.JSONField("katalog", default=dict, blank=True)
+    profiles = models.JSONField("basutbudsprofiler", default=dict, blank=True)
+    loaded_at = models.DateTimeField("inläst", null=True, blank=True)
 
     class Meta:
         verbose_name = "beslut"
         verbose_name_plural = "beslut"
-        ordering = ["-in_force_from"]
+        ordering = ["-in_force_from", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(in_force_until__isnull=True) | Q(in_force_until__gte=F("in_force_from")),
@@ -40,35 +53,48 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    @property
+    def label(self) -> str:
+        """ "2026-0000277 version 2.0": how results and pages name a version."""
+        return f"{self.number} version {self.version}" if self.version else self.number
+
+    def group_name(self, code: str) -> str:
+        return next((g["name"] for g in self.groups if g.get("code") == code), code)
+
+    @classmethod
+    def of_region(cls):
+        """The deployment's region's versions (servicelevel/region.py): a database may also hold another
+        region's, e.g. Skåne's from the first migrations in a Halland deployment."""
+        from .region import region_code_expression
+
+        return cls.objects.filter(region_code=region_code_expression())
+
     @classmethod
     def in_force(cls, on_date):
-        """The decision in force on a date: the latest one that started on or before it and has not ended
-        before it; of two that started the same day, the one loaded later."""
+        """The region's version in force on a date: the latest one that started on or before it and has
+        not ended before it; of two that started the same day, the one loaded later. Before the first
+        version, the first (so a date before any decision is still judged, by the earliest text)."""
+        versions = cls.of_region()
         return (
-            cls.objects.filter(in_force_from__lte=on_date)
+            versions.filter(in_force_from__lte=on_date)
             .filter(Q(in_force_until__isnull=True) | Q(in_force_until__gte=on_date))
             .order_by("-in_force_from", "-id")
             .first()
-        ) or cls.objects.order_by("in_force_from", "id").first()
+        ) or versions.order_by("in_force_from", "id").first()
 
 
 class Requirement(models.Model):
     """One requirement (krav) of a decision. `parameters` holds its settings, e.g. SV1's threshold."""
 
-    class Group(models.TextChoices):
-        BOOKING = "TB", "Tidbokning genom 1177.se"
-        CASES = "AH", "Ärendehantering genom 1177"
-        RESPONSE = "SV", "Svarstid i ärendehanteringstjänster"
-        ROLES = "AR", "Administrativa roller"
-
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="requirements", verbose_name="beslut"
     )
     code = models.CharField("kod", max_length=40)
-    group = models.CharField("område", max_length=2, choices=Group.choices)
+    # One of the decision's groups (Decision.groups), e.g. Skåne's TB, Halland's GU.
+    group = models.CharField("område", max_length=40)
     level = models.PositiveSmallIntegerField("nivå", null=True, blank=True)
     name = models.CharField("namn", max_length=200)
-    section = models.CharField("avsnitt i beslutet", max_length=20)
+    section = models.CharField("avsnitt i beslutet", max_length=200, blank=True)
     is_trend = models.BooleanField("trendkrav (andel ska öka)", default=False)
     # The rule it is judged by (compliance/engine/kinds.py) and that rule's parameters
     # (servicelevel/kinds.py: each kind's parameters and defaults).
@@ -85,12 +111,16 @@ class Requirement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["decision", "code"], name="requirement_code_unique_per_decision"),
             models.CheckConstraint(
-                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=3), name="requirement_level_1_3"
+                condition=Q(level__isnull=True) | Q(level__gte=1), name="requirement_level_1_up"
             ),
         ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def group_name(self) -> str:
+        return self.decision.group_name(self.group)
 
     def clean(self):
         if not self.kind:
@@ -135,27 +165,28 @@ class CatalogueTemplate(models.Model):
         return f"{self.code} {self.name}"
 
 
+class CatalogueChannel(models.Model):
+    """Digital kanal that is not a 1177 e-service (Journalen, NPÖ, Digitalen …): offered with kind `kanal`."""
+
+    code = models.CharField("kod", max_length=40, unique=True)
+    name = models.CharField("namn", max_length=200)
+    retired_on = models.DateField("utgick", null=True, blank=True, validators=[validate_in_bounds])
+
+    class Meta:
+        verbose_name = "digital kanal"
+        verbose_name_plural = "digitala kanaler"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
 class UnitType(models.TextChoices):
-    """Enhetstyp: decides the base-offering profile."""
+    """Enhetstyp: names the base-offering profile unless the unit has a `profile` of its own."""
 
     MOTTAGNING = "mottagning", "Mottagning"
     AVDELNING = "avdelning", "Avdelning"
     ANNAN = "annan", "Annan"
-
-
-class BaseOfferingProfile(models.Model):
-    """Basutbud per enhetstyp: the services required besides digital contact. Data, not code."""
-
-    unit_type = models.CharField("enhetstyp", max_length=20, choices=UnitType.choices, unique=True)
-    services = models.ManyToManyField(CatalogueService, blank=True, verbose_name="tjänster")
-
-    class Meta:
-        verbose_name = "basutbudsprofil"
-        verbose_name_plural = "basutbudsprofiler"
-        ordering = ["unit_type"]
-
-    def __str__(self):
-        return self.get_unit_type_display()
 
 
 class SchedulePeriod(models.Model):

@@ -316,7 +316,9 @@ REPORT_MAX_PER_HOUR = env_int("DJANGO_REPORT_MAX_PER_HOUR", default=30, unit="ra
 # The portal's address in e-mails (reminders link to the exemption's page).
 PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 # The region this deployment follows, by the region code of its rulebooks (docs/rules.md).
-SERVICELEVEL_REGION = env_str("SERVICELEVEL_REGION", "skane") or "skane"
+# The deployment's region by its rulebooks' code; empty: the region of the version loaded last
+# (servicelevel/region.py).
+SERVICELEVEL_REGION = env_str("SERVICELEVEL_REGION", "")
 
 # E-mail (reminders and the exemption workflow's messages, docs/reports.md): printed on the console in
 # development (DJANGO_DEBUG=1), SMTP otherwise; EMAIL_BACKEND overrides either.

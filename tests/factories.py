@@ -19,7 +19,6 @@ from exemptions.models import (
 )
 from servicelevel.models import (
     AuditEntry,
-    BaseOfferingProfile,
     CatalogueService,
     CatalogueTemplate,
     Decision,
@@ -99,14 +98,6 @@ class CatalogueTemplateFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"MALL-X{n}")
     name = "En mall"
-
-
-class BaseOfferingProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BaseOfferingProfile
-        django_get_or_create = ("unit_type",)
-
-    unit_type = "mottagning"
 
 
 class SchedulePeriodFactory(factory.django.DjangoModelFactory):

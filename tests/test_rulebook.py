@@ -3,7 +3,6 @@
 import pytest
 
 from servicelevel.models import (
-    BaseOfferingProfile,
     CatalogueService,
     CatalogueTemplate,
     Decision,
@@ -76,14 +75,13 @@ def test_the_catalogue():
 
 
 def test_the_base_offering_profiles():
-    profiles = {
-        p.unit_type: set(p.services.values_list("code", flat=True)) for p in BaseOfferingProfile.objects.all()
-    }
-    assert profiles == {
+    profiles = Decision.objects.get(number="2026-0000277").profiles
+    assert {code: set(p["services"]) for code, p in profiles.items()} == {
         "mottagning": {"FORNYA-RECEPT", "AV-OMBOKA", "BESTALL-TID", "RADGIVNING"},
         "avdelning": set(),
         "annan": set(),
     }
+    assert all(p["channels"] == [] for p in profiles.values())
 
 
 def test_a_later_decision_stands_beside_this_one():

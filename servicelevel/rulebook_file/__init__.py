@@ -6,6 +6,7 @@ Pure Python: loading a file into the database is another step's work.
 """
 
 from .dump import dump
+from .nodes import key_line
 from .parse import parse
 from .problems import Problem, RulebookRefused
 from .shapes import (
@@ -37,5 +38,6 @@ __all__ = [
     "Service",
     "Template",
     "dump",
+    "key_line",
     "parse",
 ]

@@ -253,3 +253,18 @@ def unknown_key(name: str, keys) -> str:
     if close:
         return f"okänd nyckel (menar du {close[0]}?)"
     return "okänd nyckel; tillåtna: " + ", ".join(keys)
+
+
+def key_line(text: str, key: str) -> int:
+    """The line of a dotted mapping key (`decision.version`) in a file that parsed, for a problem found
+    after reading (the version is stored already, the file is another region's); 1 if it is not there."""
+    node, _ = compose(text)
+    line = 1
+    for name in key.split("."):
+        if not isinstance(node, MappingNode):
+            break
+        found = next(((k, v) for k, v in node.value if isinstance(k, ScalarNode) and k.value == name), None)
+        if found is None:
+            break
+        line, node = line_of(found[0]), found[1]
+    return line

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 
 from compliance.models import RequirementResult, UnitResult
 from compliance.services import today as local_today
-from servicelevel.models import BaseOfferingProfile, CatalogueService, CatalogueTemplate, Decision
+from servicelevel.models import CatalogueService, CatalogueTemplate, Decision
 from units.models import CareUnit, Offering
 
 from .shapes import AH3, SV1, Scope
@@ -68,17 +68,30 @@ class GroupFacts:
 
         today = results_date or local_today()
         not_retired = Q(retired_on__isnull=True) | Q(retired_on__gt=today)
-        profile = BaseOfferingProfile.services.through.objects.filter(
-            baseofferingprofile__unit_type=scope.unit_type, catalogueservice_id=OuterRef("pk")
-        )
+        # The base offering of the unit type under the version in force (its own profiles and catalogue).
+        in_force = Decision.in_force(today)
+        profile = (in_force.profiles.get(scope.unit_type) or {}).get("services", []) if in_force else []
+        listed = in_force.catalogue if in_force else {}
+        catalogue = [s["code"] for s in listed.get("services", ())]
         services = list(
-            CatalogueService.objects.filter(not_retired)
-            .annotate(in_profile=Exists(profile))
+            CatalogueService.objects.filter(not_retired, code__in=catalogue)
+            .annotate(
+                in_profile=Case(
+                    When(code__in=profile, then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
             .order_by("-in_profile", "name")
             .values("id", "code", "name", "in_profile")
         )
         templates = list(
-            CatalogueTemplate.objects.filter(not_retired).order_by("name").values("id", "code", "name")
+            CatalogueTemplate.objects.filter(
+                not_retired,
+                code__in=[t["code"] for t in in_force.catalogue.get("templates", ())] if in_force else [],
+            )
+            .order_by("name")
+            .values("id", "code", "name")
         )
 
         if results_date is not None:

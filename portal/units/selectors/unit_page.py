@@ -24,13 +24,6 @@ from .cases import CASES_SHOWN, CaseLine, late_cases
 from .shared import decision_for, level_label, requirements_of
 from .unit_facts import ExemptionLine, OfferingLine, exemption_lines, offering_lines
 
-SECTION_TITLES = {
-    Requirement.Group.BOOKING: "Tidbokning",
-    Requirement.Group.CASES: "Ärendehantering",
-    Requirement.Group.RESPONSE: "Svarstid",
-    Requirement.Group.ROLES: "Administrativa roller",
-}
-
 
 @dataclass(frozen=True)
 class RequirementLine:
@@ -216,6 +209,7 @@ def _sections(requirements: list[Requirement], result: UnitResult | None) -> lis
         {r.requirement_id: r for r in RequirementResult.objects.filter(unit_result=result)} if result else {}
     )
     sections: dict[str, list[RequirementLine]] = {}
+    titles = {req.group: req.group_name for req in requirements}  # the decision's own group names
     for req in requirements:
         r = stored.get(req.id)
         sections.setdefault(req.group, []).append(
@@ -231,10 +225,7 @@ def _sections(requirements: list[Requirement], result: UnitResult | None) -> lis
                 exemption_unneeded=r.exemption_unneeded if r else False,
             )
         )
-    return [
-        RequirementSection(title=SECTION_TITLES.get(group, Requirement.Group(group).label), lines=lines)
-        for group, lines in sections.items()
-    ]
+    return [RequirementSection(title=titles[group], lines=lines) for group, lines in sections.items()]
 
 
 def _history(unit: CareUnit, day: datetime.date | None) -> list[dict]:
