@@ -252,7 +252,8 @@ class RulebookDemoRegion(DemoRegion):
             if u.booking_system == "ingen" or rng.random() < 0.04:
                 continue
             booked = int(300 * u.size) + 20
-            all_visible, all_cancel, all_resched = rng.random() > 0.12, rng.random() > 0.15, rng.random() > 0.25
+            all_visible, all_cancel = rng.random() > 0.12, rng.random() > 0.15
+            all_resched = rng.random() > 0.25
             citizen_share = rng.uniform(0.03, 0.3) if rng.random() < 0.7 else 0.0
             open_share = rng.uniform(0.01, 0.1) if rng.random() < 0.25 else 0.0
             resched_share = rng.uniform(0.4, 0.95)
