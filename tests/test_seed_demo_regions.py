@@ -110,6 +110,9 @@ def test_halland_offers_its_own_catalogue_and_the_booking_systems_table_names_it
     offered = set(Offering.objects.filter(variant="regional", kind="tjanst").values_list("code", flat=True))
     assert offered and offered <= halland_services
     assert "KONTAKT" not in offered  # Skåne's digital contact service is not Halland's
+    if hasattr(Offering.Kind, "KANAL"):  # channels, once the offerings import takes them
+        channels = set(Offering.objects.filter(kind="kanal").values_list("code", flat=True))
+        assert channels and channels <= {c["code"] for c in catalogue["channels"]}
     assert {c.requirement.code for c in SystemCapability.objects.select_related("requirement")} <= {
         "WT-SE-ALLA",
         "WT-OMBOKA-ALLA",
