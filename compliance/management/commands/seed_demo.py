@@ -37,6 +37,7 @@ from units.models import CareUnit, Offering, Provider
 from units.permissions import Roles, ensure_groups, grant_provider, grant_units
 
 REGIONS = ["skane", *SPECS]
+REGION_NAMES = {"skane": "Region Skåne", "halland": "Region Halland", "norrbotten": "Region Norrbotten"}
 ORDER = ["units", "periods", "offerings", "booking", "admin_roles", "targets", "exemptions", "cases"]
 DEMO_PASSWORD = "demo-2026"
 DEMO_USERS = [
@@ -121,8 +122,8 @@ class Command(BaseCommand):
             )
         if CareUnit.objects.exists() and deployment.region_code() != region:
             raise CommandError(
-                f"Databasen har redan enheter för en annan region ({deployment.region_name()}): en demo för "
-                f"{region} görs på en tom databas (kör migrate på en ny databas, eller --if-empty).",
+                f"Databasen har redan enheter för en annan region ({deployment.region_name()}): demon för "
+                f"{REGION_NAMES[region]} görs på en ny, tom databas (skapa den och kör migrate först).",
                 returncode=2,
             )
 
