@@ -333,7 +333,19 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
-def _build_world():
+# The requirements the world's exemptions, common decisions and targets are on (Skåne's decision);
+# another region's world names its own (test_permission_matrix_halland.py), `target` None: no targets.
+SKANE_CODES = {
+    "draft": "TB1-VISA",
+    "submitted": "TB2-OMBOKA",
+    "approved": "TB3-OPPEN-KALLELSE",
+    "group": "TB3-OPPEN-KALLELSE",
+    "draft_group": "TB3-INVANARBOKNING",
+    "target": "TB2-OMBOKA-ANDEL",
+}
+
+
+def _build_world(codes=SKANE_CODES, requirement=f.requirement):
     """Units of the manager's, of the provider's and one of nobody's (each in its own vårdområde), with
     stored results and one of every exemption, report and action-plan object per unit; a user per role,
     each with a finished report of their own, and another unit manager's report of the foreign unit."""
@@ -383,14 +395,14 @@ def _build_world():
         terms = {"unit": unit, "proposed_by": proposers[key], "valid_from": today() - D(days=30)}
         terms["valid_until"] = today() + D(days=60)
         draft = f.ExemptionFactory(
-            status=Exemption.Status.DRAFT, requirement=f.requirement("TB1-VISA"), **terms
+            status=Exemption.Status.DRAFT, requirement=requirement(codes["draft"]), **terms
         )
         f.FollowUpFactory(exemption=draft, due_on=today() + D(days=20))
         submitted = f.ExemptionFactory(
-            status=Exemption.Status.SUBMITTED, requirement=f.requirement("TB2-OMBOKA"), **terms
+            status=Exemption.Status.SUBMITTED, requirement=requirement(codes["submitted"]), **terms
         )
         approved = f.ExemptionFactory(
-            status=Exemption.Status.APPROVED, requirement=f.requirement("TB3-OPPEN-KALLELSE"), **terms
+            status=Exemption.Status.APPROVED, requirement=requirement(codes["approved"]), **terms
         )
         activity = f.ActivityFactory(
             title=f"Aktivitet i {unit.vardomrade.name}",
@@ -407,7 +419,10 @@ def _build_world():
             "approved": approved,
             "follow_up": f.FollowUpFactory(exemption=approved, due_on=today() - D(days=1)),
             "activity": activity,
-            "target": f.TargetFactory(vardomrade=unit.vardomrade, period=period),
+            "target": codes["target"]
+            and f.TargetFactory(
+                vardomrade=unit.vardomrade, period=period, requirement=requirement(codes["target"])
+            ),
             "phase_out": f.PhaseOutFactory(unit=unit, code="Lokal rådgivning"),
             "obstacle": f.ObstacleFactory(vardomrade=unit.vardomrade, reported_by=proposers[key]),
         }
@@ -421,11 +436,11 @@ def _build_world():
         follow_up_dates=[(today() + D(days=30)).isoformat()],
         justification="PMO saknar öppen kallelse.",
     )
-    group.requirements.set([f.requirement("TB3-OPPEN-KALLELSE")])
+    group.requirements.set([requirement(codes["group"])])
     draft_group = f.ExemptionGroupFactory(
         valid_from=today(), valid_until=today() + D(days=60), justification="PMO saknar invånarbokning."
     )
-    draft_group.requirements.set([f.requirement("TB3-INVANARBOKNING")])
+    draft_group.requirements.set([requirement(codes["draft_group"])])
 
     reports = {}
     for name, user in users.items():

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError("inget beslut är inläst", returncode=2)
             return found
-        versions = Decision.objects.all()
+        versions = Decision.of_region()
         if number:
             versions = versions.filter(number=number)
         if version:
