@@ -242,6 +242,11 @@ def periods_up_to(today: dt.date) -> list[tuple[str, str, dt.date, dt.date]]:
 
 
 class DemoRegion:
+    # The region's organisation number (HSA-ids of its own units and people start SE + it), and the
+    # services its cases come in through: a region of its own (compliance/demo/) sets its own.
+    ORG = "2321000255"
+    CASE_SERVICES = ["KONTAKT", "KONTAKT", "FORNYA-RECEPT", "RADGIVNING", "AV-OMBOKA", "BESTALL-TID"]
+
     def __init__(self, *, units: int, cases: int, seed: int, today: dt.date):
         self.rng = random.Random(seed)
         self.n_units, self.n_cases, self.today = units, cases, today
@@ -434,16 +439,16 @@ class DemoRegion:
     def _roles_rows(self):
         """Role holders are people: each a person's HSA-id and name (person_id, unit_hsa_id, role, name)."""
         rng = self.rng
-        supers = [f"SE2321000255-S{n:04d}" for n in range(1, 9)]
+        supers = [f"SE{self.ORG}-S{n:04d}" for n in range(1, 9)]
         for i, u in enumerate(self.units):
             for n in range(rng.choice([0, 1, 1, 1, 2, 2, 2, 3])):
-                person = f"SE2321000255-B{i:04d}{n}"
+                person = f"SE{self.ORG}-B{i:04d}{n}"
                 yield [person, u.hsa_id, "behorighetsadministrator", person_name(person)]
             if rng.random() < 0.25:
                 person = supers[i % len(supers)]
                 yield [person, u.hsa_id, "lokal_administrator", person_name(person)]
             if rng.random() < 0.06:
-                person = f"SE2321000255-L{i:04d}"
+                person = f"SE{self.ORG}-L{i:04d}"
                 yield [person, u.hsa_id, "lokal_administrator", person_name(person)]
 
     def _targets_rows(self):
@@ -554,7 +559,7 @@ class DemoRegion:
             yield [
                 f"A{n:08d}",
                 unit.hsa_id,
-                rng.choice(["KONTAKT", "KONTAKT", "FORNYA-RECEPT", "RADGIVNING", "AV-OMBOKA", "BESTALL-TID"]),
+                rng.choice(self.CASE_SERVICES),
                 received.isoformat(timespec="seconds"),
                 response.isoformat(timespec="seconds") if response else "",
                 notice.isoformat(timespec="seconds") if notice else "",
