@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The demo region (skane, halland, norrbotten): `make run REGION=halland` on a fresh database.
+REGION ?= skane
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install run test lint format bench clean
@@ -20,7 +22,7 @@ run: install
 	@echo "make run: utvecklingsläge, DJANGO_DEBUG=1 — felsidor med detaljer, demoinloggningarna öppna, e-post"
 	@echo "          skrivs i terminalen. Aldrig så i produktion (docs/deployment.md)."
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --if-empty --region $(REGION)
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
