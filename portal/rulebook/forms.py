@@ -154,7 +154,10 @@ class RequirementForm(DesignSystemMixin, forms.Form):
         if not any(f.startswith("p_") and f in self.errors for f in self.fields):
             for name, message in k.parameter_problems(self.kind, parameters).items():
                 field = f"p_{name}"
-                self.add_error(field if field in self.fields else None, f"{name}: {message}")
+                if field in self.fields:
+                    self.add_error(field, message)  # the field's label names the parameter
+                else:
+                    self.add_error(None, f"{name}: {message}")
         cleaned["parameters"] = parameters
         return cleaned
 

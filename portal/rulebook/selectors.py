@@ -285,11 +285,21 @@ class TransitionRow:
 
 
 @dataclass(frozen=True)
+class UnitRow:
+    hsa_id: str
+    name: str
+    level_before: str
+    level_after: str
+    level_changed: bool
+    statuses: tuple  # rulebook_effect.StatusChange
+
+
+@dataclass(frozen=True)
 class EffectPage:
     effect: Effect
     levels: tuple[LevelRow, ...]
     transitions: tuple[TransitionRow, ...]
-    units: tuple  # the first UNITS_SHOWN of effect.changes
+    units: tuple[UnitRow, ...]  # the first UNITS_SHOWN of effect.changes
     names: dict  # requirement code → name, of both versions
 
     @property
@@ -319,6 +329,16 @@ def effect_page(effect: Effect, before: rf.RulebookFile | None, after: rf.Rulebo
             for level in ordered
         ),
         tuple(transitions),
-        tuple(effect.changes[:UNITS_SHOWN]),
+        tuple(
+            UnitRow(
+                u.hsa_id,
+                u.name,
+                level_words(u.level_before),
+                level_words(u.level_after),
+                u.level_changed,
+                u.statuses,
+            )
+            for u in effect.changes[:UNITS_SHOWN]
+        ),
         names,
     )
