@@ -24,6 +24,7 @@ from servicelevel import kinds as k
 from servicelevel import rulebook_file as rf
 from servicelevel.models import Decision, RulebookDraft
 from servicelevel.rulebook_drafts import draft_file
+from servicelevel.rulebooks import file_of
 from units.permissions import may_keep_rulebook, may_read_rulebook
 
 UNITS_SHOWN = 200  # the effect's unit table is capped; the totals count every unit
@@ -252,9 +253,18 @@ def rulebook_page(rulebook: rf.RulebookFile) -> RulebookPage:
 
 
 def version_page(decision: Decision) -> RulebookPage:
-    from servicelevel.rulebooks import file_of
-
     return rulebook_page(file_of(decision))
+
+
+def is_in_force(decision: Decision, day: datetime.date) -> bool:
+    in_force = Decision.in_force(day)
+    return in_force is not None and in_force.pk == decision.pk
+
+
+def file_in_force(day: datetime.date) -> rf.RulebookFile | None:
+    """The file of the version in force on `day`: the effect's "before"."""
+    decision = Decision.in_force(day)
+    return file_of(decision) if decision else None
 
 
 # --- A draft's effect ----------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from portal.rulebook import selectors as sel
 from servicelevel import rulebook_drafts as drafts
 from servicelevel import rulebook_file as rf
 from servicelevel import rulebooks
-from servicelevel.models import Decision
 from units.permissions import may_keep_rulebook
 
 
@@ -63,14 +62,13 @@ def rulebook_list(request):
 @require_safe
 def version(request, pk: int):
     decision = sel.decision_for_user(request.user, pk)
-    in_force = Decision.in_force(today())
     return render(
         request,
         "portal/rulebook_version.html",
         {
             "decision": decision,
             "page": sel.version_page(decision),
-            "in_force": in_force is not None and in_force.pk == decision.pk,
+            "in_force": sel.is_in_force(decision, today()),
             "keeps": may_keep_rulebook(request.user),
         },
     )
@@ -304,13 +302,11 @@ def draft_effect(request, pk: int):
     d = sel.draft_for_user(request.user, pk)
     parsed = drafts.draft_file(d)
     as_of = today()
-    current = Decision.in_force(as_of)
     result = effect(parsed, as_of)
-    before = rulebooks.file_of(current) if current else None
     return render(
         request,
         "portal/rulebook_draft_effect.html",
-        _draft_context(d, effect=sel.effect_page(result, before, parsed), as_of=as_of),
+        _draft_context(d, effect=sel.effect_page(result, sel.file_in_force(as_of), parsed), as_of=as_of),
     )
 
 
