@@ -86,7 +86,7 @@ def draft_create(*, decision: Decision, actor) -> RulebookDraft:
             object_type="rulebookdraft",
             object_id=draft.pk,
             actor=actor,
-            detail={"based_on": decision.label, "version": version},
+            detail={"from_version": decision.label, "version": version},
         )
     return draft
 
@@ -132,7 +132,7 @@ def draft_delete(*, draft: RulebookDraft, actor) -> None:
             object_type="rulebookdraft",
             object_id=draft.pk,
             actor=actor,
-            detail={"based_on": draft.based_on.label, "version": version.version},
+            detail={"from_version": draft.based_on.label, "version": version.version},
         )
         draft.delete()
 

@@ -152,6 +152,11 @@ def draft_text(request, pk: int):
     return render(request, "portal/rulebook_draft_text.html", _draft_context(d, form=form, problems=problems))
 
 
+def _words(parameters: dict) -> str:
+    """Parameters as the audit trail shows them: "threshold = 0.9, working_days = 2"."""
+    return ", ".join(f"{name} = {value}" for name, value in parameters.items()) or "–"
+
+
 def _requirement_or_404(parsed: rf.RulebookFile, code: str) -> rf.Requirement:
     requirement = parsed.requirement(code)
     if requirement is None:
@@ -174,7 +179,11 @@ def draft_requirement(request, pk: int, code: str):
                 draft=d,
                 rulebook=drafts.with_requirement(parsed, changed, replacing=code),
                 actor=request.user,
-                change={"change": "krav ändrat", "requirement": code, "parameters": changed.parameters},
+                change={
+                    "change": "krav ändrat",
+                    "requirement": code,
+                    "parameters": _words(changed.parameters),
+                },
             )
         except drafts.DraftRefused as refusal:
             problems = refusal.lines

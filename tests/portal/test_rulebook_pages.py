@@ -369,3 +369,15 @@ def test_the_navigation_links_the_rulebook_for_every_role(client):
     client.force_login(user_in(Roles.VARDGIVARE))
     html = client.get(reverse("portal:rulebook_list")).content.decode()
     assert 'href="/regelverk/" aria-current="page">Regelverk</a>' in html
+
+
+def test_the_audit_trail_tells_the_drafts_story_in_swedish(client, keeper):
+    draft = new_draft(client)
+    url = reverse("portal:rulebook_draft_requirement", args=[draft.pk, "SV1-SVARSTID"])
+    client.post(url, requirement_data(draft, "SV1-SVARSTID", threshold="0,90"))
+    client.post(reverse("portal:rulebook_draft_publish", args=[draft.pk]), {"in_force_from": "2026-12-10"})
+    html = client.get(reverse("portal:audit_trail")).content.decode()
+    assert "Regelboksutkast skapat" in html and "utgår från: 2026-0000277 version 2.0" in html
+    assert "Regelboksutkast ändrat" in html and "krav: SV1-SVARSTID" in html
+    assert "parametrar: threshold = 0.9, working_days = 2" in html
+    assert "Regelboksversion inläst" in html and "gäller fr.o.m.: 2026-12-10" in html
