@@ -228,6 +228,10 @@ class TextForm(forms.Form):
         strip=False,
     )
 
+    def clean_text(self):
+        # Browsers send a textarea's lines ending in CR LF; the file is kept as the reader and dump write it.
+        return self.cleaned_data["text"].replace("\r\n", "\n")
+
 
 class PublishForm(DesignSystemMixin, forms.Form):
     in_force_from = forms.DateField(
