@@ -10,6 +10,7 @@ import portal.dashboard.views as dashboard_views
 import portal.exemptions.views as exemption_views
 import portal.imports.views as imports
 import portal.reports.views as report_views
+import portal.rulebook.urls as rulebook_urls
 import portal.self_service.views as self_service
 import portal.units.views as units
 
@@ -89,4 +90,5 @@ urlpatterns: list = [
     path("rapporter/<int:pk>/hamta/", report_views.report_download, name="report_download"),
     path("granskning/", audit_views.audit_trail, name="audit_trail"),
     path("granskning/export.csv", audit_views.audit_export_csv, name="audit_export_csv"),
+    *rulebook_urls.urlpatterns,
 ]

@@ -36,6 +36,7 @@ ACTIONS = {
     "exemptiongroup_approval": "Godkännande av gemensamt beslut",
     "exemptiongroup_rejection": "Avslag på gemensamt beslut",
     "report_downloaded": "Rapport hämtad",
+    "rulebook_loaded": "Regelboksversion inläst",
 }
 # Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
 # neuter one ("avsteg skapat") and a plural ("bokningsuppgifter skapade"). A noun form: no agreement.
@@ -68,6 +69,7 @@ NEUTER = {
     "case",
     "unitresult",
     "requirementresult",
+    "rulebookdraft",
 }
 PLURAL = {"bookingfigures"}
 

@@ -31,6 +31,19 @@ EXTRA_NAMES = {
     "links": "kopplingar",
     "services": "tjänster",
     "name": "namn",
+    # rulebook versions and drafts (servicelevel/rulebooks.py, servicelevel/rulebook_drafts.py)
+    "region": "region",
+    "requirements": "krav",
+    "new_catalogue_entries": "nya poster i katalogen",
+    "source": "källa",
+    "from_version": "utgår från",
+    "version": "version",
+    "change": "ändring",
+    "requirement": "krav",
+    "parameters": "parametrar",
+    "profile": "profil",
+    "kind": "slag",
+    "channels": "kanaler",
 }
 
 

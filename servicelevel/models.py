@@ -292,3 +292,40 @@ class ImportJob(models.Model):
 
     def problem_lines(self) -> list[str]:
         return self.problems.splitlines()
+
+
+class RulebookDraft(models.Model):
+    """A new version of the region's rulebook being drafted in the portal (/regelverk/utkast/): the text
+    of its file, always one `rulebook_file.parse` accepts (servicelevel/rulebook_drafts.py refuses a change
+    that makes it unreadable). Published, it becomes a `Decision` through `rulebooks.load`; the draft stays
+    as the record of where the version came from, and is then read-only."""
+
+    text = models.TextField("regelboksfil (YAML)")
+    based_on = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="drafts", verbose_name="utgår från"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="skapat av"
+    )
+    created_at = models.DateTimeField("skapat", auto_now_add=True)
+    changed_at = models.DateTimeField("ändrat", auto_now=True)
+    published_as = models.OneToOneField(
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_from",
+        verbose_name="publicerat som",
+    )
+
+    class Meta:
+        verbose_name = "regelboksutkast"
+        verbose_name_plural = "regelboksutkast"
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self):
+        return f"Utkast {self.pk} (från {self.based_on.label})"
+
+    @property
+    def published(self) -> bool:
+        return self.published_as_id is not None

@@ -170,6 +170,18 @@ def may_keep_capabilities(user) -> bool:
     return user.is_authenticated and (user.is_superuser or approval_body(user) == "koncernstab")
 
 
+# Who drafts, publishes and uploads the region's rulebook versions (/regelverk/); every role reads them.
+RULEBOOK_KEEPERS = (Roles.KONCERNSTAB,)
+
+
+def may_read_rulebook(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user)))
+
+
+def may_keep_rulebook(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(RULEBOOK_KEEPERS)))
+
+
 def visible_forvaltningar(user) -> QuerySet[Forvaltning]:
     return Forvaltning.objects.filter(id__in=visible_units(user).values("forvaltning_id"))
 

@@ -31,6 +31,7 @@ SECTIONS = [
     ("Avsteg", "/avsteg/", "anyone"),
     ("Handlingsplan", "/handlingsplan/", "anyone"),
     ("Rapporter", "/rapporter/", "anyone"),
+    ("Regelverk", "/regelverk/", "anyone"),
     ("Granskning", "/granskning/", "region"),
     ("Import", "/import/", "import"),
     ("Admin", "/admin/", "admin"),

@@ -30,6 +30,7 @@ KONCERNSTAB_PAGES = [
     "/avsteg/",
     "/handlingsplan/",
     "/rapporter/",
+    "/regelverk/",
     "/import/",
     "/granskning/",
 ]

@@ -27,7 +27,8 @@ from compliance.models import Report
 from compliance.services import recompute, today
 from exemptions.models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, SystemCapability
 from portal import urls as portal_urls
-from servicelevel.models import AuditEntry, ImportJob
+from servicelevel.models import AuditEntry, Decision, ImportJob, RulebookDraft
+from servicelevel.rulebook_drafts import draft_create
 from units.models import Offering
 from units.permissions import Roles, ensure_groups, grant_provider, grant_units
 
@@ -65,6 +66,7 @@ NOT_READ_ONLY = {**READ, "ledning": 403}
 PLANNERS = {"koncernstab": 200, "styrning": 200, "ledning": 403, "enhetschef": 403, "vardgivare": 403}
 APPROVERS = PLANNERS  # the two bodies that decide on exemptions
 ALL_405 = dict.fromkeys(ROLES[1:], 405)
+RULEBOOK_KEEPER = {**dict.fromkeys(ROLES[1:], 403), "koncernstab": 200}  # drafts, publishes, uploads
 
 
 def may(statuses: dict) -> dict:
@@ -159,6 +161,40 @@ def _obstacle(w, role, which):
 
 def _report(w, role, which):
     return {"kind": "efterlevnad", "omfattning": "region", "per": today().isoformat()}
+
+
+def _rulebook_upload(w, role, which):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = w["draft"].text.replace("in_force_from: 2026-05-11", f"in_force_from: {today() + D(days=30)}", 1)
+    return {
+        "file": SimpleUploadedFile("regelbok.yaml", text.encode("utf-8"), content_type="application/yaml")
+    }
+
+
+def _rulebook_requirement(w, role, which):
+    return {
+        "group": "SV",
+        "name": "Svar inom 2 vardagar",
+        "section": "2.3",
+        "applies_if": ["contact_card"],
+        "p_threshold": "0,9",
+        "p_working_days": "2",
+        "p_same_day_hours": "24",
+        "p_stretch_hours": "2",
+    }
+
+
+def _rulebook_new_requirement(w, role, which):
+    return {
+        "kind": "minimum",
+        "code": "TB2-TIDER",
+        "group": "TB",
+        "name": "Minst 10 bokningsbara tider",
+        "applies_if": ["contact_card"],
+        "p_figure": "slots_total",
+        "p_at_least": "10",
+    }
 
 
 APPROVE = lambda w, role, which: {"action": "approve", "comment": "Beredd"}  # noqa: E731
@@ -306,6 +342,34 @@ RULES = {
     # --- The audit trail (/granskning/): the region-wide roles only.
     "audit_trail": Row(None, REGION_ONLY),
     "audit_export_csv": Row(None, REGION_ONLY),
+    # --- The rulebook (/regelverk/): every role reads the versions and their files; Koncernstab
+    # kommunikation alone drafts, previews, publishes and uploads (403 for everyone else, GET and POST).
+    "rulebook_list": Row(None, READ),
+    "rulebook_version": Row("decision", READ),
+    "rulebook_file": Row("decision", READ),
+    "rulebook_draft_new": Row("decision", None, may(RULEBOOK_KEEPER), NOTHING),
+    "rulebook_upload": Row(None, RULEBOOK_KEEPER, may(RULEBOOK_KEEPER), _rulebook_upload),
+    "rulebook_draft": Row("draft", RULEBOOK_KEEPER),
+    "rulebook_draft_text": Row(
+        "draft",
+        RULEBOOK_KEEPER,
+        may(RULEBOOK_KEEPER),
+        lambda w, role, which: {"text": w["draft"].text.replace("title: Gemensam", "title: Ny gemensam", 1)},
+    ),
+    "rulebook_draft_requirement": Row("draft:SV1-SVARSTID", RULEBOOK_KEEPER, may(RULEBOOK_KEEPER), _rulebook_requirement),
+    "rulebook_draft_requirement_new": Row("draft", RULEBOOK_KEEPER, may(RULEBOOK_KEEPER), _rulebook_new_requirement),
+    "rulebook_draft_requirement_remove": Row("draft:AR1-LOKAL-ADMIN", None, may(RULEBOOK_KEEPER), NOTHING),
+    "rulebook_draft_profile": Row(
+        "profile:mottagning", RULEBOOK_KEEPER, may(RULEBOOK_KEEPER), lambda w, role, which: {"services": ["INTYG"]}
+    ),
+    "rulebook_draft_effect": Row("draft", RULEBOOK_KEEPER),
+    "rulebook_draft_publish": Row(
+        "draft",
+        RULEBOOK_KEEPER,
+        may(RULEBOOK_KEEPER),
+        lambda w, role, which: {"in_force_from": (today() + D(days=10)).isoformat()},
+    ),
+    "rulebook_draft_delete": Row("draft", None, may(RULEBOOK_KEEPER), NOTHING),
 }  # fmt: skip
 
 
@@ -460,6 +524,7 @@ def _build_world(codes=SKANE_CODES, requirement=f.requirement):
         "annans",
     )
     recompute(as_of=today())
+    draft = draft_create(decision=f.decision(), actor=users["koncernstab"])
     built = {
         "users": users,
         "period": period,
@@ -468,6 +533,7 @@ def _build_world(codes=SKANE_CODES, requirement=f.requirement):
         "draft_group": draft_group,
         "reports": reports,
         "job": f.ImportJobFactory(status=ImportJob.Status.CHECKED),
+        "draft": draft,
     }
     built["state"] = state()  # as every test must find it: no earlier test's write may show
     return built
@@ -519,6 +585,12 @@ def url_for(world, name, role, which):
             + "?"
             + urlencode({"enhet": plan.unit.hsa_id, "slag": plan.kind, "kod": plan.code})
         )
+    if arg == "decision":
+        return reverse(f"portal:{name}", kwargs={"pk": world["draft"].based_on_id})
+    if arg == "draft":
+        return reverse(f"portal:{name}", kwargs={"pk": world["draft"].pk})
+    if arg.startswith(("draft:", "profile:")):
+        return reverse(f"portal:{name}", kwargs={"pk": world["draft"].pk, "code": arg.split(":")[1]})
     if arg == "report":
         mine = world["reports"].get(role, world["reports"]["enhetschef"])
         report = world["reports"]["foreign"] if which == "foreign" else mine
@@ -605,6 +677,10 @@ def state():
         "phase_outs": list(PhaseOut.objects.order_by("pk").values_list("pk", "planned_end")),
         "obstacles": list(Obstacle.objects.order_by("pk").values_list("pk", "status", "answer")),
         "jobs": list(ImportJob.objects.order_by("pk").values_list("pk", "status")),
+        "rulebook_drafts": list(
+            RulebookDraft.objects.order_by("pk").values_list("pk", "text", "published_as")
+        ),
+        "decisions": list(Decision.objects.order_by("pk").values_list("pk", flat=True)),
     }
 
 

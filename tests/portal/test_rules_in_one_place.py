@@ -97,6 +97,7 @@ def test_every_feature_is_found():
         "exemptions",
         "imports",
         "reports",
+        "rulebook",
         "self_service",
         "units",
     ]
