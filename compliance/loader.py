@@ -202,6 +202,7 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
             unit_id=u.id,
             hsa_id=u.hsa_id,
             unit_type=u.unit_type,
+            profile=u.profile,
             booking_system=u.booking_system,
             has_contact_card=u.has_contact_card,
             same_day_contact=u.same_day_contact,
