@@ -142,9 +142,9 @@ def response_counts(
         starts = [epoch_microseconds(moment) for moment in starts]
         stretches = [round(stretch.total_seconds() * 1_000_000) for stretch in stretches]
     rows = cases.values_list("unit_id", *fields)
-    stretch = stretches[0]
+    stretch, varying = stretches[0], len(starts) > 1
     for unit_id, received, deadline, response, notice in rows.iterator(chunk_size=20000):
-        if len(starts) > 1:  # a version starts inside the month: the stretch of this case's receipt date
+        if varying:  # a version starts inside the month: the stretch of this case's receipt date
             stretch = stretches[bisect_right(starts, received) - 1]
         add_case(
             counts[unit_id],
