@@ -119,13 +119,19 @@ class CareUnit(models.Model):
             problem = rules.area_owner_problem(area.name, area.forvaltning.name, self.forvaltning.name)
             if problem:
                 raise ValidationError({"vardomrade": problem})
-        if self.profile and profile_problem(self.profile) is None:
-            # One query, only for a unit with a profile of its own: today's version names the profiles.
+        if self.profile and profile_problem(self.profile) is None and self.profile != self._stored_profile():
+            # Checked when set or changed (a unit whose profile a later version dropped can still be
+            # edited, e.g. made inactive; the engine says `no_data` for it): today's version names them.
             decision = Decision.in_force(timezone.localdate())
             known = decision.profiles if decision is not None else {}
             problem = rules.profile_unknown_problem(self.profile, known, decision.label if decision else "")
             if problem:
                 raise ValidationError({"profile": problem})
+
+    def _stored_profile(self) -> str | None:
+        if self.pk is None:
+            return None
+        return CareUnit.objects.filter(pk=self.pk).values_list("profile", flat=True).first()
 
 
 class CareUnitUserObjectPermission(UserObjectPermissionBase):
