@@ -1,15 +1,21 @@
-"""Keep the stored case deadlines true: computed at import, recomputed when a unit's same_day_contact or
-the calendar changes. Idempotent: recomputing twice writes the same values."""
+"""Keep the stored case deadlines true: computed at import, recomputed when a unit's same_day_contact, the
+calendar or the rulebook versions change. Idempotent: recomputing twice writes the same values.
+
+A deadline follows the `response_time` parameters of the version in force on the case's local receipt
+date (`response_terms`): read once per import or recompute (a region has a handful of versions), never
+once per case."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import JSONField, OuterRef, Subquery
 
 from servicelevel import locks
+from servicelevel.models import Decision, Requirement
 
-from .calendar import WorkingCalendar
+from .calendar import ResponseTerms, TermsByDate, VersionTerms, WorkingCalendar, local_midnight
 from .models import Case, region_calendar
 
 BATCH = 5000
@@ -48,6 +54,39 @@ def recompute_deadlines(
     return changed
 
 
+def versions_with_terms():
+    """The region's versions, each annotated with `response_parameters` (its `response_time`
+    requirement's parameters, or None): one query, whatever the number of versions."""
+    parameters = Requirement.objects.filter(decision=OuterRef("pk"), kind="response_time").values(
+        "parameters"
+    )[:1]
+    return Decision.of_region().annotate(response_parameters=Subquery(parameters, output_field=JSONField()))
+
+
+def terms_of(versions) -> TermsByDate:
+    """The versions read by `versions_with_terms` as the calendar's terms by receipt date."""
+    return TermsByDate(
+        VersionTerms(v.in_force_from, v.in_force_until, v.pk, ResponseTerms.of(v.response_parameters))
+        for v in versions
+    )
+
+
+def response_terms() -> TermsByDate:
+    """The deadline terms of every version of the region (one query)."""
+    return terms_of(versions_with_terms().only("id", "in_force_from", "in_force_until"))
+
+
+def recompute_for_version(decision: Decision) -> int:
+    """After a version was loaded: only cases received on or after its first day can change (a later
+    version's days keep their terms), unless it is now the region's earliest, which also judges every
+    earlier date."""
+    if Case._meta.db_table not in connection.introspection.table_names():
+        return 0  # `migrate servicelevel` alone loads the shipped files before this app's tables exist
+    earlier = Decision.of_region().filter(in_force_from__lt=decision.in_force_from).exists()
+    start = local_midnight(decision.in_force_from) if earlier else None
+    return recompute_deadlines(received_from=start)
+
+
 def _flush(batch: list[Case]) -> int:
     n = len(batch)
     if n:
@@ -58,10 +97,13 @@ def _flush(batch: list[Case]) -> int:
 
 def recompute_around(day: datetime.date) -> int:
     """After the calendar changed on `day`: only cases received in the weeks before it can be affected
-    (a deadline is at most a couple of working days, plus holidays, after receipt)."""
-    from .calendar import local_midnight
-
+    (a deadline is at most `working_days` working days, plus holidays, after receipt: a month for the
+    default two, and about two calendar days per working day beyond that)."""
+    longest = max(
+        (max(v.terms.working_days, -(-v.terms.same_day_hours // 24)) for v in response_terms().versions),
+        default=2,
+    )
     return recompute_deadlines(
-        received_from=local_midnight(day - datetime.timedelta(days=31)),
+        received_from=local_midnight(day - datetime.timedelta(days=31 + 2 * max(0, longest - 2))),
         received_until=local_midnight(day + datetime.timedelta(days=1)),
     )

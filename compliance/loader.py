@@ -1,6 +1,7 @@
 """Gather the facts of many units for one as-of date in a constant number of queries.
 
-Queries (whatever the number of units): decision (with its catalogue and profiles), requirements, periods,
+Queries (whatever the number of units): the region's versions (with their catalogue, profiles and
+response-time parameters: the one in force, and the stretch of each receipt date), requirements, periods,
 units, booking figures, offerings, admin roles, local-admin unit counts,
 exemptions, targets, and one streamed read of the evaluation month's cases.
 """
@@ -8,8 +9,9 @@ exemptions, targets, and one streamed read of the evaluation month's cases.
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import BigIntegerField, Count, Func
@@ -21,9 +23,10 @@ from servicelevel.rulebook_file import RulebookFile
 from servicelevel.rulebooks import file_of
 from units.models import AdminRole, BookingFigures, CareUnit, Offering
 
-from .calendar import end_of_day
+from .calendar import TermsByDate, end_of_day, local_midnight
+from .deadlines import terms_of, versions_with_terms
 from .engine import types as t
-from .engine.response_time import TWO_HOURS, add_case, evaluation_month
+from .engine.response_time import add_case, evaluation_month, month_bounds
 from .models import Case
 
 
@@ -36,6 +39,8 @@ class Context:
     previous_period: t.Period | None
     evaluation_month: str
     period_codes: dict[int, str]  # SchedulePeriod pk → code, for the current and previous period
+    # The response-time terms by receipt date (the stretch indicator counts by the receipt date's version).
+    terms: TermsByDate = field(default_factory=TermsByDate)
 
 
 def load_rulebook(decision: Decision) -> t.Rulebook:
@@ -68,7 +73,12 @@ def periods_for(as_of: datetime.date) -> list[SchedulePeriod]:
 
 
 def load_context(as_of: datetime.date) -> Context:
-    decision = Decision.in_force(as_of)
+    # Every version of the region in one query (a handful): the one in force on the as-of date, picked
+    # as Decision.in_force picks it, and each receipt date's response-time terms.
+    versions = {v.pk: v for v in versions_with_terms()}
+    terms = terms_of(versions.values())
+    in_force = terms.version_on(as_of)
+    decision = versions[in_force.order] if in_force is not None else None
     started = periods_for(as_of)
     periods = [t.Period(p.code, p.start_date, p.end_date) for p in started] + [None, None]
     return Context(
@@ -79,6 +89,7 @@ def load_context(as_of: datetime.date) -> Context:
         periods[1],
         evaluation_month(as_of),
         {p.id: p.code for p in started},
+        terms,
     )
 
 
@@ -107,22 +118,34 @@ def epoch_microseconds(moment: datetime.datetime) -> int:
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def response_counts(unit_ids, month: str, now: datetime.datetime) -> dict[int, t.ResponseCounts]:
-    """Outcome counts per unit for the cases received (local date) in `month`, streamed from the database."""
+def response_counts(
+    unit_ids, month: str, now: datetime.datetime, terms: TermsByDate | None = None
+) -> dict[int, t.ResponseCounts]:
+    """Outcome counts per unit for the cases received (local date) in `month`, streamed from the database.
+    The stretch indicator counts answers within `stretch_hours` of the receipt date's version: one
+    number for the month when no version starts inside it (the usual case), else looked up per case
+    from the local midnights where the terms change."""
     counts: dict[int, t.ResponseCounts] = defaultdict(lambda: t.ResponseCounts(month))
     cases = Case.objects.received_in_month(month)
     if unit_ids is not None:
         cases = cases.filter(unit_id__in=unit_ids)
     fields = ("received_at", "deadline", "first_response_at", "delay_notified_at")
-    two_hours = TWO_HOURS
+    runs = (terms or TermsByDate()).segments(*month_bounds(month))
+    starts = [local_midnight(day) for day, _ in runs]
+    stretches = [terms_.stretch for _, terms_ in runs]
     if connection.vendor == "postgresql":
         # A million timestamps through Django's Python-level timestamptz loader take seconds; the same
         # instants as integer microseconds since the epoch load in C and compare the same way.
         cases = cases.annotate(**{f"{name}_us": EpochMicroseconds(name) for name in fields})
         fields = tuple(f"{name}_us" for name in fields)
-        now, two_hours = epoch_microseconds(now), int(TWO_HOURS.total_seconds()) * 1_000_000
+        now = epoch_microseconds(now)
+        starts = [epoch_microseconds(moment) for moment in starts]
+        stretches = [round(stretch.total_seconds() * 1_000_000) for stretch in stretches]
     rows = cases.values_list("unit_id", *fields)
+    stretch, varying = stretches[0], len(starts) > 1
     for unit_id, received, deadline, response, notice in rows.iterator(chunk_size=20000):
+        if varying:  # a version starts inside the month: the stretch of this case's receipt date
+            stretch = stretches[bisect_right(starts, received) - 1]
         add_case(
             counts[unit_id],
             received_at=received,
@@ -130,7 +153,7 @@ def response_counts(unit_ids, month: str, now: datetime.datetime) -> dict[int, t
             first_response_at=response,
             delay_notified_at=notice,
             now=now,
-            two_hours=two_hours,
+            two_hours=stretch,
         )
     return counts
 
@@ -193,7 +216,10 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
         ):
             targets[area][code] = share
     counts = response_counts(
-        ids if unit_ids is not None else None, context.evaluation_month, end_of_day(context.as_of)
+        ids if unit_ids is not None else None,
+        context.evaluation_month,
+        end_of_day(context.as_of),
+        context.terms,
     )
     current = context.current_period.code if context.current_period else None
     previous = context.previous_period.code if context.previous_period else None
@@ -202,6 +228,7 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
             unit_id=u.id,
             hsa_id=u.hsa_id,
             unit_type=u.unit_type,
+            profile=u.profile,
             booking_system=u.booking_system,
             has_contact_card=u.has_contact_card,
             same_day_contact=u.same_day_contact,

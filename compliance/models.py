@@ -29,8 +29,11 @@ class ClosedDay(models.Model):
 
 
 def region_calendar() -> WorkingCalendar:
-    """The working-day calendar with the region's extra closed days from the database (one query)."""
-    return WorkingCalendar(ClosedDay.objects.values_list("date", flat=True))
+    """The working-day calendar with the region's extra closed days and the deadline terms of its rulebook
+    versions, from the database (two queries)."""
+    from .deadlines import response_terms  # deadlines imports this module
+
+    return WorkingCalendar(ClosedDay.objects.values_list("date", flat=True), terms=response_terms())
 
 
 class CaseQuerySet(models.QuerySet):

@@ -4,9 +4,9 @@ import logging
 
 from django.dispatch import receiver
 
-from servicelevel.signals import facts_changed
+from servicelevel.signals import facts_changed, rulebook_loaded
 
-from .deadlines import recompute_deadlines
+from .deadlines import recompute_deadlines, recompute_for_version
 from .tasks import request_recompute
 
 log = logging.getLogger(__name__)
@@ -24,3 +24,9 @@ def on_facts_changed(sender, *, kind, unit_ids, same_day_changed=(), **kwargs):
             "när felet är åtgärdat (exporten räknar alltid på aktuella uppgifter).",
             kind,
         )
+
+
+@receiver(rulebook_loaded)
+def on_rulebook_loaded(sender, *, decision, **kwargs):
+    # In the loading transaction: a version and the deadlines it sets are stored together.
+    recompute_for_version(decision)

@@ -20,7 +20,7 @@ from . import rulebook_file as rf
 from .audit import audit
 from .models import CatalogueChannel, CatalogueService, CatalogueTemplate, Decision, Requirement
 from .region import region_code
-from .signals import notify_facts_changed
+from .signals import notify_facts_changed, rulebook_loaded
 
 SHIPPED = Path(__file__).resolve().parent / "fixtures" / "rulebooks"
 
@@ -97,6 +97,7 @@ def load(rulebook: rf.RulebookFile, *, actor=None, source: str = "", region: str
                 "source": source,
             },
         )
+        rulebook_loaded.send(sender=Decision, decision=decision)
         notify_facts_changed(unit_ids=None)
     return Loaded(decision, created=True)
 

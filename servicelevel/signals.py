@@ -20,6 +20,11 @@ from django.dispatch import Signal
 # same_day_contact changed, so their case deadlines must be recomputed).
 facts_changed = Signal()
 
+# Sent inside the transaction that stored a new rulebook version (servicelevel/rulebooks.py), before the
+# results are judged again. kwargs: decision. The case deadlines follow the version in force on each
+# case's receipt date, so those from its first day on are recomputed (compliance/receivers.py).
+rulebook_loaded = Signal()
+
 
 @dataclass
 class _Batch:

@@ -19,6 +19,7 @@ from exemptions.models import (
 )
 from servicelevel.models import (
     AuditEntry,
+    CatalogueChannel,
     CatalogueService,
     CatalogueTemplate,
     Decision,
@@ -100,6 +101,15 @@ class CatalogueTemplateFactory(factory.django.DjangoModelFactory):
     name = "En mall"
 
 
+class CatalogueChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CatalogueChannel
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"KANAL-X{n}")
+    name = "En digital kanal"
+
+
 class SchedulePeriodFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SchedulePeriod
@@ -173,6 +183,11 @@ class OfferingFactory(factory.django.DjangoModelFactory):
             CatalogueTemplate.objects.get(code=o.code)
             if o.variant == "regional" and o.kind == "mall"
             else None
+        )
+    )
+    catalogue_channel = factory.LazyAttribute(
+        lambda o: (
+            CatalogueChannelFactory(code=o.code) if o.variant == "regional" and o.kind == "kanal" else None
         )
     )
 

@@ -207,7 +207,7 @@ def test_offerings_unknown_unit_kind_and_variant(write_file, units):
     )
     assert rejected(write_file, "offerings", text) == [
         "2: unit_hsa_id: enheten 'SE2321000255-ZZZZ' finns inte",
-        "3: kind: ogiltigt värde 'tjänst': tillåtna är tjanst, mall",
+        "3: kind: ogiltigt värde 'tjänst': tillåtna är tjanst, mall, kanal",
         "4: variant: ogiltigt värde 'privat': tillåtna är regional, lokal",
     ]
 

@@ -43,7 +43,7 @@ class ProviderAdmin(WritePathAdminMixin, admin.ModelAdmin):
 class OfferingInline(admin.TabularInline):
     model = Offering
     extra = 0
-    autocomplete_fields = ("catalogue_service", "catalogue_template")
+    autocomplete_fields = ("catalogue_service", "catalogue_template", "catalogue_channel")
     services = OFFERINGS
 
 
@@ -61,6 +61,7 @@ class CareUnitAdmin(WritePathAdminMixin, GuardedModelAdmin):
         "forvaltning",
         "vardomrade",
         "unit_type",
+        "profile",
         "booking_system",
         "has_contact_card",
         "same_day_contact",

@@ -3,6 +3,8 @@
 from decimal import Decimal
 from functools import lru_cache
 
+from django.utils import timezone
+
 from servicelevel.audit import audit
 from servicelevel.importers import EXAMPLE_PERIOD
 from servicelevel.importing.base import (
@@ -25,11 +27,18 @@ from servicelevel.importing.fields import (
     quote,
 )
 from servicelevel.importing.write import existing_by, replace_per_unit, upsert
-from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
+from servicelevel.models import (
+    CatalogueChannel,
+    CatalogueService,
+    CatalogueTemplate,
+    Decision,
+    SchedulePeriod,
+    UnitType,
+)
 
 from . import rules
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
-from .validators import HSA_ID_MAX, HSA_ID_MIN, hsa_id_problem
+from .validators import HSA_ID_MAX, HSA_ID_MIN, PROFILE_MAX, hsa_id_problem, profile_problem
 
 
 @accepts(f"HSA-id: SE, 10 siffror, '-' och bokstäver A–Z/siffror, {HSA_ID_MIN}–{HSA_ID_MAX} tecken")
@@ -50,6 +59,20 @@ def parse_hsa_id(text: str) -> str:
     if problem:
         raise FieldError(problem)
     return value
+
+
+@accepts(f"kod för en basutbudsprofil: gemena a–z, siffror och '-', högst {PROFILE_MAX} tecken")
+def parse_profile(text: str) -> str:
+    value = text.strip().lower()  # as unit_type: a code is a code whatever its case
+    problem = profile_problem(value)
+    if problem:
+        raise FieldError(problem)
+    return value
+
+
+def decision_today() -> Decision | None:
+    """The version in force today (the files' references are checked against it, as the pages are)."""
+    return Decision.in_force(timezone.localdate())
 
 
 # The templates' example unit and area: obviously fictive (a unit no region has), the same in every kind.
@@ -162,10 +185,33 @@ class UnitsImporter(Importer):
             description="Om enheten är aktiv; en inaktiv enhet bedöms inte.",
             example="ja",
         ),
+        Column(
+            "profile",
+            parse_profile,
+            required=False,
+            default="",
+            max_length=length_of(CareUnit.profile),
+            description="Enhetens basutbudsprofil i beslutet som gäller, när enheten är en variant av sin "
+            "enhetstyp; tomt = enhetstypens profil. Utan kolumnen behåller en enhet som redan finns sin "
+            "profil.",
+            example="",
+        ),
     )
 
     def prepare(self):
         self.vardomrade_owner = dict(Vardomrade.objects.values_list("name", "forvaltning__name"))
+        # The profiles of today's version, read once and only when the file names profiles at all.
+        self.profiles = None
+        if "profile" in self.present_columns:
+            decision = decision_today()
+            self.profiles = (decision.profiles, decision.label) if decision is not None else ({}, "")
+
+    @check("profile")
+    def known_profile(self, values):
+        if values["profile"] and self.profiles is not None:
+            problem = rules.profile_unknown_problem(values["profile"], *self.profiles)
+            if problem:
+                raise RowProblem("profile", problem)
 
     @check("vardomrade", "forvaltning")
     def area_owner(self, values):
@@ -198,6 +244,8 @@ class UnitsImporter(Importer):
                 "same_day_contact": v["same_day_contact"],
                 "provider_id": providers.get(v["provider"]) if v["provider"] else None,
                 "active": v["active"],
+                # No column: a stored unit keeps its profile (set in the admin or by an earlier file).
+                **({"profile": v["profile"]} if "profile" in self.present_columns else {}),
             }
             for v in (r.values for r in rows)
         ]
@@ -216,15 +264,16 @@ class OfferingsImporter(UnitRowsImporter):
     kind = "offerings"
     key = ("unit_hsa_id", "kind", "code")
     description = (
-        "Enheternas utbud av tjänster och mallar. Ersätter per enhet: för varje enhet i filen blir dess "
-        "utbud precis filens rader; enheter som inte finns med lämnas som de är."
+        "Enheternas utbud av tjänster, mallar och digitala kanaler. Ersätter per enhet: för varje enhet i "
+        "filen blir dess utbud precis filens rader; enheter som inte finns med lämnas som de är."
     )
     columns = (
         UNIT_COLUMN,
         Column(
             "kind",
             choice(*Offering.Kind.values, case_sensitive=False),
-            description="tjanst = en tjänst i 1177:s e-tjänster, mall = en meddelandemall.",
+            description="tjanst = en tjänst i 1177:s e-tjänster, mall = en meddelandemall, kanal = en "
+            "digital kanal ur beslutets katalog (t.ex. Journalen; alltid regional).",
             example="tjanst",
         ),
         Column(
@@ -246,7 +295,8 @@ class OfferingsImporter(UnitRowsImporter):
             parse_bool,
             required=False,
             default=True,
-            description="Om tjänsten är öppen för invånare. Gäller bara tjänster: en mall är alltid öppen.",
+            description="Om tjänsten är öppen för invånare. Gäller bara tjänster: en mall är alltid öppen, "
+            "och för en kanal läses fältet inte.",
             example="ja",
         ),
     )
@@ -255,12 +305,30 @@ class OfferingsImporter(UnitRowsImporter):
         self.units = unit_ids_by_hsa()
         self.services = dict(CatalogueService.objects.values_list("code", "id"))
         self.templates = dict(CatalogueTemplate.objects.values_list("code", "id"))
+        # A channel is offered from the catalogue of today's version (the registry keeps every code any
+        # version named; a channel the version in force does not have cannot be required of anyone).
+        decision = decision_today()
+        codes = [c["code"] for c in (decision.catalogue or {}).get("channels", ())] if decision else []
+        self.channels = dict(CatalogueChannel.objects.filter(code__in=codes).values_list("code", "id"))
+        self.channels_known = ", ".join(codes) or "inga"
 
     @check("kind", "code", "variant")
     def catalogue_entry(self, values):
         values["catalogue_service_id"] = values["catalogue_template_id"] = None
-        if values["variant"] == Offering.Variant.REGIONAL:
-            if values["kind"] == Offering.Kind.TJANST:
+        values["catalogue_channel_id"] = None
+        kind = values["kind"]
+        if kind == Offering.Kind.KANAL:
+            if values["variant"] != Offering.Variant.REGIONAL:
+                raise RowProblem("variant", rules.CHANNEL_IS_REGIONAL)
+            if values["code"] not in self.channels:
+                raise RowProblem(
+                    "code",
+                    f"kanalen {quote(values['code'])} finns inte i beslutets katalog (kanaler: "
+                    f"{self.channels_known})",
+                )
+            values["catalogue_channel_id"] = self.channels[values["code"]]
+        elif values["variant"] == Offering.Variant.REGIONAL:
+            if kind == Offering.Kind.TJANST:
                 values["catalogue_service_id"] = self.lookup(
                     self.services, values["code"], "code", "den regionala tjänsten"
                 )
@@ -271,9 +339,9 @@ class OfferingsImporter(UnitRowsImporter):
 
     @check("kind")
     def templates_are_open(self, values):
-        if values["kind"] == Offering.Kind.MALL:
+        if values["kind"] in (Offering.Kind.MALL, Offering.Kind.KANAL):
             # 'open' applies to services only (spec): a template is never closed (rules.template_open_problem
-            # refuses a closed one in forms), so the file's cell is not read for templates.
+            # refuses a closed one in forms) and a channel's is ignored, so the cell is not read for them.
             values["open"] = True
 
     def write(self, rows):
@@ -286,6 +354,7 @@ class OfferingsImporter(UnitRowsImporter):
                 "is_open": v["open"],
                 "catalogue_service_id": v["catalogue_service_id"],
                 "catalogue_template_id": v["catalogue_template_id"],
+                "catalogue_channel_id": v["catalogue_channel_id"],
             }
             for v in (r.values for r in rows)
         ]

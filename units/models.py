@@ -3,12 +3,20 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod, UnitType
+from servicelevel.models import (
+    CatalogueChannel,
+    CatalogueService,
+    CatalogueTemplate,
+    Decision,
+    SchedulePeriod,
+    UnitType,
+)
 
 from . import rules
-from .validators import validate_hsa_id
+from .validators import PROFILE_MAX, profile_problem, validate_hsa_id, validate_profile
 
 
 class Forvaltning(models.Model):
@@ -83,6 +91,15 @@ class CareUnit(models.Model):
     )
     unit_kind = models.CharField("enhetsslag", max_length=3, choices=Kind.choices)
     unit_type = models.CharField("enhetstyp", max_length=20, choices=UnitType.choices)
+    # The base-offering profile (basutbudsprofil) of the decision in force, when the unit is a variant of
+    # its type (RULEBOOKS.md "Profiles"): empty = the profile named by `unit_type`.
+    profile = models.CharField(
+        "basutbudsprofil",
+        max_length=PROFILE_MAX,
+        blank=True,
+        validators=[validate_profile],
+        help_text="Tom = enhetstypens profil. En profil ur beslutets basutbud, t.ex. mottagning-behandling.",
+    )
     booking_system = models.CharField("bokningssystem", max_length=10, choices=BookingSystem.choices)
     has_contact_card = models.BooleanField("har kontaktkort på 1177.se", default=True)
     same_day_contact = models.BooleanField("vårdgarantins kontakt samma dag", default=False)
@@ -102,6 +119,19 @@ class CareUnit(models.Model):
             problem = rules.area_owner_problem(area.name, area.forvaltning.name, self.forvaltning.name)
             if problem:
                 raise ValidationError({"vardomrade": problem})
+        if self.profile and profile_problem(self.profile) is None and self.profile != self._stored_profile():
+            # Checked when set or changed (a unit whose profile a later version dropped can still be
+            # edited, e.g. made inactive; the engine says `no_data` for it): today's version names them.
+            decision = Decision.in_force(timezone.localdate())
+            known = decision.profiles if decision is not None else {}
+            problem = rules.profile_unknown_problem(self.profile, known, decision.label if decision else "")
+            if problem:
+                raise ValidationError({"profile": problem})
+
+    def _stored_profile(self) -> str | None:
+        if self.pk is None:
+            return None
+        return CareUnit.objects.filter(pk=self.pk).values_list("profile", flat=True).first()
 
 
 class CareUnitUserObjectPermission(UserObjectPermissionBase):
@@ -133,11 +163,13 @@ class ProviderGroupObjectPermission(GroupObjectPermissionBase):
 
 
 class Offering(models.Model):
-    """A case-handling service (tjänst) or care-initiated template (mall) a unit offers."""
+    """A case-handling service (tjänst), care-initiated template (mall) or digital channel (kanal: Journalen,
+    NPÖ …, always regional) a unit offers."""
 
     class Kind(models.TextChoices):
         TJANST = "tjanst", "Tjänst"
         MALL = "mall", "Mall"
+        KANAL = "kanal", "Kanal"
 
     class Variant(models.TextChoices):
         REGIONAL = "regional", "Regional"
@@ -156,6 +188,9 @@ class Offering(models.Model):
     catalogue_template = models.ForeignKey(
         CatalogueTemplate, null=True, blank=True, on_delete=models.PROTECT, verbose_name="regional mall"
     )
+    catalogue_channel = models.ForeignKey(
+        CatalogueChannel, null=True, blank=True, on_delete=models.PROTECT, verbose_name="digital kanal"
+    )
 
     class Meta:
         verbose_name = "utbud"
@@ -163,7 +198,8 @@ class Offering(models.Model):
         ordering = ["unit", "kind", "code"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "kind", "code"], name="offering_unique_per_unit"),
-            # A regional row points at its catalogue entry of the right kind; a local row at none.
+            # A regional row points at its catalogue entry of the right kind; a local row at none. A channel
+            # is always regional: a unit has no channel of its own making (RULEBOOKS.md "Channels").
             models.CheckConstraint(
                 condition=(
                     Q(
@@ -171,14 +207,29 @@ class Offering(models.Model):
                         kind="tjanst",
                         catalogue_service__isnull=False,
                         catalogue_template__isnull=True,
+                        catalogue_channel__isnull=True,
                     )
                     | Q(
                         variant="regional",
                         kind="mall",
                         catalogue_template__isnull=False,
                         catalogue_service__isnull=True,
+                        catalogue_channel__isnull=True,
                     )
-                    | Q(variant="lokal", catalogue_service__isnull=True, catalogue_template__isnull=True)
+                    | Q(
+                        variant="regional",
+                        kind="kanal",
+                        catalogue_channel__isnull=False,
+                        catalogue_service__isnull=True,
+                        catalogue_template__isnull=True,
+                    )
+                    | Q(
+                        ~Q(kind="kanal"),
+                        variant="lokal",
+                        catalogue_service__isnull=True,
+                        catalogue_template__isnull=True,
+                        catalogue_channel__isnull=True,
+                    )
                 ),
                 name="offering_catalogue_link_matches_variant",
             ),
@@ -189,7 +240,12 @@ class Offering(models.Model):
 
     def clean(self):
         problems = rules.catalogue_link_problem(
-            self.kind, self.variant, self.code, self.catalogue_service, self.catalogue_template
+            self.kind,
+            self.variant,
+            self.code,
+            self.catalogue_service,
+            self.catalogue_template,
+            self.catalogue_channel,
         )
         closed = rules.template_open_problem(self.kind, self.is_open)
         if closed:

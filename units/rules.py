@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .validators import hsa_id_problem
 
@@ -31,6 +31,16 @@ def area_owner_problem(area_name: str, area_forvaltning: str, forvaltning: str) 
     return None
 
 
+def profile_unknown_problem(profile: str, known: Iterable[str], decision_label: str) -> str | None:
+    """A unit's own base-offering profile is one of the profiles of the decision in force (empty: the
+    unit's type names it, and the engine says `no_data` if the decision has no such profile)."""
+    known = sorted(known)
+    if profile and profile not in known:
+        names = ", ".join(known) if known else "inga"
+        return f"basutbudsprofilen {profile!r} finns inte i {decision_label}; kända profiler: {names}"
+    return None
+
+
 def template_open_problem(kind: str, is_open: bool) -> str | None:
     """Templates (mallar) are used or not: only services (tjänster) can be closed to citizens."""
     if kind == "mall" and not is_open:
@@ -38,26 +48,36 @@ def template_open_problem(kind: str, is_open: bool) -> str | None:
     return None
 
 
-def catalogue_link_problem(kind: str, variant: str, code: str, service, template) -> dict[str, str]:
+def catalogue_link_problem(
+    kind: str, variant: str, code: str, service, template, channel=None
+) -> dict[str, str]:
     """A regional row points at the catalogue entry of its kind, with the entry's code; a local one at
-    none (its code is the unit's own name for it)."""
+    none (its code is the unit's own name for it). A channel (kanal) is always regional: it is one of the
+    catalogue's channels or not offered at all (RULEBOOKS.md "Channels")."""
     if variant == "lokal":
-        if service is not None or template is not None:
+        if kind == "kanal":
+            return {"variant": CHANNEL_IS_REGIONAL}
+        if service is not None or template is not None or channel is not None:
             return {"variant": "ett lokalt utbud pekar inte på den regionala katalogen"}
         return {}
-    entry, field, other = (
-        (service, "catalogue_service", template)
-        if kind == "tjanst"
-        else (template, "catalogue_template", service)
-    )
-    if other is not None:
+    links = {"tjanst": service, "mall": template, "kanal": channel}
+    field = LINK_FIELDS.get(kind)
+    if field is None:
+        return {}  # an unknown kind: the field's own choices say so
+    if any(entry is not None for other, entry in links.items() if other != kind):
         return {field: "ett regionalt utbud pekar bara på en post av sitt eget slag i katalogen"}
+    entry = links[kind]
     if entry is None:
-        what = "tjänst" if kind == "tjanst" else "mall"
-        return {field: f"ett regionalt utbud ska peka på en regional {what} i katalogen"}
+        return {field: f"ett regionalt utbud ska peka på en regional {KIND_WORDS[kind]} i katalogen"}
     if code and code != entry.code:
         return {"code": f"koden ska vara katalogens kod {entry.code!r}"}
     return {}
+
+
+CHANNEL_IS_REGIONAL = "en kanal är alltid regional: den ska vara en av katalogens kanaler"
+# The catalogue link of each offering kind, and the word for an entry of it.
+LINK_FIELDS = {"tjanst": "catalogue_service", "mall": "catalogue_template", "kanal": "catalogue_channel"}
+KIND_WORDS = {"tjanst": "tjänst", "mall": "mall", "kanal": "kanal"}
 
 
 # Obviously fictitious (no organisation has the number 0000000000): an example must never be a real id.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from servicelevel.models import CatalogueService, CatalogueTemplate
+from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
 from servicelevel.signals import fact_changes
 from servicelevel.writes import Saved, delete_fact, no_unit, save_fact, unit_of
 
@@ -96,6 +96,7 @@ class OfferingRow:
     is_open: bool = True
     catalogue_service: CatalogueService | None = None
     catalogue_template: CatalogueTemplate | None = None
+    catalogue_channel: CatalogueChannel | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> 
             offering.is_open = row.is_open
             offering.catalogue_service = row.catalogue_service
             offering.catalogue_template = row.catalogue_template
+            offering.catalogue_channel = row.catalogue_channel
             saved = offering_save(offering=offering, actor=actor)
             if saved.created:
                 changes.append(FactChange("added", *key))

@@ -23,3 +23,25 @@ def validate_hsa_id(value: str) -> None:
     problem = hsa_id_problem(value)
     if problem:
         raise ValidationError(problem, code="invalid_hsa_id")
+
+
+# A base-offering profile's code, as rulebook files write them (servicelevel/rulebook_file: profiles are
+# lower-case, at most 40 characters): `mottagning-behandling`.
+PROFILE_RE = re.compile(r"[a-z0-9-]+", re.ASCII)
+PROFILE_MAX = 40
+
+
+def profile_problem(value: str) -> str | None:
+    """The Swedish message saying what is wrong with a profile code, or None (also for empty: the unit's
+    type is its profile then)."""
+    if value and (not PROFILE_RE.fullmatch(value) or len(value) > PROFILE_MAX):
+        return (
+            f"ogiltig basutbudsprofil {value[:60]!r}: gemena a–z, siffror och '-', högst {PROFILE_MAX} tecken"
+        )
+    return None
+
+
+def validate_profile(value: str) -> None:
+    problem = profile_problem(value)
+    if problem:
+        raise ValidationError(problem, code="invalid_profile")

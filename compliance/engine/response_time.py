@@ -41,7 +41,8 @@ def add_case(
     now,
     two_hours=TWO_HOURS,
 ) -> str:
-    """Count one case into `counts`; returns its outcome.
+    """Count one case into `counts`; returns its outcome. `two_hours` is the stretch indicator's window:
+    `stretch_hours` of the version in force on the receipt date (2 hours by default; the name stays).
 
     The instants may be datetimes or plain numbers on one scale (e.g. epoch microseconds, which the loader
     reads on PostgreSQL because they load far faster); `two_hours` must then be on the same scale."""

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 
 from portal.presentation.forms import DesignSystemMixin
 from servicelevel.importing.fields import FieldError, parse_count, parse_text
-from servicelevel.models import CatalogueService, CatalogueTemplate
+from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
 from units import rules
 from units.importers import parse_weeks
 from units.models import AdminRole, BookingFigures, Offering
@@ -75,13 +75,18 @@ def template_field(template: CatalogueTemplate) -> str:
     return f"mall-{template.pk}"
 
 
-class OfferingsForm(DesignSystemMixin, forms.Form):
-    """The regional catalogue as checkboxes: one per service (with "öppen för invånare") and one per
-    template, the unit's current offering preselected. Local rows are the `LocalOfferingFormSet`."""
+def channel_field(channel: CatalogueChannel) -> str:
+    return f"kanal-{channel.pk}"
 
-    def __init__(self, *args, services, templates, current: Iterable[Offering], **kwargs):
+
+class OfferingsForm(DesignSystemMixin, forms.Form):
+    """The regional catalogue as checkboxes: one per service (with "öppen för invånare"), one per
+    template and one per digital channel (when the version has channels), the unit's current offering
+    preselected. Local rows are the `LocalOfferingFormSet`."""
+
+    def __init__(self, *args, services, templates, current: Iterable[Offering], channels=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.services, self.templates = list(services), list(templates)
+        self.services, self.templates, self.channels = list(services), list(templates), list(channels)
         offered = {(o.kind, o.code): o for o in current if o.variant == Offering.Variant.REGIONAL}
         for s in self.services:
             row = offered.get((Offering.Kind.TJANST, s.code))
@@ -95,6 +100,10 @@ class OfferingsForm(DesignSystemMixin, forms.Form):
             self.fields[template_field(m)] = forms.BooleanField(
                 required=False, label=m.name, initial=(Offering.Kind.MALL, m.code) in offered
             )
+        for c in self.channels:
+            self.fields[channel_field(c)] = forms.BooleanField(
+                required=False, label=c.name, initial=(Offering.Kind.KANAL, c.code) in offered
+            )
         self.style_fields()  # the catalogue's fields are added after the mixin styled the declared ones
 
     def service_rows(self):
@@ -103,6 +112,9 @@ class OfferingsForm(DesignSystemMixin, forms.Form):
 
     def template_rows(self):
         return [(m, self[template_field(m)]) for m in self.templates]
+
+    def channel_rows(self):
+        return [(c, self[channel_field(c)]) for c in self.channels]
 
     def rows(self) -> list[OfferingRow]:
         data = self.cleaned_data
@@ -122,6 +134,11 @@ class OfferingsForm(DesignSystemMixin, forms.Form):
             for m in self.templates
             if data[template_field(m)]
         ]
+        rows += [
+            OfferingRow(Offering.Kind.KANAL, c.code, Offering.Variant.REGIONAL, catalogue_channel=c)
+            for c in self.channels
+            if data[channel_field(c)]
+        ]
         return rows
 
 
@@ -129,7 +146,12 @@ class LocalOfferingForm(DesignSystemMixin, forms.Form):
     """One local service or template, by the unit's own name for it."""
 
     # Initial values equal to what an empty row submits, so an untouched extra row counts as unchanged.
-    kind = forms.ChoiceField(label="Slag", choices=Offering.Kind.choices, initial=Offering.Kind.TJANST)
+    # A channel is always one of the catalogue's (units.rules): there is no local one to write.
+    kind = forms.ChoiceField(
+        label="Slag",
+        choices=[(k, label) for k, label in Offering.Kind.choices if k != Offering.Kind.KANAL],
+        initial=Offering.Kind.TJANST,
+    )
     code = ParsedField(
         parse_text,
         label="Namn",

@@ -3,12 +3,18 @@ from. A fixed number of queries each, whatever the number of units in the region
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
 from compliance.services import today
-from servicelevel.models import CatalogueService, CatalogueTemplate, SchedulePeriod
+from servicelevel.models import (
+    CatalogueChannel,
+    CatalogueService,
+    CatalogueTemplate,
+    Decision,
+    SchedulePeriod,
+)
 from units.models import AdminRole, BookingFigures, CareUnit, Offering, Person
 
 
@@ -18,21 +24,39 @@ class OfferingsPage:
     current: list[Offering]
     services: list[CatalogueService]
     templates: list[CatalogueTemplate]
+    channels: list[CatalogueChannel] = field(default_factory=list)
+
+
+def _offered(decision: Decision | None, name: str, day, stored: list[int]) -> Q:
+    """The registry's entries of the version's list `name` not retired by `day`, and those the unit
+    offers now (`stored`)."""
+    codes = [e["code"] for e in ((decision.catalogue or {}).get(name, ()) if decision else ())]
+    in_force = (Q(retired_on__isnull=True) | Q(retired_on__gt=day)) & Q(code__in=codes)
+    return in_force | Q(pk__in=stored)
 
 
 def offerings_page(unit: CareUnit) -> OfferingsPage:
-    """The unit's offering rows and the catalogue in force (3 queries). A retired catalogue entry is
-    still listed while the unit offers it, so the form can show it and the person can take it away."""
+    """The unit's offering rows and the catalogue of the version in force today (4 queries, a 5th for
+    the channels when the version has any). The registry holds every code any version named: only the
+    version's own entries are offered, so a Halland unit is not offered Skåne's services. A retired
+    entry, or one the version no longer has, is still listed while the unit offers it, so the form can
+    show it and the person can take it away."""
     current = list(Offering.objects.filter(unit=unit).order_by("kind", "code"))
     day = today()
-    in_force = Q(retired_on__isnull=True) | Q(retired_on__gt=day)
-    services = CatalogueService.objects.filter(
-        in_force | Q(pk__in=[o.catalogue_service_id for o in current if o.catalogue_service_id])
+    decision = Decision.in_force(day)
+    stored = [o.catalogue_service_id for o in current if o.catalogue_service_id]
+    services = CatalogueService.objects.filter(_offered(decision, "services", day, stored))
+    stored = [o.catalogue_template_id for o in current if o.catalogue_template_id]
+    templates = CatalogueTemplate.objects.filter(_offered(decision, "templates", day, stored))
+    channels = []
+    stored = [o.catalogue_channel_id for o in current if o.catalogue_channel_id]
+    if stored or (decision and (decision.catalogue or {}).get("channels")):
+        # Skåne's catalogue has no channels: its page reads and shows what it did before
+        offered = _offered(decision, "channels", day, stored)
+        channels = list(CatalogueChannel.objects.filter(offered).order_by("name"))
+    return OfferingsPage(
+        unit, current, list(services.order_by("name")), list(templates.order_by("name")), channels
     )
-    templates = CatalogueTemplate.objects.filter(
-        in_force | Q(pk__in=[o.catalogue_template_id for o in current if o.catalogue_template_id])
-    )
-    return OfferingsPage(unit, current, list(services.order_by("name")), list(templates.order_by("name")))
 
 
 @dataclass

@@ -39,7 +39,13 @@ def _offering_forms(request, page):
     data = request.POST if request.method == "POST" else None
     if data is not None and request.POST.get("action") == "add_row":
         data = f.with_one_more_row(data, LOCAL_PREFIX)
-    form = f.OfferingsForm(data, services=page.services, templates=page.templates, current=page.current)
+    form = f.OfferingsForm(
+        data,
+        services=page.services,
+        templates=page.templates,
+        channels=page.channels,
+        current=page.current,
+    )
     local = f.LocalOfferingFormSet(data, initial=f.local_initial(page.current), prefix=LOCAL_PREFIX)
     return form, local
 
@@ -239,7 +245,7 @@ def _recomputed() -> str:
     return "Enhetens resultat räknas om inom några sekunder."
 
 
-KIND_WORDS = {Offering.Kind.TJANST: "tjänsten", Offering.Kind.MALL: "mallen"}
+KIND_WORDS = {Offering.Kind.TJANST: "tjänsten", Offering.Kind.MALL: "mallen", Offering.Kind.KANAL: "kanalen"}
 ROLE_WORDS = {value: label.lower() for value, label in AdminRole.Role.choices}
 ACTION_WORDS = {"added": "Tillagd", "changed": "Ändrad", "removed": "Borttagen"}
 

@@ -155,6 +155,8 @@ class Importer:
     streaming: bool = False
     # The `@check` methods, in the order they are defined (a base class's first): (name, needs).
     row_checks: tuple[tuple[str, frozenset[str]], ...] = ()
+    # The columns the file's header has (set by the run before `prepare`).
+    present_columns: frozenset[str] = frozenset()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -117,6 +117,9 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
     if errors:
         return [], errors, 0
 
+    # Which optional columns the file has: an importer may keep a stored value when its column is absent
+    # (an empty cell is a value: the column's default).
+    importer.present_columns = frozenset(present)
     importer.prepare()
     streaming = importer.streaming
     clean = 0

@@ -590,10 +590,11 @@ def region(unit, period):
 # Every request starts with the same five: session, user, the user's roles, the unit (unit_for_user)
 # and whether the user may change it.
 ACCESS = 5
-# The engine's loader for one unit (compliance/loader.py): decision, periods, requirements, profiles,
-# their services, digital-contact codes, the unit, booking figures, offerings, admin roles, exemptions,
-# targets, and the month's cases (one streamed read).
-LOADER = 13
+# The engine's loader for one unit (compliance/loader.py): the region's versions (the one in force, with
+# its catalogue and profiles, and every version's response-time terms), its requirements, periods, the
+# unit, booking figures, offerings, admin roles, exemptions, targets, and the month's cases (one
+# streamed read).
+LOADER = 10
 
 
 @pytest.mark.parametrize("n", [20, 200])
@@ -601,8 +602,9 @@ def test_the_pages_and_previews_read_a_fixed_number_of_queries(
     client, manager, unit, region, n, django_assert_num_queries
 ):
     region(n)
-    # utbud: + the unit's offerings, the catalogue's services, its templates
-    with django_assert_num_queries(ACCESS + 3):
+    # utbud: + the unit's offerings, the version in force (whose catalogue lists the codes offered), its
+    # services, its templates (Skåne's version has no channels: no query for them)
+    with django_assert_num_queries(ACCESS + 4):
         assert client.get(url("unit_offerings", unit)).status_code == 200
     # bokning: + every period (newest first), the unit's figures for the chosen one
     with django_assert_num_queries(ACCESS + 2):
@@ -612,8 +614,8 @@ def test_the_pages_and_previews_read_a_fixed_number_of_queries(
         assert client.get(url("unit_roles", unit)).status_code == 200
 
     data = offerings_data(client, unit, **{service_key("RADGIVNING"): "on"})
-    # + offerings, services, templates (the form), then the loader
-    with django_assert_num_queries(ACCESS + 3 + LOADER):
+    # + offerings, the version in force, services, templates (the form), then the loader
+    with django_assert_num_queries(ACCESS + 4 + LOADER):
         assert client.post(url("unit_offerings_preview", unit), data).status_code == 200
     # + periods, figures; the model's three check constraints (each a savepoint, a SELECT, a release),
     # then the loader
