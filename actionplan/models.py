@@ -166,7 +166,10 @@ class PhaseOut(models.Model):
     replace a unit's offerings, and the plan must survive that."""
 
     unit = models.ForeignKey(CareUnit, on_delete=models.CASCADE, verbose_name="vårdenhet", related_name="+")
-    kind = models.CharField("slag", max_length=6, choices=Offering.Kind.choices)
+    # Only local offerings are phased out, and a channel is never local: services and templates.
+    kind = models.CharField(
+        "slag", max_length=6, choices=[(k, label) for k, label in Offering.Kind.choices if k != "kanal"]
+    )
     code = models.CharField("kod", max_length=100)
     planned_end = models.DateField("planerat slut", validators=[validate_in_bounds])
     replacement_service = models.ForeignKey(
