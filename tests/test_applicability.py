@@ -13,9 +13,9 @@ from compliance.engine import evaluate_unit
 from compliance.engine.types import NOT_APPLICABLE
 from compliance.loader import load_context, load_units
 from exemptions.services import affected_units
-from tests import factories as f
 from servicelevel.kinds import CONDITION_NAMES
 from servicelevel.models import Decision, Requirement
+from tests import factories as f
 from units.applicability import (
     BOOKING_CONDITIONS,
     CONDITIONS,

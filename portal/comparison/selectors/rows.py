@@ -13,6 +13,7 @@ from fractions import Fraction
 from compliance.engine.booking import ladder_levels, level_requirements
 from compliance.engine.text import format_value, pct
 from compliance.engine.types import MET, NOT_MET, SHARE, STATUS_LABELS
+from portal.units.selectors import short_code
 from servicelevel.kinds import with_defaults
 from units.applicability import is_booking_requirement
 
@@ -107,9 +108,7 @@ class RowBuilder:
     def _short_code(self, code: str) -> str:
         """The requirement's code as the row labels name it: its first part when no other requirement of
         the version shares that part (Skåne's "SV1", "AH3"), else the whole code."""
-        head = code.split("-", 1)[0]
-        shared = sum(1 for r in self.facts.requirements if r.code.split("-", 1)[0] == head)
-        return head if shared <= 1 else code
+        return short_code(code, [r.code for r in self.facts.requirements])
 
     # --- peers -------------------------------------------------------------------------------------------
 
