@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -450,3 +451,26 @@ def test_the_export_reads_the_same_fixed_number_of_queries(client, django_assert
     with django_assert_num_queries(12):  # as the page: the export is the same selector
         response = client.get(CSV_URL, {"vardomrade": area.pk})
     assert response.status_code == 200
+
+
+def test_skanes_rows_beside_the_catalogue_read_as_before(client, area, group):
+    """The level, response-time and base-offering rows are found by the version's ladder and kinds, not
+    by code; Skåne's read exactly as they always have."""
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(URL, {"vardomrade": area.pk}))
+    assert "<span>Nivå, svarstid och basutbud</span>" in html
+    assert ": utbud, nivå och svarstid per " in html
+    assert "deras nivå i tidbokning och svarstid – och" in html
+    assert "nivå och svarstid är sparade resultat per" in html
+    labels = {
+        key: re.search(r'<th scope="row" class="jf-radrubrik">([^<]+)', row_html(html, key)).group(1).strip()
+        for key in ("niva", "svarstid", "basutbud", "lokalt")
+    }
+    assert labels == {
+        "niva": "Nivå i tidbokning (§2.1.1)",
+        "svarstid": "Svar inom 2 vardagar (SV1), andel i tid",
+        "basutbud": "Basutbud (AH3)",
+        "lokalt": "Lokala tjänster och mallar (antal)",
+    }
+    assert "7 av 7 uppfyller (100 %)" in row_html(html, "basutbud")
+    assert "7 av 7 uppfyller (100 %); sammantaget 95 % i tid" in row_html(html, "svarstid")
