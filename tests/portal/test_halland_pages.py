@@ -195,3 +195,15 @@ def test_an_exemptions_effect_says_which_requirements_change_not_a_level(client,
     html = html_of(client.get(reverse("portal:exemption_detail", args=[exemption.exemption_id])))
     assert "Med avsteget:" in html and "nivå" not in html.split("Med avsteget:", 1)[1].split("</strong>")[0]
     no_skane_codes(html)
+
+
+def test_the_action_plan_offers_halland_s_requirements_and_no_skane_targets(client, area, halland):
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    response = client.get(reverse("portal:actionplan"))
+    assert response.status_code == 200
+    no_skane_codes(html_of(response))
+    # Targets are for trend requirements: Halland has none, and Skåne's (in the same database, from the
+    # first migrations) are not this region's to set.
+    target = html_of(client.get(reverse("portal:actionplan_target_new"), follow=True))
+    assert "TB2-OMBOKA-ANDEL" not in target
+    no_skane_codes(target)
