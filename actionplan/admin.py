@@ -14,7 +14,7 @@ class TargetAdmin(WritePathAdminMixin, admin.ModelAdmin):
     services = Services("target", plan.target_save, plan.target_delete)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "requirement":  # only trend requirements (*-ANDEL) have targets
+        if db_field.name == "requirement":  # only trend requirements (share_trend) have targets
             from servicelevel.models import Requirement
 
             kwargs["queryset"] = Requirement.objects.filter(is_trend=True)

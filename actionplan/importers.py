@@ -38,7 +38,7 @@ class TargetsImporter(Importer):
             "requirement_code",
             parse_text,
             max_length=length_of(Requirement.code),
-            description="Ett andelskrav i regelverket (en kod som slutar på -ANDEL).",
+            description="Ett andelskrav (trendkrav) i regelverket, t.ex. Skånes TB2-OMBOKA-ANDEL.",
             example="TB2-OMBOKA-ANDEL",
         ),
         Column(

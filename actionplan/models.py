@@ -18,7 +18,7 @@ from units.models import CareUnit, Forvaltning, Offering, Vardomrade
 
 
 class Target(models.Model):
-    """Target share for a trend requirement (`*-ANDEL`) in one vårdområde and schedule period."""
+    """Target share for a trend requirement (kind `share_trend`) in one vårdområde and schedule period."""
 
     vardomrade = models.ForeignKey(Vardomrade, on_delete=models.CASCADE, verbose_name="vårdområde")
     period = models.ForeignKey(SchedulePeriod, on_delete=models.PROTECT, verbose_name="period")

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 
 def trend_requirement_problem(code: str, is_trend: bool) -> str | None:
-    """Only trend requirements (`*-ANDEL`, "andelen … ökar") have a target share."""
+    """Only trend requirements (kind `share_trend`, "andelen … ökar") have a target share."""
     if not is_trend:
-        return f"{code!r} är inget andelskrav (*-ANDEL) i regelverket"
+        return f"{code!r} är inget andelskrav (trendkrav) i regelverket"
     return None
 
 

@@ -32,7 +32,7 @@ class ExemptionsImporter(UnitRowsImporter):
             "requirement_code",
             parse_text,
             max_length=length_of(Requirement.code),
-            description="Kravets kod i regelverket, t.ex. TB3-OPPEN-KALLELSE.",
+            description="Kravets kod i regelverket, t.ex. Skånes TB3-OPPEN-KALLELSE.",
             example="TB3-OPPEN-KALLELSE",
         ),
         Column(

@@ -32,7 +32,7 @@ from servicelevel.audit import audit
 from servicelevel.models import AuditEntry, Requirement
 from servicelevel.signals import notify_facts_changed
 from servicelevel.writes import Saved, delete_fact, no_unit, save_fact
-from units.applicability import BOOKING_GROUP, applies_q, books_through_1177
+from units.applicability import BOOKING_CONDITIONS, applies_q, books_through_1177
 from units.models import CareUnit
 from units.permissions import approval_body, is_read_only, may_change_unit, may_keep_capabilities
 
@@ -786,8 +786,8 @@ def exemption_group_revoke(
 def affected_units(booking_system: str | None = None):
     """The units a common decision for `booking_system` covers (every booking system's when None): those
     the booking requirements apply to (`units.applicability`: active, with a 1177 contact card, with
-    bookable visits) on that system."""
-    units = CareUnit.objects.filter(applies_q(BOOKING_GROUP))
+    bookable visits) on that system, whatever the rulebook calls their group."""
+    units = CareUnit.objects.filter(applies_q(BOOKING_CONDITIONS))
     return units if booking_system is None else units.filter(booking_system=booking_system)
 
 

@@ -1,6 +1,6 @@
 """The effect of a proposed change, before it is saved: the unit judged by the pure engine on its facts
 as they are now and on the same facts with the change applied, and the difference in words ("nivå 2 →
-nivå 3", "AH1-REGIONALA-TJANSTER blir uppfyllt").
+nivå 3" when the rulebook has a ladder, "<requirement code> blir uppfyllt").
 
 `compare` is pure (two evaluations in, the differences out). The `preview_*` functions read the unit's
 facts with the engine's own loader (a fixed number of queries, one unit), replace the part the form
@@ -20,11 +20,15 @@ from compliance.engine import types as t
 from compliance.engine.types import STATUS_LABELS, UnitEvaluation
 from compliance.loader import load_context, load_units
 from compliance.services import today
+from portal.units.selectors import short_code
 from servicelevel.models import SchedulePeriod
 from units.models import AdminRole, BookingFigures, CareUnit
 from units.services import OfferingRow
 
-# "AH1 blir uppfyllt": what a requirement becomes, per new status.
+# The kind whose judgement of a unit depends on the person's other units (servicelevel/kinds.py).
+WIDE_MANDATE = "local_admin_wide_mandate"
+
+# "<code> blir uppfyllt": what a requirement becomes, per new status.
 BECOMES = {
     t.MET: "blir uppfyllt",
     t.NOT_MET: "blir ej uppfyllt",
@@ -62,6 +66,9 @@ class Preview:
     level_after: str
     changes: tuple[RequirementChange, ...]
     notes: tuple[str, ...] = ()
+    # The rulebook has a ladder: the sentence is about the level; without one (Halland, Norrbotten) it is
+    # about the requirements whose status changes.
+    has_levels: bool = True
 
     @property
     def level_changed(self) -> bool:
@@ -69,9 +76,18 @@ class Preview:
 
     @property
     def level_sentence(self) -> str:
+        return self.sentence("Med ändringen")
+
+    def sentence(self, lead: str) -> str:
+        """ "Med ändringen: nivå 2 → nivå 3", "… : oförändrat, nivå 2"; without a ladder "…: 2 krav ändrar
+        status" or "…: ingen kravstatus ändras"."""
+        if not self.has_levels:
+            if self.changes:
+                return f"{lead}: {len(self.changes)} krav ändrar status"
+            return f"{lead}: ingen kravstatus ändras"
         if self.level_changed:
-            return f"Med ändringen: {self.level_before} → {self.level_after}"
-        return f"Med ändringen: oförändrat, {self.level_before}"
+            return f"{lead}: {self.level_before} → {self.level_after}"
+        return f"{lead}: oförändrat, {self.level_before}"
 
     @property
     def unchanged(self) -> bool:
@@ -92,9 +108,11 @@ def compare(
     *,
     as_of: datetime.date,
     notes: Iterable[str] = (),
+    has_levels: bool = True,
 ) -> Preview:
-    """Every requirement whose status differs, in the rulebook's order, and the level before and after.
-    Pure: no database, no clock (the as-of date is the evaluations')."""
+    """Every requirement whose status differs, in the rulebook's order, and the level before and after
+    (`has_levels`: the rulebook has a ladder). Pure: no database, no clock (the as-of date is the
+    evaluations')."""
     changes = tuple(
         RequirementChange(
             rule.code,
@@ -112,6 +130,7 @@ def compare(
         level_after=level_text(after.booking_level, after.booking_level_with_exemptions),
         changes=changes,
         notes=tuple(notes),
+        has_levels=has_levels,
     )
 
 
@@ -135,7 +154,14 @@ def _run(current: _Current, proposed: t.UnitFacts, as_of: datetime.date, notes=(
     rulebook = current.context.rulebook
     before = evaluate_unit(current.facts, rulebook, as_of)
     after = evaluate_unit(proposed, rulebook, as_of)
-    return compare(before, after, rulebook.requirements, as_of=as_of, notes=notes)
+    return compare(
+        before, after, rulebook.requirements, as_of=as_of, notes=notes, has_levels=has_levels(rulebook)
+    )
+
+
+def has_levels(rulebook: t.Rulebook) -> bool:
+    """The rulebook's requirements form a ladder (Skåne's Bokningsnivå); Halland's and Norrbotten's not."""
+    return bool(rulebook.ladder) and any(rule.level for rule in rulebook.requirements)
 
 
 def inactive_preview(as_of: datetime.date) -> Preview:
@@ -157,8 +183,9 @@ def preview_offerings(
 def preview_booking(
     unit: CareUnit, period: SchedulePeriod, figures: BookingFigures, as_of: datetime.date | None = None
 ) -> Preview:
-    """The proposed figures count where the engine reads them: as the current period's (TB1–TB3) or the
-    previous period's (the trends' comparison); any other period changes nothing today."""
+    """The proposed figures count where the engine reads them: as the current period's (the booking
+    requirements) or the previous period's (the trends' comparison); any other period changes nothing
+    today."""
     as_of = as_of or today()
     current = _current(unit, as_of)
     if current.facts is None:
@@ -183,8 +210,8 @@ def preview_booking(
 def preview_roles(
     unit: CareUnit, rows: Iterable[tuple[str, str]], as_of: datetime.date | None = None
 ) -> Preview:
-    """AR1 counts a local administrator's units region-wide: the proposed holders' other units are
-    counted (one query) and this unit added."""
+    """A requirement of kind `local_admin_wide_mandate` (Skåne's AR1) counts a local administrator's units
+    region-wide: the proposed holders' other units are counted (one query) and this unit added."""
     as_of = as_of or today()
     current = _current(unit, as_of)
     if current.facts is None:
@@ -208,9 +235,12 @@ def preview_roles(
         permission_admins=frozenset(p for p, role in rows if role == AdminRole.Role.BEHORIGHETSADMINISTRATOR),
     )
     notes = []
-    if set(facts.local_admins) != set(current.facts.local_admins):
+    rules = current.context.rulebook.requirements
+    codes = [r.code for r in rules]
+    wide = [short_code(r.code, codes) for r in rules if r.kind == WIDE_MANDATE]
+    if wide and set(facts.local_admins) != set(current.facts.local_admins):
         notes.append(
-            "En ändrad lokal administratör kan också ändra bedömningen (AR1) på andra enheter där samma "
-            "person har rollen; de räknas om när du sparar."
+            f"En ändrad lokal administratör kan också ändra bedömningen ({', '.join(wide)}) på andra "
+            "enheter där samma person har rollen; de räknas om när du sparar."
         )
     return _run(current, facts, as_of, notes)

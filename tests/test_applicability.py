@@ -13,13 +13,29 @@ from compliance.engine import evaluate_unit
 from compliance.engine.types import NOT_APPLICABLE
 from compliance.loader import load_context, load_units
 from exemptions.services import affected_units
+from servicelevel.kinds import CONDITION_NAMES
+from servicelevel.models import Decision, Requirement
 from tests import factories as f
-from units.applicability import BOOKING_GROUP, applies, applies_q
+from units.applicability import (
+    BOOKING_CONDITIONS,
+    CONDITIONS,
+    applies,
+    applies_q,
+    booking_q,
+    conditions_of,
+    is_booking_requirement,
+)
 from units.models import CareUnit
 
 pytestmark = pytest.mark.django_db
 
-GROUPS = ("TB", "AH", "SV", "AR")
+# Every list of conditions a rulebook may give (the shipped ones: none, [contact_card] and
+# [contact_card, booking_system]), the other orders too.
+CONDITION_LISTS = [
+    combination
+    for n in range(len(CONDITION_NAMES) + 1)
+    for combination in itertools.permutations(CONDITION_NAMES, n)
+]
 
 
 @pytest.fixture
@@ -34,17 +50,42 @@ def units():
     return made
 
 
-def test_the_query_picks_the_units_the_rule_says_for_every_group(units):
-    for group in GROUPS:
+def test_the_query_picks_the_units_the_rule_says_for_every_list_of_conditions(units):
+    for conditions in CONDITION_LISTS:
         expected = {
             u.pk
             for (active, card, system), u in units.items()
-            if active and applies(group=group, has_contact_card=card, booking_system=system)
+            if active and applies(conditions, has_contact_card=card, booking_system=system)
         }
-        assert set(CareUnit.objects.filter(applies_q(group)).values_list("pk", flat=True)) == expected, group
+        found = set(CareUnit.objects.filter(applies_q(conditions)).values_list("pk", flat=True))
+        assert found == expected, conditions
     # The rule says something: booking requirements apply to fewer units than the others, to some.
-    tb = CareUnit.objects.filter(applies_q(BOOKING_GROUP)).count()
-    assert 0 < tb < CareUnit.objects.filter(applies_q("AH")).count() < len(units)
+    tb = CareUnit.objects.filter(applies_q(BOOKING_CONDITIONS)).count()
+    assert 0 < tb < CareUnit.objects.filter(applies_q(["contact_card"])).count() < len(units)
+
+
+def test_a_requirement_is_judged_by_its_own_conditions_not_by_its_group():
+    skane = Decision.in_force(datetime.date(2026, 11, 2))
+    tb1 = Requirement.objects.get(decision=skane, code="TB1-VISA")
+    ah3 = Requirement.objects.get(decision=skane, code="AH3-BASUTBUD")
+    assert conditions_of(tb1) == BOOKING_CONDITIONS and is_booking_requirement(tb1)
+    assert conditions_of(ah3) == ("contact_card",) and not is_booking_requirement(ah3)
+    # A booking requirement under another group name is still one: the group is only a page section.
+    tb1.group = "AH"
+    assert is_booking_requirement(tb1)
+    assert applies(ah3, has_contact_card=True, booking_system="ingen")
+    assert not applies(tb1, has_contact_card=True, booking_system="ingen")
+    with pytest.raises(TypeError):
+        conditions_of("TB")  # a group code says nothing of where a requirement applies
+    booking = set(Requirement.objects.filter(booking_q(), decision=skane).values_list("code", flat=True))
+    assert booking == {
+        r.code for r in Requirement.objects.filter(decision=skane) if "booking_system" in r.applies_if
+    }
+    assert booking and all(code.startswith("TB") for code in booking)
+
+
+def test_the_conditions_are_the_rulebook_files_conditions():
+    assert tuple(CONDITIONS) == CONDITION_NAMES
 
 
 def test_a_common_decision_covers_the_units_the_engine_judges_on_the_booking_requirements(units):

@@ -568,7 +568,10 @@ def test_targets_upsert_with_decimal_comma(write_file, units, period):
     [
         ("VO Okänt,2026-T3,TB2-OMBOKA-ANDEL,0.2", "vardomrade: vårdområdet 'VO Okänt' finns inte"),
         ("VO Exempel,2031-T1,TB2-OMBOKA-ANDEL,0.2", "period: perioden '2031-T1' finns inte"),
-        ("VO Exempel,2026-T3,TB2-OMBOKA,0.2", "requirement_code: 'TB2-OMBOKA' är inget andelskrav (*-ANDEL)"),
+        (
+            "VO Exempel,2026-T3,TB2-OMBOKA,0.2",
+            "requirement_code: 'TB2-OMBOKA' är inget andelskrav (trendkrav)",
+        ),
         ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,1.2", "target_share: ska vara mellan 0 och 1, inte 1.2"),
         ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,-0.1", "target_share: ska vara mellan 0 och 1, inte -0.1"),
         ("VO Exempel,2026-T3,TB2-OMBOKA-ANDEL,mycket", "target_share: ska vara ett tal"),
@@ -760,7 +763,7 @@ def test_exemptions_file_may_leave_out_ended_on_and_justification(write_file, un
             [
                 "2: vardomrade: vårdområdet 'VO Okänt' finns inte",
                 "2: period: perioden '2031-T1' finns inte",
-                "2: requirement_code: 'TB2-OMBOKA' är inget andelskrav (*-ANDEL) i regelverket",
+                "2: requirement_code: 'TB2-OMBOKA' är inget andelskrav (trendkrav) i regelverket",
                 "2: target_share: ska vara mellan 0 och 1, inte 1.2",
             ],
         ),

@@ -16,7 +16,7 @@ from actionplan.rules import SHARE_STEP, percent_problem
 from exemptions.models import Exemption
 from portal.presentation.forms import DesignSystemMixin
 from servicelevel.dates import DateField, DateInput
-from servicelevel.models import CatalogueService, CatalogueTemplate, Requirement, SchedulePeriod
+from servicelevel.models import CatalogueService, CatalogueTemplate, Decision, Requirement, SchedulePeriod
 from units.models import CareUnit, Forvaltning, Offering, Vardomrade
 
 REGION = "region"
@@ -203,9 +203,10 @@ class TargetForm(DesignSystemMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["vardomrade"].queryset = Vardomrade.objects.select_related("forvaltning").order_by("name")
         self.fields["period"].queryset = SchedulePeriod.objects.order_by("start_date")
-        self.fields["requirement"].queryset = Requirement.objects.filter(is_trend=True).order_by(
-            "decision__in_force_from", "order"
-        )
+        # The region's own trend requirements: a database may hold another region's versions too.
+        self.fields["requirement"].queryset = Requirement.objects.filter(
+            is_trend=True, decision__in=Decision.of_region()
+        ).order_by("decision__in_force_from", "order")
         if self.instance.pk:
             for name in ("vardomrade", "period", "requirement"):
                 self.fields[name].disabled = True  # a target's identity; change its share or delete it

@@ -14,7 +14,7 @@ from exemptions.models import Exemption, SystemCapability
 from portal.presentation.forms import DesignSystemMixin
 from servicelevel.dates import DateField
 from servicelevel.models import Decision, Requirement
-from units.applicability import BOOKING_GROUP, books_through_1177
+from units.applicability import booking_q, books_through_1177
 from units.models import CareUnit
 
 FOLLOW_UPS = 3
@@ -24,9 +24,12 @@ BOOKING_SYSTEMS = [c for c in CareUnit.BookingSystem.choices if books_through_11
 
 
 def requirements_in_force(today: datetime.date, *, booking_only: bool = False):
+    """The requirements of the version in force, in the rulebook's order; `booking_only`: those a common
+    decision for a booking system is about (their `applies_if` names the booking system), whatever the
+    rulebook calls their group."""
     decision = Decision.in_force(today)
     qs = Requirement.objects.filter(decision=decision).order_by("order", "code")
-    return qs.filter(group=BOOKING_GROUP) if booking_only else qs
+    return qs.filter(booking_q()) if booking_only else qs
 
 
 class _Terms(DesignSystemMixin, forms.Form):

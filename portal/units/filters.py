@@ -6,6 +6,8 @@ value that filters nothing.
 
 The unit list's parameter names are part of the portal's links (the dashboard links here with them);
 keep them: forvaltning, vardomrade, provider, typ, bokningssystem, niva, med_avsteg, krav, status, q.
+The level filters (niva, med_avsteg) are there only when the version in force has a ladder, with its own
+levels; the requirement choices are that version's requirements.
 """
 
 from __future__ import annotations
@@ -14,14 +16,17 @@ import django_filters
 from django.db.models import Q
 
 from compliance.engine.types import STATUS_LABELS
-from portal.units.selectors import requirement_status_exists
+from portal.units.selectors import level_top, requirement_status_exists
 from servicelevel.models import UnitType
 from units.models import CareUnit
 from units.permissions import visible_areas, visible_forvaltningar, visible_providers
 
 NO_LEVEL = "ingen"
-LEVEL_CHOICES = [(str(n), f"Nivå {n}") for n in range(4)] + [(NO_LEVEL, "Ingen nivå (–)")]
 YES_NO = [("ja", "Med avsteg"), ("nej", "Utan avsteg")]
+
+
+def level_choices(top: int) -> list[tuple[str, str]]:
+    return [(str(n), f"Nivå {n}") for n in range(top + 1)] + [(NO_LEVEL, "Ingen nivå (–)")]
 
 
 def _visible(choices):
@@ -68,9 +73,7 @@ class UnitFilter(django_filters.FilterSet):
         label="Bokningssystem",
         empty_label="Alla",
     )
-    niva = django_filters.ChoiceFilter(
-        choices=LEVEL_CHOICES, method="filter_level", label="Nivå", empty_label="Alla"
-    )
+    niva = django_filters.ChoiceFilter(choices=[], method="filter_level", label="Nivå", empty_label="Alla")
     med_avsteg = django_filters.ChoiceFilter(
         choices=YES_NO, method="filter_with_exemptions", label="Avsteg i nivån", empty_label="Alla"
     )
@@ -97,6 +100,12 @@ class UnitFilter(django_filters.FilterSet):
             )
         self._requirement_ids = {r.code: r.id for r in requirements}
         self.filters["krav"].extra["choices"] = [(r.code, f"{r.code} {r.name}") for r in requirements]
+        top = level_top(requirements)
+        if top:
+            self.filters["niva"].extra["choices"] = level_choices(top)
+        else:
+            # No ladder in the version (Halland, Norrbotten): no level to filter by, so no such filter.
+            del self.filters["niva"], self.filters["med_avsteg"]
 
     def read_choices(self) -> None:
         """For a page that shows the form: read each visible-choices queryset once. A ModelChoiceIterator

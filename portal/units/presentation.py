@@ -9,9 +9,12 @@ from portal.presentation.values import share_text
 from portal.units.selectors import MonthResponse
 
 
-def response_chart(months: list[MonthResponse], threshold: float | None) -> charts.LineChart | None:
-    """Share in time (and answered within 2 hours) per evaluation month, oldest left, with SV1's required
-    share as the reference line; None when no month has an assessed case."""
+def response_chart(
+    months: list[MonthResponse], threshold: float | None, stretch_hours: str = "2"
+) -> charts.LineChart | None:
+    """Share in time (and answered within `stretch_hours` hours) per evaluation month, oldest left, with the
+    response-time requirement's share as the reference line (none when the version has no such
+    requirement: the times are then information only); None when no month has an assessed case."""
     shown = list(reversed(months))  # the page's table lists newest first; a chart reads left to right
     if not any(m.share_in_time is not None for m in shown):
         return None
@@ -38,7 +41,7 @@ def response_chart(months: list[MonthResponse], threshold: float | None) -> char
                 ),
             ),
             charts.LineInput(
-                "Besvarade inom 2 timmar (strävan)",
+                f"Besvarade inom {stretch_hours} timmar (strävan)",
                 tuple(m.share_within_2h for m in shown),
                 tuple(m.share_within_2h_text for m in shown),
             ),

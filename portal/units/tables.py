@@ -37,7 +37,9 @@ class UnitRow:
 
 
 class UnitTable(tables.Table):
-    """The unit list. `as_of_query` (e.g. "per=2026-11-01") is kept on the links to the unit pages."""
+    """The unit list. `as_of_query` (e.g. "per=2026-11-01") is kept on the links to the unit pages;
+    `has_levels`: the version in force has a ladder (without one there is no level column, on the screen
+    or in the files)."""
 
     hsa_id = tables.Column("HSA-id", attrs={"td": {"class": "nowrap"}})
     name = tables.Column("Namn", order_by=("name", "hsa_id"))
@@ -70,9 +72,12 @@ class UnitTable(tables.Table):
         empty_text = "Inga enheter matchar filtret."
         orderable = True
 
-    def __init__(self, *args, as_of_query: str = "", **kwargs):
+    def __init__(self, *args, as_of_query: str = "", has_levels: bool = True, **kwargs):
+        if not has_levels:
+            kwargs["exclude"] = (*kwargs.get("exclude", ()), "level")
         super().__init__(*args, **kwargs)
         self.as_of_query = as_of_query
+        self.has_levels = has_levels
 
     def page_rows(self) -> list[UnitRow]:
         """The page's rows as plain values, in the columns' order. django-tables2 renders a cell by
@@ -109,11 +114,14 @@ class UnitTable(tables.Table):
         """The CSV/XLSX rows: the screen's headings, columns and order (sort included), every row streamed.
         Words as the screen has them (the provider "Regionen", the booking system); numbers stay numbers
         so a spreadsheet can count: the level an integer with "Nivå med avsteg" ja/nej beside it, the
-        counts, SV1's share as the stored fraction 0–1 with four decimals; empty where nothing is stored."""
+        counts, the share in time as the stored fraction 0–1 with four decimals; empty where nothing is
+        stored. Without a ladder there is no level and no "Nivå med avsteg"."""
         names = [column.name for column in self.columns]
         headings = [str(column.header) for column in self.columns]
-        after_level = names.index("level") + 1
-        yield [*headings[:after_level], self.WITH_EXEMPTIONS, *headings[after_level:]]
+        levels = "level" in names
+        after_level = names.index("level") + 1 if levels else len(names)
+        extra = [self.WITH_EXEMPTIONS] if levels else []
+        yield [*headings[:after_level], *extra, *headings[after_level:]]
         numbers = {"level", "met", "not_met", "sv1_share"}  # read from the record, not its screen text
         for record in self.data.data.iterator(chunk_size=2000):
             shown, stored = self.shown(record), record.result_id is not None
@@ -121,6 +129,9 @@ class UnitTable(tables.Table):
                 (getattr(record, name) if stored else None) if name in numbers else getattr(shown, name)
                 for name in names
             ]
+            if not levels:
+                yield cells
+                continue
             with_exemptions = "ja" if record.level_with_exemptions else "nej"
             if record.level is None:
                 with_exemptions = None

@@ -18,8 +18,10 @@ from portal.as_of import AsOf, as_of_from
 from portal.units.filters import UnitFilter
 from portal.units.presentation import response_chart
 from portal.units.selectors import (
+    ListTerms,
     decision_for,
     late_cases_csv_rows,
+    list_terms,
     requirements_of,
     unit_page,
     unit_rows,
@@ -34,21 +36,22 @@ PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filtered_units(request) -> tuple[AsOf, UnitFilter]:
+def _filtered_units(request) -> tuple[AsOf, UnitFilter, ListTerms]:
     as_of = as_of_from(request)
     decision = decision_for(as_of.shown)
     units = unit_rows(request.user, day=as_of.shown, decision=decision)
-    unit_filter = UnitFilter(request.GET, units, request=request, requirements=requirements_of(decision))
-    return as_of, unit_filter
+    requirements = requirements_of(decision)
+    unit_filter = UnitFilter(request.GET, units, request=request, requirements=requirements)
+    return as_of, unit_filter, list_terms(requirements)
 
 
 @login_required
 @require_safe
 @cached_page
 def unit_list(request):
-    as_of, unit_filter = _filtered_units(request)
+    as_of, unit_filter, terms = _filtered_units(request)
     unit_filter.read_choices()
-    table = UnitTable(unit_filter.qs, as_of_query=as_of.query)
+    table = UnitTable(unit_filter.qs, as_of_query=as_of.query, has_levels=bool(terms.top_level))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     # The query string without the page, for the export links (same filters, sort and date).
     export_query = request.GET.copy()
@@ -58,6 +61,7 @@ def unit_list(request):
         "filter": unit_filter,
         "table": table,
         "export_query": export_query.urlencode(),
+        "terms": terms,
     }
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         # The vårdområde select comes along out of band: the förvaltning just chosen narrows it.
@@ -67,8 +71,8 @@ def unit_list(request):
 
 def _export_units(request) -> tuple[UnitTable, str]:
     """The list as the page shows it (filters and the chosen sort), every row, and the file's base name."""
-    as_of, unit_filter = _filtered_units(request)
-    table = UnitTable(unit_filter.qs)
+    as_of, unit_filter, terms = _filtered_units(request)
+    table = UnitTable(unit_filter.qs, has_levels=bool(terms.top_level))
     RequestConfig(request, paginate=False).configure(table)  # reads ?sort= exactly as the page does
     day = as_of.shown or as_of.requested
     return table, f"enheter-{day.isoformat()}"
@@ -110,7 +114,7 @@ def unit_detail(request, hsa_id: str):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     as_of = as_of_from(request)
     page = unit_page(request.user, unit, day=as_of.shown)
-    chart = response_chart(page.months, page.threshold)
+    chart = response_chart(page.months, page.threshold, page.stretch_hours)
     return render(
         request, "portal/unit_detail.html", {"as_of": as_of, "page": page, "unit": unit, "chart": chart}
     )

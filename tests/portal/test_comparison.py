@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.conf import settings
@@ -420,8 +421,9 @@ def test_the_page_reads_a_fixed_number_of_queries_region_wide(client, django_ass
     client.force_login(user)
     # 1 session, 2 user, 3 the user's roles, 4 as-of (latest stored date), 5 visible areas (the chooser
     # and the scope), 6 the group's units, 7 their offerings, 8 catalogue services with the basutbud flag,
-    # 9 catalogue templates, 10 the decision in force, 11 stored results with their SV1/AH3 statuses.
-    with django_assert_num_queries(11):
+    # 9 catalogue templates, 10 the decision in force, 11 its requirements (the rows found by kind), 12
+    # stored results with the statuses of its response-time and base-offering requirements.
+    with django_assert_num_queries(12):
         response = client.get(URL, {"vardomrade": area.pk})
     assert response.status_code == 200
     assert f"Alla likvärdiga enheter ({n_units} st)" in response.content.decode()
@@ -435,8 +437,8 @@ def test_the_page_reads_a_fixed_number_of_queries_for_a_unit_manager(
     client.force_login(manager)
     # 1 session, 2 user, 3 the user's roles, 4 as-of, 5 visible areas, 6 the default scope (the area and
     # type of most of the manager's units), 7 the group's units (own ones flagged by an EXISTS), 8
-    # offerings, 9 services, 10 templates, 11 the decision, 12 stored results.
-    with django_assert_num_queries(12):
+    # offerings, 9 services, 10 templates, 11 the decision, 12 its requirements, 13 stored results.
+    with django_assert_num_queries(13):
         response = client.get(URL)
     assert response.status_code == 200
     assert f"Likvärdiga enheter ({n_units - 2} st)" in response.content.decode()
@@ -446,6 +448,29 @@ def test_the_page_reads_a_fixed_number_of_queries_for_a_unit_manager(
 def test_the_export_reads_the_same_fixed_number_of_queries(client, django_assert_num_queries, n_units):
     area, _ = build_region(n_units)
     client.force_login(user_in(Roles.HS_STYRNING))
-    with django_assert_num_queries(11):  # as the page: the export is the same selector
+    with django_assert_num_queries(12):  # as the page: the export is the same selector
         response = client.get(CSV_URL, {"vardomrade": area.pk})
     assert response.status_code == 200
+
+
+def test_skanes_rows_beside_the_catalogue_read_as_before(client, area, group):
+    """The level, response-time and base-offering rows are found by the version's ladder and kinds, not
+    by code; Skåne's read exactly as they always have."""
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(URL, {"vardomrade": area.pk}))
+    assert "<span>Nivå, svarstid och basutbud</span>" in html
+    assert ": utbud, nivå och svarstid per " in html
+    assert "deras nivå i tidbokning och svarstid – och" in html
+    assert "nivå och svarstid är sparade resultat per" in html
+    labels = {
+        key: re.search(r'<th scope="row" class="jf-radrubrik">([^<]+)', row_html(html, key)).group(1).strip()
+        for key in ("niva", "svarstid", "basutbud", "lokalt")
+    }
+    assert labels == {
+        "niva": "Nivå i tidbokning (§2.1.1)",
+        "svarstid": "Svar inom 2 vardagar (SV1), andel i tid",
+        "basutbud": "Basutbud (AH3)",
+        "lokalt": "Lokala tjänster och mallar (antal)",
+    }
+    assert "7 av 7 uppfyller (100 %)" in row_html(html, "basutbud")
+    assert "7 av 7 uppfyller (100 %); sammantaget 95 % i tid" in row_html(html, "svarstid")

@@ -4,6 +4,7 @@ sorting, pages, the CSV/XLSX exports, rights and a query count that does not gro
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -177,6 +178,19 @@ def test_it_shows_each_units_stored_level_counts_and_share(client):
     assert "Ingen</td>" in row  # the booking system, short
     row = row_of(html_of(client.get(URL, {"q": bare.hsa_id})), bare.hsa_id)
     assert row.count("–") == 4  # no stored result: no level, counts or share
+
+
+def test_skanes_level_filter_and_words_follow_its_ladder(client):
+    """The level's filter, column and words come from the version in force: Skåne's ladder has levels
+    1–3, its response-time requirement is SV1."""
+    stored(f.CareUnitFactory(), level=1)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(URL))
+    select = html[html.index('name="niva"') : html.index("</select>", html.index('name="niva"'))]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "0", "1", "2", "3", "ingen"]
+    assert 'name="med_avsteg"' in html
+    assert "Nivå: den högsta tidbokningsnivå (0–3) enheten når" in html
+    assert "under utvärderingsmånaden (krav SV1).</p>" in html
 
 
 def test_it_reads_the_results_of_the_date_asked_for(client):

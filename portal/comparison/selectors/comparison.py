@@ -8,18 +8,19 @@ from collections import defaultdict
 from django.db.models import Count, Exists, OuterRef, Value
 from django.http import Http404
 
-from servicelevel.models import UnitType
+from compliance.services import today as local_today
+from servicelevel.models import Decision, UnitType
 from units.permissions import sees_everything, visible_areas, visible_units
 
 from .facts import GroupFacts, group_queryset
-from .rows import RowBuilder
-from .shapes import NOT_FOUND, PEER_MINIMUM, Choices, Column, Comparison, Filters, Scope
+from .rows import Measures, RowBuilder
+from .shapes import NOT_FOUND, PEER_MINIMUM, RESPONSE_TIME, Choices, Column, Comparison, Filters, Scope
 
 
 def comparison_for(user, *, filters: Filters, results_date: datetime.date | None) -> Comparison:
     """The peer group the filters (or the user's own units) point at, with every row computed.
 
-    `results_date` is the stored date to read levels and SV1 from (AsOf.shown)."""
+    `results_date` is the stored date to read levels and statuses from (AsOf.shown)."""
     areas = list(visible_areas(user).select_related("forvaltning").order_by("forvaltning__name", "name"))
     choices = _choices(areas)
     region_wide = sees_everything(user)
@@ -30,7 +31,7 @@ def comparison_for(user, *, filters: Filters, results_date: datetime.date | None
             if region_wide or areas
             else "Du har inga enheter att jämföra."
         )
-        return Comparison(choices=choices, filters=filters, message=message)
+        return Comparison(choices=choices, filters=filters, message=message, measures=_measures(results_date))
 
     group = group_queryset(scope)
     visible_ids = visible_units(user).values("id")
@@ -88,7 +89,18 @@ def comparison_for(user, *, filters: Filters, results_date: datetime.date | None
         sections=builder.sections() if units else (),
         results_date=results_date,
         message=message,
+        measures=builder.measures(),
     )
+
+
+def _measures(results_date: datetime.date | None) -> Measures:
+    """The version's level and response time without a peer group (the page's words still follow it)."""
+    decision = Decision.in_force(results_date or local_today())
+    if decision is None:
+        return Measures(False, False)
+    rows = list(decision.requirements.values_list("kind", "level"))
+    has_levels = bool(decision.ladder) and any(level for _kind, level in rows)
+    return Measures(has_levels, any(kind == RESPONSE_TIME for kind, _level in rows))
 
 
 def _choices(areas) -> Choices:

@@ -1,5 +1,5 @@
-"""The peer group's units and what is known of each (offering, stored level, SV1 and AH3), in a fixed
-number of queries."""
+"""The peer group's units and what is known of each (offering, stored level, the stored status of the
+version's response-time and base-offering requirements), in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, W
 
 from compliance.models import RequirementResult, UnitResult
 from compliance.services import today as local_today
-from servicelevel.models import CatalogueService, CatalogueTemplate, Decision
+from servicelevel.models import CatalogueService, CatalogueTemplate, Decision, Requirement
 from units.models import CareUnit, Offering
 
-from .shapes import AH3, SV1, Scope
+from .shapes import BASE_OFFERING, RESPONSE_TIME, Scope
 
 
 def group_queryset(scope: Scope):
@@ -37,8 +37,8 @@ class PeerUnitFacts:
     level_with_exemptions: bool = False
     in_time: int = 0
     assessed: int = 0
-    sv1: str = ""  # stored status
-    ah3: str = ""
+    response: str = ""  # the stored status of the version's response-time requirement
+    base: dict[int, str] = field(default_factory=dict)  # base-offering requirement id → stored status
 
 
 @dataclass
@@ -46,6 +46,28 @@ class GroupFacts:
     units: dict[int, PeerUnitFacts]
     services: list[dict]  # id, code, name, in_profile
     templates: list[dict]
+    # The version the rows follow (in force on the results date, or today) and its requirements: the rows
+    # are about those with a level (the ladder) and those of kind response_time or base_offering.
+    decision: Decision | None = None
+    requirements: list[Requirement] = field(default_factory=list)
+
+    @property
+    def response_requirement(self) -> Requirement | None:
+        """The version's response-time requirement (a rulebook has at most one); None: no such row."""
+        return next((r for r in self.requirements if r.kind == RESPONSE_TIME), None)
+
+    @property
+    def base_requirements(self) -> list[Requirement]:
+        """The version's base-offering requirements, in its order (Skåne: one; Halland: channels and
+        services)."""
+        return [r for r in self.requirements if r.kind == BASE_OFFERING]
+
+    @property
+    def laddered(self) -> list[Requirement]:
+        """The requirements of the version's ladder; none without a ladder (then no level row)."""
+        if self.decision is None or not self.decision.ladder:
+            return []
+        return [r for r in self.requirements if r.level]
 
     @classmethod
     def load(cls, group, scope: Scope, results_date, unit_ids) -> GroupFacts:
@@ -94,32 +116,42 @@ class GroupFacts:
             .values("id", "code", "name")
         )
 
-        if results_date is not None:
-            decision = Decision.in_force(results_date)
+        # The results date's version is `in_force` (the same date): its requirements, for the rows.
+        requirements = (
+            list(Requirement.objects.filter(decision=in_force).order_by("order", "code")) if in_force else []
+        )
+        loaded = cls(units, services, templates, in_force, requirements)
+        response = loaded.response_requirement
+        bases = loaded.base_requirements
 
-            def status(code):
+        if results_date is not None and in_force is not None:
+
+            def status(requirement):
                 return Subquery(
                     RequirementResult.objects.filter(
-                        unit_result=OuterRef("pk"), requirement__code=code
+                        unit_result=OuterRef("pk"), requirement_id=requirement.pk
                     ).values("status")[:1]
                 )
 
+            statuses = {f"base_{r.pk}": status(r) for r in bases}
+            if response is not None:
+                statuses["response"] = status(response)
             for r in (
-                UnitResult.objects.filter(as_of=results_date, decision=decision, unit_id__in=group_ids)
-                .annotate(sv1=status(SV1), ah3=status(AH3))
+                UnitResult.objects.filter(as_of=results_date, decision=in_force, unit_id__in=group_ids)
+                .annotate(**statuses)
                 .values(
-                    "unit_id", "booking_level", "booking_level_with_exemptions", "response_time", "sv1", "ah3"
+                    "unit_id", "booking_level", "booking_level_with_exemptions", "response_time", *statuses
                 )
             ):
                 facts = units.get(r["unit_id"])
                 if facts is None:
                     continue
-                response = r["response_time"] or {}
+                counts = r["response_time"] or {}
                 facts.has_result = True
                 facts.level = r["booking_level"]
                 facts.level_with_exemptions = r["booking_level_with_exemptions"]
-                facts.in_time = response.get("in_time") or 0
-                facts.assessed = response.get("assessed") or 0
-                facts.sv1 = r["sv1"] or ""
-                facts.ah3 = r["ah3"] or ""
-        return cls(units=units, services=services, templates=templates)
+                facts.in_time = counts.get("in_time") or 0
+                facts.assessed = counts.get("assessed") or 0
+                facts.response = r.get("response") or ""
+                facts.base = {b.pk: r[f"base_{b.pk}"] or "" for b in bases}
+        return loaded

@@ -1,17 +1,54 @@
-"""The matrix's rows from the group's facts: per catalogue service and template, the level, SV1, AH3 and
-local offerings, with gaps against the peers and the basutbud marked in words."""
+"""The matrix's rows from the group's facts: per catalogue service and template, then the level (when the
+version has a ladder), its response-time requirement and each base-offering requirement (when it has
+them; found by kind, never by code) and the local offerings, with gaps against the peers and the basutbud
+marked in words."""
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
+from dataclasses import dataclass
 from fractions import Fraction
 
+from compliance.engine.booking import ladder_levels, level_requirements
 from compliance.engine.text import format_value, pct
 from compliance.engine.types import MET, NOT_MET, SHARE, STATUS_LABELS
+from portal.units.selectors import short_code
+from servicelevel.kinds import with_defaults
+from units.applicability import is_booking_requirement
 
 from .facts import PeerUnitFacts
 from .shapes import ABSENT, BASE_GAP, CLOSED, OFFERED, PEER_GAP, PEER_MINIMUM, VALUE, Cell, Row, Section
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " och " + words[-1]
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Which of the level and the response time the version has: the page's words about the matrix
+    follow them (Skåne: both; Halland: neither)."""
+
+    levels: bool
+    response_time: bool
+
+    @property
+    def caption(self) -> str:
+        """ "utbud, nivå och svarstid" """
+        return _and(["utbud"] + ["nivå"] * self.levels + ["svarstid"] * self.response_time)
+
+    @property
+    def intro(self) -> str:
+        """ "nivå i tidbokning och svarstid"; "" when the version has neither."""
+        words = ["nivå i tidbokning"] * self.levels + ["svarstid"] * self.response_time
+        return _and(words) if words else ""
+
+    @property
+    def stored(self) -> str:
+        """What is read from the stored results: "nivå och svarstid", else the requirements' status."""
+        words = ["nivå"] * self.levels + ["svarstid"] * self.response_time
+        return _and(words) if words else "kravens status"
 
 
 class RowBuilder:
@@ -36,11 +73,42 @@ class RowBuilder:
                 "Regionala mallar för vårdinitierat ärende",
                 tuple(self._template_row(t) for t in self.facts.templates),
             ),
-            Section(
-                "Nivå, svarstid och basutbud",
-                (self._level_row(), self._sv1_row(), self._ah3_row(), self._local_row()),
-            ),
+            Section(self._measures_title(), self._measure_rows()),
         )
+
+    def _measure_rows(self) -> tuple[Row, ...]:
+        rows = [self._level_row()] if self.facts.laddered else []
+        if self.facts.response_requirement is not None:
+            rows.append(self._response_row(self.facts.response_requirement))
+        bases = self.facts.base_requirements
+        rows += [
+            self._base_row(r, key="basutbud" if i == 0 else f"basutbud-{r.code}") for i, r in enumerate(bases)
+        ]
+        return (*rows, self._local_row())
+
+    def measures(self) -> Measures:
+        return Measures(bool(self.facts.laddered), self.facts.response_requirement is not None)
+
+    def _measures_title(self) -> str:
+        """ "Nivå, svarstid och basutbud": what the last section holds, for the version's rows."""
+        words = [
+            word
+            for word, present in (
+                ("nivå", bool(self.facts.laddered)),
+                ("svarstid", self.facts.response_requirement is not None),
+                ("basutbud", bool(self.facts.base_requirements)),
+            )
+            if present
+        ]
+        if not words:
+            return "Lokala tjänster och mallar"
+        text = _and(words)
+        return text[0].upper() + text[1:]
+
+    def _short_code(self, code: str) -> str:
+        """The requirement's code as the row labels name it: its first part when no other requirement of
+        the version shares that part (Skåne's "SV1", "AH3"), else the whole code."""
+        return short_code(code, [r.code for r in self.facts.requirements])
 
     # --- peers -------------------------------------------------------------------------------------------
 
@@ -153,6 +221,9 @@ class RowBuilder:
         return self._row(f"mall-{t['code']}", t["name"], cells, summary, sentence)
 
     def _level_row(self) -> Row:
+        laddered = self.facts.laddered
+        top = ladder_levels(level_requirements(laddered))[-1]
+
         def level_text(u: PeerUnitFacts) -> str:
             if not u.has_result:
                 return "Resultat saknas"
@@ -177,43 +248,65 @@ class RowBuilder:
             summary = "inga enheter"
         else:
             counts = Counter(level_text(u).removesuffix(" med avsteg") for u in self.summary)
-            order = ["Nivå 3", "Nivå 2", "Nivå 1", "Nivå 0", "Ej bedömd", "Resultat saknas"]
+            order = [f"Nivå {n}" for n in range(top, -1, -1)] + ["Ej bedömd", "Resultat saknas"]
             summary = ", ".join(f"{name}: {counts[name]}" for name in order if counts[name])
-        return self._row("niva", "Nivå i tidbokning (§2.1.1)", cells, summary)
+        return self._row("niva", self._level_label(laddered), cells, summary)
 
-    def _sv1_row(self) -> Row:
+    def _level_label(self, laddered) -> str:
+        """ "Nivå i tidbokning (§2.1.1)": a ladder of booking requirements is a level in booking, else the
+        ladder's own name; the decision's section when its requirements share one."""
+        if all(is_booking_requirement(r) for r in laddered):
+            label = "Nivå i tidbokning"
+        else:
+            label = self.facts.decision.ladder
+        sections = {r.section for r in laddered}
+        if len(sections) == 1 and (section := sections.pop()):
+            label += f" (§{section})"
+        return label
+
+    def _response_row(self, requirement) -> Row:
         def meets(u: PeerUnitFacts) -> bool:
-            return u.sv1 == MET
+            return u.response == MET
 
         cells = []
         for index, u in enumerate(self.shown):
-            label = STATUS_LABELS.get(u.sv1, "Resultat saknas")
+            label = STATUS_LABELS.get(u.response, "Resultat saknas")
             text = (
                 f"{format_value(SHARE, Fraction(u.in_time, u.assessed))} – {label}" if u.assessed else label
             )
-            gap = self._peer_gap(index, u.sv1 == NOT_MET, meets, "uppfyller kravet")
+            gap = self._peer_gap(index, u.response == NOT_MET, meets, "uppfyller kravet")
             cells.append(self._with_gap(Cell(text, VALUE), gap))
+        days = with_defaults(requirement.kind, requirement.parameters)["working_days"]
+        within = f"svar inom {days} {'vardag' if days == 1 else 'vardagar'}"
         n = sum(1 for u in self.summary if meets(u))
-        summary, sentence = self._count_text(n, "uppfyller", "kravet på svar inom 2 vardagar")
+        summary, sentence = self._count_text(n, "uppfyller", f"kravet på {within}")
         assessed = sum(u.assessed for u in self.summary)
         if assessed and not self.withheld:
             in_time = Fraction(sum(u.in_time for u in self.summary), assessed)
             summary += f"; sammantaget {format_value(SHARE, in_time)} i tid"
-        return self._row("svarstid", "Svar inom 2 vardagar (SV1), andel i tid", cells, summary, sentence)
+        label = f"{within.capitalize()} ({self._short_code(requirement.code)}), andel i tid"
+        return self._row("svarstid", label, cells, summary, sentence)
 
-    def _ah3_row(self) -> Row:
+    def _base_row(self, requirement, *, key: str) -> Row:
+        def status(u: PeerUnitFacts) -> str:
+            return u.base.get(requirement.pk, "")
+
         cells = [
             Cell(
-                STATUS_LABELS.get(u.ah3, "Resultat saknas"),
+                STATUS_LABELS.get(status(u), "Resultat saknas"),
                 VALUE,
-                BASE_GAP if u.ah3 == NOT_MET else "",
-                "basutbudet är inte komplett" if u.ah3 == NOT_MET else "",
+                BASE_GAP if status(u) == NOT_MET else "",
+                "basutbudet är inte komplett" if status(u) == NOT_MET else "",
             )
             for u in self.shown
         ]
-        n = sum(1 for u in self.summary if u.ah3 == MET)
-        summary, sentence = self._count_text(n, "uppfyller", "kravet på basutbud")
-        return self._row("basutbud", "Basutbud (AH3)", cells, summary, sentence)
+        n = sum(1 for u in self.summary if status(u) == MET)
+        # One base-offering requirement is "the" basutbud (Skåne); of several, each is named.
+        several = len(self.facts.base_requirements) > 1
+        what = f"kravet {requirement.name}" if several else "kravet på basutbud"
+        summary, sentence = self._count_text(n, "uppfyller", what)
+        label = f"{requirement.name} ({self._short_code(requirement.code)})"
+        return self._row(key, label, cells, summary, sentence)
 
     def _local_row(self) -> Row:
         cells = [Cell(str(u.local) if u.local else "–", VALUE) for u in self.shown]

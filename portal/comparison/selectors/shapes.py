@@ -13,8 +13,10 @@ from units.models import CareUnit
 # Förnya recept" would tell a unit manager exactly what a named neighbour does.
 PEER_MINIMUM = 3
 
-SV1 = "SV1-SVARSTID"
-AH3 = "AH3-BASUTBUD"
+# The rows beside the catalogue follow the version's requirements of these kinds (servicelevel/kinds.py),
+# whatever their codes: Skåne's SV1-SVARSTID and AH3-BASUTBUD, Halland's GU-KANALER and ET-GRUNDPAKET.
+RESPONSE_TIME = "response_time"
+BASE_OFFERING = "base_offering"
 
 NOT_FOUND = "Urvalet finns inte eller så saknar du behörighet till det."
 
@@ -162,6 +164,7 @@ class Comparison:
     sections: tuple[Section, ...] = ()
     results_date: datetime.date | None = None
     message: str = ""  # why there is no matrix, or what it lacks
+    measures: object = None  # rows.Measures: the version's level and response time, for the page's words
 
     @property
     def gap_rows(self) -> list[Row]:

@@ -13,7 +13,7 @@ from exemptions import steps
 from exemptions.models import Exemption, FollowUp
 from exemptions.rules import siblings_note
 from exemptions.services import proposal_siblings
-from portal.preview import compare
+from portal.preview import compare, has_levels
 from servicelevel.dates import clamp
 from servicelevel.models import AuditEntry
 from units.permissions import approval_body, is_read_only
@@ -266,11 +266,6 @@ def exemption_effect(exemption: Exemption, exemptions: list[Exemption], *, today
         evaluate_unit(after, rulebook, as_of),
         rulebook.requirements,
         as_of=as_of,
+        has_levels=has_levels(rulebook),
     )
-    return Effect(as_of, _sentence(preview.level_before, preview.level_after), preview, others)
-
-
-def _sentence(before: str, after: str) -> str:
-    if before == after:
-        return f"Med avsteget: oförändrat, {before}"
-    return f"Med avsteget: {before} → {after}"
+    return Effect(as_of, preview.sentence("Med avsteget"), preview, others)

@@ -16,7 +16,7 @@ from compliance.loader import load_context, load_units
 from exemptions import steps
 from exemptions.models import Exemption, ExemptionGroup, SystemCapability
 from exemptions.services import affected_units
-from portal.preview import level_text
+from portal.preview import has_levels, level_text
 from units.permissions import approval_body, is_read_only
 
 from .detail import Decision, HistoryLine, decisions_of, effect_day, history
@@ -132,7 +132,7 @@ def system_page() -> SystemPage:
 class GroupEffect:
     as_of: datetime.date
     units: int
-    transitions: list[tuple[str, str, int]]  # level before, after, number of units
+    transitions: list[tuple[str, str, int]]  # level before, after, number of units; none without a ladder
     requirement_changes: int  # requirement statuses that become exempt
 
 
@@ -214,6 +214,7 @@ def group_effect(group: ExemptionGroup, *, today: datetime.date) -> GroupEffect:
     transitions: Counter = Counter()
     changed = 0
     rulebook = context.rulebook
+    levels = has_levels(rulebook)
     for f in facts:
         added = tuple(
             t.ExemptionFact(
@@ -223,12 +224,13 @@ def group_effect(group: ExemptionGroup, *, today: datetime.date) -> GroupEffect:
         )
         before = evaluate_unit(f, rulebook, as_of)
         after = evaluate_unit(replace(f, exemptions=f.exemptions + added), rulebook, as_of)
-        transitions[
-            (
-                level_text(before.booking_level, before.booking_level_with_exemptions),
-                level_text(after.booking_level, after.booking_level_with_exemptions),
-            )
-        ] += 1
+        if levels:
+            transitions[
+                (
+                    level_text(before.booking_level, before.booking_level_with_exemptions),
+                    level_text(after.booking_level, after.booking_level_with_exemptions),
+                )
+            ] += 1
         changed += sum(
             1
             for code in codes

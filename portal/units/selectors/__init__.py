@@ -4,12 +4,21 @@
 `shared` (level words, the decision of a stored date). Callers import from here."""
 
 from .cases import CASES_CSV_HEADER, late_case_rows, late_cases, late_cases_csv_rows, valid_month
-from .shared import decision_for, level_label, requirements_of
+from .shared import (
+    ListTerms,
+    decision_for,
+    level_label,
+    level_top,
+    list_terms,
+    requirements_of,
+    short_code,
+)
 from .unit_list import requirement_status_exists, unit_rows
 from .unit_page import MonthResponse, UnitPage, unit_page
 
 __all__ = [
     "CASES_CSV_HEADER",
+    "ListTerms",
     "MonthResponse",
     "UnitPage",
     "decision_for",
@@ -17,8 +26,11 @@ __all__ = [
     "late_cases",
     "late_cases_csv_rows",
     "level_label",
+    "level_top",
+    "list_terms",
     "requirement_status_exists",
     "requirements_of",
+    "short_code",
     "unit_page",
     "unit_rows",
     "valid_month",

@@ -1,6 +1,6 @@
 """The unit list (/enheter/): one annotated queryset over the user's visible units, the stored level,
-requirement counts and SV1 share joined in the same SQL, so a page is one query for its rows plus one count,
-whatever the number of units."""
+requirement counts and the share answered in time joined in the same SQL, so a page is one query for its
+rows plus one count, whatever the number of units."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def _status_count(status: str) -> Subquery:
 def unit_rows(user, *, day: datetime.date | None, decision: Decision | None) -> QuerySet[CareUnit]:
     """The user's visible units with the stored results of `day` annotated on each row:
 
-    result_id, level, level_with_exemptions, sv1_share (SV1's share in time in the evaluation month),
+    result_id, level, level_with_exemptions, sv1_share (the share answered in time in the evaluation
+    month, stored whatever the rulebook; the name stays, the list's sort links carry it),
     met / not_met (how many requirements have that status). A unit without a stored result that day has
     result_id None (and None for the rest; counts 0).
 

@@ -9,9 +9,9 @@ import datetime
 from dataclasses import dataclass
 
 from actionplan.models import Target
-from compliance.engine.booking import LEVELS, level_requirements, missing_for_level
-from compliance.engine.text import month_name
-from compliance.engine.types import EXEMPT, STATUS_LABELS
+from compliance.engine.booking import ladder_levels, level_requirements, missing_for_level
+from compliance.engine.text import month_name, number
+from compliance.engine.types import EXEMPT, MET, NOT_APPLICABLE, STATUS_LABELS
 from compliance.engine.values import value_text
 from compliance.models import RequirementResult, UnitResult
 from portal.presentation.values import share_text
@@ -54,7 +54,7 @@ class NextLevel:
     next: int | None  # the level above; None at the top, or when the levels do not apply
     missing: list[RequirementLine]  # the next level's requirements whose status does not count toward it
     exempted: list[RequirementLine]  # requirements of the reached levels that count only by an exemption
-    top: int = LEVELS[-1]
+    top: int = 3  # the ladder's highest level (the version's own: `_next_level` sets it)
 
     @property
     def applies(self) -> bool:
@@ -112,7 +112,7 @@ class UnitPage:
     sections: list[RequirementSection]
     periods: list[PeriodLevel]
     months: list[MonthResponse]
-    threshold: float | None  # SV1's required share, for the chart's reference line
+    threshold: float | None  # the response-time requirement's share, for the chart's reference line
     threshold_text: str
     cases_month: str
     cases_month_label: str
@@ -123,7 +123,21 @@ class UnitPage:
     exemptions: list[ExemptionLine]
     targets: list[TargetLine]
     may_change: bool
-    next_level: NextLevel | None = None  # None without a stored result
+    next_level: NextLevel | None = None  # None without a stored result, or without a ladder
+    # The version has a ladder: the page shows the level, its history and the next level only then
+    # (Halland's and Norrbotten's decisions have none).
+    has_levels: bool = True
+    stretch_hours: str = "2"  # "Besvarade inom 2 timmar": the response-time requirement's stretch_hours
+
+    @property
+    def met_text(self) -> str:
+        """ "5 av 7 uppfyllda": the summary's line where a version without a ladder has no level (not
+        applicable ones not counted; exempt ones are shown as such in Kraven)."""
+        statuses = [line.status for section in self.sections for line in section.lines if line.status]
+        if not statuses:
+            return "–"
+        judged = [s for s in statuses if s != NOT_APPLICABLE]
+        return f"{sum(1 for s in judged if s == MET)} av {len(judged)} uppfyllda"
 
 
 def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
@@ -138,10 +152,11 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
     decision = result.decision if result else decision_for(day)
     requirements = requirements_of(decision)
     sections = _sections(requirements, result)
-    threshold = next(
-        (with_defaults(r.kind, r.parameters)["threshold"] for r in requirements if r.kind == "response_time"),
-        None,
-    )
+    response = next((r for r in requirements if r.kind == "response_time"), None)
+    threshold = with_defaults(response.kind, response.parameters)["threshold"] if response else None
+    # Without a response-time requirement the response times are information, counted by the defaults.
+    stretch_hours = with_defaults("response_time", response.parameters if response else {})["stretch_hours"]
+    has_levels = bool(decision and decision.ladder and level_requirements(requirements))
 
     history = _history(unit, day)
     periods = _period_levels(history, day, result)
@@ -176,7 +191,9 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         exemptions=exemption_lines(unit, day),
         targets=targets,
         may_change=may_change_unit(user, unit),
-        next_level=_next_level(requirements, sections, result),
+        next_level=_next_level(requirements, sections, result) if has_levels else None,
+        has_levels=has_levels,
+        stretch_hours=number(stretch_hours),
     )
 
 
@@ -186,10 +203,11 @@ def _next_level(requirements: list[Requirement], sections, result: UnitResult | 
     if result is None:
         return None
     levels = level_requirements(requirements)
+    top = ladder_levels(levels)[-1]
     lines = {line.code: line for section in sections for line in section.lines}
     statuses = {code: line.status for code, line in lines.items()}
     reached = result.booking_level
-    following = None if reached is not None and reached >= LEVELS[-1] else (reached or 0) + 1
+    following = None if reached is not None and reached >= top else (reached or 0) + 1
     missing = missing_for_level(statuses, levels, following) if following else []
     exempted = [
         lines[code]
@@ -201,6 +219,7 @@ def _next_level(requirements: list[Requirement], sections, result: UnitResult | 
         next=following if reached is not None or missing else None,
         missing=[lines[code] for code in missing],
         exempted=exempted,
+        top=top,
     )
 
 
