@@ -61,6 +61,14 @@ def theme_colour(region_code: str) -> str:
     return THEME_COLOURS.get(region_code, NEUTRAL_COLOUR)
 
 
+def in_sentence(name: str) -> str:
+    """A name inside a sentence: its first letter in lower case, unless it begins with an abbreviation
+    ("NPÖ …", "1177 …")."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
 @dataclass(frozen=True)
 class RegionTexts:
     region_code: str = ""
@@ -74,12 +82,15 @@ class RegionTexts:
 
     @property
     def decision_subject(self) -> str:
-        """The title as the object of a sentence ("… uppföljning av beslut N om gemensam servicenivå …"):
-        its first letter in lower case, unless the title begins with an abbreviation ("NPÖ", "1177")."""
-        title = self.decision_title
-        if len(title) > 1 and title[0].isupper() and not title[1].isupper():
-            return title[0].lower() + title[1:]
-        return title
+        """The title as the object of a sentence ("… uppföljning av beslut N om gemensam servicenivå …")."""
+        return in_sentence(self.decision_title)
+
+    @property
+    def groups_text(self) -> str:
+        """The groups' names in a sentence: "tidbokning genom 1177.se, …, svarstid … och administrativa
+        roller"."""
+        names = [in_sentence(n) for n in self.groups if n]
+        return ", ".join(names[:-1]) + " och " + names[-1] if len(names) > 1 else "".join(names)
 
     def context(self) -> dict:
         """The names every template may use (servicelevel/context_processors.py)."""
@@ -92,6 +103,7 @@ class RegionTexts:
             "decision_version": self.decision_version,
             "decision_label": self.decision_label,
             "decision_groups": self.groups,
+            "decision_groups_text": self.groups_text,
             "theme_colour": self.theme_colour,
             # Only a colour other than the stylesheet's own needs its scale derived on the page.
             "theme_derived": self.theme_colour != STYLESHEET_COLOUR,

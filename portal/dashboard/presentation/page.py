@@ -15,7 +15,7 @@ from portal.dashboard.selectors.board import LOCAL_ADMINS_KIND
 from portal.presentation import charts
 from portal.presentation.charts import Cell
 from servicelevel.importing import registry
-from servicelevel.region_texts import texts
+from servicelevel.region_texts import in_sentence, texts
 
 from .charts import (
     ROW_WORDS,
@@ -124,9 +124,7 @@ def page_context(board: Dashboard) -> dict:
         "level_top": max((r.level for r in laddered), default=0),
         # The groups the laddered requirements belong to, as the decision names them ("tidbokning genom
         # 1177.se"), for the section's sentence.
-        "ladder_groups": " och ".join(
-            dict.fromkeys(g[:1].lower() + g[1:] for g in (r.group_name for r in laddered))
-        ),
+        "ladder_groups": " och ".join(dict.fromkeys(in_sentence(r.group_name) for r in laddered)),
         "heatmap": heatmap_chart(board, links) if shown and board.rows else None,
         "row_word": ROW_WORDS[board.row_kind],
         "drill": drill_links(board, links),
