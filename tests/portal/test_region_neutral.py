@@ -286,3 +286,16 @@ def test_skanes_reports_name_its_version_and_keep_their_sections():
 def test_a_css_string_cannot_end_its_string_or_the_style():
     assert css_string("Region Skåne") == '"Region Skåne"'
     assert css_string('Ö"; } </style><script>') == '"Ö\\22 ; } \\3c /style\\3e \\3c script\\3e "'
+
+
+def test_a_norrbotten_portal_renders_its_own_dashboard_and_colour(client, settings):
+    settings.SERVICELEVEL_REGION = "norrbotten"
+    rulebooks.load_shipped()
+    f.CareUnitFactory()
+    recompute(as_of=DAY)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(URL))
+    no_skane(html)
+    assert "Översikt: Region Norrbotten" in html and "bedömda mot beslut 678-2021" in html
+    assert "--portal-theme-colour: #1d4f91;" in html
+    assert section_ids(html) == ["rubrik-krav", "rubrik-svarstid", "rubrik-avsteg", "rubrik-aktualitet"]
