@@ -7,13 +7,14 @@ class ServicelevelConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_migrate, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from .importers import PeriodsImporter
         from .importing import registry
-        from .models import AuditEntry
+        from .models import AuditEntry, Decision
         from .page_cache import changed
         from .permission_names import swedish_permission_names
+        from .region_texts import decision_changed
         from .rulebooks import load_shipped_after_migrate
         from .security import mark_session_renewed
         from .signals import facts_changed
@@ -29,3 +30,7 @@ class ServicelevelConfig(AppConfig):
         # path or an import is told by facts_changed or leaves an audit entry (servicelevel/page_cache.py).
         facts_changed.connect(changed, dispatch_uid="servicelevel.page_cache.facts")
         post_save.connect(changed, sender=AuditEntry, dispatch_uid="servicelevel.page_cache.audit")
+        # Every page shows the version in force's words, kept per process (region_texts.py): a version
+        # stored or removed makes every process read them again once it is committed.
+        post_save.connect(decision_changed, sender=Decision, dispatch_uid="servicelevel.region_texts")
+        post_delete.connect(decision_changed, sender=Decision, dispatch_uid="servicelevel.region_texts")

@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The region's name, its decision's number and title, the theme colour (region_texts.py).
+                "servicelevel.context_processors.region",
             ],
         },
     },
@@ -319,6 +321,8 @@ PORTAL_URL = env_str("PORTAL_URL", "http://localhost:8000").rstrip("/")
 # The deployment's region by its rulebooks' code; empty: the region of the version loaded last
 # (servicelevel/region.py).
 SERVICELEVEL_REGION = env_str("SERVICELEVEL_REGION", "")
+# The pages' accent colour (#rrggbb); empty: the region's own (servicelevel/region_texts.py THEME_COLOURS).
+SERVICELEVEL_THEME_COLOUR = env_str("SERVICELEVEL_THEME_COLOUR", "")
 
 # E-mail (reminders and the exemption workflow's messages, docs/reports.md): printed on the console in
 # development (DJANGO_DEBUG=1), SMTP otherwise; EMAIL_BACKEND overrides either.

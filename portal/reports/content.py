@@ -12,6 +12,10 @@ portal/presentation/templates/portal/charts/).
   and the exemptions in force (the action plan's).
 - `enhetskort`: the unit page's selector, on one page.
 - `handlingsplan`: the action plan's selector for the period and scope.
+
+Every report names the region and the decision version of its as-of date (`region_texts.texts_of`:
+number, title, version, the region's name), never a literal: a Halland report says Region Halland and
+RS220477.
 """
 
 from __future__ import annotations
@@ -29,10 +33,10 @@ from portal.as_of import AsOf, as_of_from
 from portal.dashboard.presentation import page_context
 from portal.dashboard.selectors import dashboard, scope_for
 from portal.presentation.values import share_text
-from portal.units.selectors import level_label, unit_page, unit_rows
+from portal.units.selectors import decision_for, level_label, unit_page, unit_rows
+from servicelevel.kinds import with_defaults
+from servicelevel.region_texts import texts_of
 from units.permissions import area_for_user, forvaltning_for_user, unit_for_user, visible_units
-
-DECISION_NUMBER = "2026-0000277"  # the follow-up's decision; each report names the one its results used
 
 
 def report_html(report: Report) -> ReportHTML:
@@ -49,12 +53,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60] or "rapport"
 
 
-def _scope_name(report: Report) -> str:
+def decision_words(decision) -> dict:
+    """The report's region and decision (its as-of date's version), and its response-time requirement's
+    code ("" when the version has none: response times are information only then)."""
+    words = texts_of(decision).context()
+    response = decision.requirements.filter(kind="response_time").first() if decision else None
+    words["response_code"] = response.code if response else ""
+    words["ladder"] = decision.ladder if decision else ""
+    parameters = with_defaults("response_time", response.parameters if response else None)
+    days = parameters["working_days"]
+    words["response_deadline"] = f"inom {days} {'vardag' if days == 1 else 'vardagar'}"
+    return words
+
+
+def _scope_name(report: Report, region_name: str) -> str:
     if report.vardomrade_id:
         return report.vardomrade.name
     if report.forvaltning_id:
         return report.forvaltning.name
-    return "Region Skåne"
+    return region_name
 
 
 # ------------------------------------------------------------------------------------ compliance report
@@ -76,13 +93,14 @@ def compliance_report(report: Report) -> ReportHTML:
         .filter(scope.units(""))
         .order_by("vardomrade__name", "name", "hsa_id")
     )
-    name = _scope_name(report)
+    words = decision_words(board.decision or decision_for(report.as_of))
+    name = _scope_name(report, words["region_name"])
     title = f"Efterlevnadsrapport {name} per {as_of.shown or report.as_of}"
     context.update(
+        words,
         report=report,
         doc_title=title,
         scope_name=name,
-        decision_number=board.decision.number if board.decision else DECISION_NUMBER,
         unit_lines=[
             {
                 "hsa_id": u.hsa_id,
@@ -123,9 +141,11 @@ def unit_scorecard(report: Report) -> ReportHTML:
     page = unit_page(user, unit, day=as_of.shown)
     title = f"Enhetskort {unit.name} ({unit.hsa_id}) per {as_of.shown or report.as_of}"
     lines = [line for section in page.sections for line in section.lines]
+    decision = page.result.decision if page.result else decision_for(as_of.shown or report.as_of)
     html = render_to_string(
         "reports/scorecard.html",
         {
+            **decision_words(decision),
             "report": report,
             "doc_title": title,
             "as_of": as_of,
@@ -134,7 +154,6 @@ def unit_scorecard(report: Report) -> ReportHTML:
             "lines": lines,
             "months": page.months[:6],
             "active_exemptions": [e for e in page.exemptions if e.active],
-            "decision_number": page.result.decision.number if page.result else DECISION_NUMBER,
         },
     )
     return ReportHTML(html, title, f"enhetskort-{slug(unit.hsa_id)}-{report.as_of.isoformat()}")
@@ -155,17 +174,18 @@ def action_plan_report(report: Report) -> ReportHTML:
     plan = action_plan(
         user, period=period, forvaltning=forvaltning, vardomrade=vardomrade, as_of=report.as_of
     )
-    name = _scope_name(report)
+    words = decision_words(decision_for(report.as_of))
+    name = _scope_name(report, words["region_name"])
     title = f"Handlingsplan {name}" + (f" {period.code}" if period else "") + f" per {report.as_of}"
     html = render_to_string(
         "reports/actionplan.html",
         {
+            **words,
             "report": report,
             "doc_title": title,
             "scope_name": name,
             "plan": plan,
             "as_of": as_of_for(report.as_of),
-            "decision_number": DECISION_NUMBER,
         },
     )
     return ReportHTML(html, title, f"handlingsplan-{slug(name)}-{report.as_of.isoformat()}")

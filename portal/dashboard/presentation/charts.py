@@ -7,12 +7,20 @@ from compliance.engine.text import month_name
 from portal.dashboard.selectors import (
     Dashboard,
     StatusCounts,
+    Trend,
 )
 from portal.presentation import charts
 from portal.presentation.charts import Cell, short_month
 
 from .links import Links
 from .words import day_text, level_name, percent, units_text
+
+
+def ladder_words(board: Dashboard) -> tuple[str, str]:
+    """The ladder's name as a heading ("Bokningsnivåer") and in a sentence ("bokningsnivå")."""
+    name = board.decision.ladder if board.decision else ""
+    plural = f"{name}er" if name.endswith("nivå") else name
+    return plural, name[:1].lower() + name[1:]
 
 
 def level_chart(board: Dashboard, links: Links) -> charts.BarChart:
@@ -28,7 +36,7 @@ def level_chart(board: Dashboard, links: Links) -> charts.BarChart:
     )
     return charts.bar_chart(
         chart_id="nivaer",
-        title="Enheter per bokningsnivå",
+        title=f"Enheter per {ladder_words(board)[1]}",
         desc=desc,
         series=("utan avsteg", "med avsteg"),
         row_head="Nivå",
@@ -113,16 +121,44 @@ def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
     )
 
 
+def response_words(board: Dashboard) -> dict:
+    """The response-time section's words. With a response-time requirement, its deadline and threshold
+    (Skåne: "i tid", "Krav: minst 95 %", the stretch "strävan"); without one the figures are information
+    only: the deadline the cases are measured by is named, never called a requirement."""
+    p = board.response_parameters
+    days, hours, stretch = p.get("working_days", 2), p.get("same_day_hours", 24), p.get("stretch_hours", 2)
+    deadline = f"inom {days} {'vardag' if days == 1 else 'vardagar'}"
+    within = f"inom {charts.number(stretch)} {'timme' if stretch == 1 else 'timmar'}"
+    judged = board.response is not None
+    return {
+        "judged": judged,
+        "deadline": deadline,
+        "same_day": f"{charts.number(hours)} {'timme' if hours == 1 else 'timmar'}",
+        "within": within,
+        "within_words": f"inom {NUMBER_WORDS.get(stretch, charts.number(stretch))} "
+        f"{'timme' if stretch == 1 else 'timmar'}",
+        "in_time": "i tid" if judged else deadline,
+        "title": "Svar i tid per månad" if judged else f"Svar {deadline} per månad",
+        "series": ("Besvarade i tid", f"Besvarade {within} (strävan)")
+        if judged
+        else (f"Besvarade {deadline}", f"Besvarade {within}"),
+    }
+
+
+NUMBER_WORDS = {1: "en", 2: "två", 3: "tre", 4: "fyra", 5: "fem", 6: "sex", 7: "sju", 8: "åtta"}
+
+
 def response_chart(board: Dashboard, links: Links) -> charts.LineChart:
     months = board.months
+    words = response_words(board)
     threshold = float(board.threshold) if board.threshold is not None else None
     in_time = [m.share_in_time for m in months]
     within = [m.share_within_2h for m in months]
     latest = next((m for m in reversed(months) if m.assessed), None)
     desc = (
         f"{month_name(latest.month).capitalize()}: {percent(latest.share_in_time)} av "
-        f"{charts.number(latest.assessed)} bedömda ärenden besvarades i tid; "
-        f"{percent(latest.share_within_2h)} av de besvarade inom 2 timmar."
+        f"{charts.number(latest.assessed)} bedömda ärenden besvarades {words['in_time']}; "
+        f"{percent(latest.share_within_2h)} av de besvarade {words['within']}."
         if latest
         else "Inga bedömda ärenden de senaste tolv månaderna."
     )
@@ -135,18 +171,18 @@ def response_chart(board: Dashboard, links: Links) -> charts.LineChart:
 
     return charts.line_chart(
         chart_id="svarstid",
-        title="Svar i tid per månad",
+        title=words["title"],
         desc=desc,
         x_labels=[short_month(m.month) for m in months],
         x_head="Månad",
         series=[
             charts.LineInput(
-                "Besvarade i tid",
+                words["series"][0],
                 tuple(float(v) if v is not None else None for v in in_time),
                 cells(in_time, [m.in_time for m in months], [m.assessed for m in months]),
             ),
             charts.LineInput(
-                "Besvarade inom 2 timmar (strävan)",
+                words["series"][1],
                 tuple(float(v) if v is not None else None for v in within),
                 cells(within, [m.within_2h for m in months], [m.answered for m in months]),
             ),
@@ -168,7 +204,9 @@ def response_chart(board: Dashboard, links: Links) -> charts.LineChart:
     )
 
 
-def admins_chart(board: Dashboard, links: Links) -> charts.LineChart:
+def admins_chart(board: Dashboard, links: Links, requirement) -> charts.LineChart:
+    """The local administrators over time: the stored values of the version's local-administrator
+    requirement (`requirement`, found by its kind), linked to the units where it is met or not."""
     months = board.admins
     known = [m for m in months if m.total is not None]
     desc = (
@@ -178,7 +216,7 @@ def admins_chart(board: Dashboard, links: Links) -> charts.LineChart:
         if known
         else "Inga sparade resultat de senaste tolv månaderna."
     )
-    ar1 = "AR1-LOKAL-ADMIN"
+    code = requirement.code
     return charts.line_chart(
         chart_id="lokala-administratorer",
         title="Lokala administratörer över tid",
@@ -191,7 +229,7 @@ def admins_chart(board: Dashboard, links: Links) -> charts.LineChart:
                 "Lokala administratörer (uppdrag per enhet)",
                 tuple(m.total for m in months),
                 tuple(charts.number(m.total) for m in months),
-                tuple(links.units(day=m.as_of, krav=ar1, status="met") if m.total else "" for m in months),
+                tuple(links.units(day=m.as_of, krav=code, status="met") if m.total else "" for m in months),
             )
         ],
         extra_columns=[
@@ -200,7 +238,7 @@ def admins_chart(board: Dashboard, links: Links) -> charts.LineChart:
                 [
                     Cell(
                         charts.number(m.not_met),
-                        links.units(day=m.as_of, krav=ar1, status="not_met") if m.not_met else "",
+                        links.units(day=m.as_of, krav=code, status="not_met") if m.not_met else "",
                     )
                     if m.as_of
                     else Cell("–")
@@ -215,36 +253,53 @@ def admins_chart(board: Dashboard, links: Links) -> charts.LineChart:
     )
 
 
-PERIOD_SERIES = (
-    ("Ombokningsbara tider", "reschedulable", "booked_reschedulable", "booked_total", "TB2-OMBOKA-ANDEL"),
-    (
-        "Tider via öppen kallelse",
-        "open_invitation",
-        "slots_open_invitation",
-        "slots_total",
-        "TB3-OPPEN-KALLELSE-ANDEL",
-    ),
-    (
+# A trend's numerator (a booking figure, servicelevel/kinds.py) as the chart's series, in the chart's
+# description, and in the section's sentence; a denominator as the whole it is a share of. A figure
+# without words here is named by its requirement.
+TREND_WORDS = {
+    "booked_reschedulable": ("Ombokningsbara tider", "ombokningsbara", "ombokningsbara"),
+    "booked_visible": ("Synliga bokade tider", "synliga", "synliga"),
+    "booked_cancellable": ("Avbokningsbara tider", "avbokningsbara", "avbokningsbara"),
+    "slots_open_invitation": ("Tider via öppen kallelse", "öppen kallelse", "tider via öppen kallelse"),
+    "slots_citizen_bookable": (
         "Tider invånaren kan boka",
-        "citizen_bookable",
-        "slots_citizen_bookable",
-        "slots_total",
-        "TB3-INVANARBOKNING-ANDEL",
+        "bokningsbara av invånaren",
+        "tider invånaren själv kan boka",
     ),
-)
+}
+WHOLE_WORDS = {"booked_total": "de bokade tiderna", "slots_total": "de bokningsbara tiderna"}
+
+
+def trend_words(trend: Trend) -> tuple[str, str, str]:
+    return TREND_WORDS.get(trend.numerator, (trend.name, trend.name.lower(), trend.name.lower()))
+
+
+def trends_sentence(trends: list[Trend]) -> str:
+    """What the shares are, grouped by their whole: "Andelen ombokningsbara av de bokade tiderna, och
+    andelen tider via öppen kallelse och tider invånaren själv kan boka av de bokningsbara tiderna"."""
+    wholes: dict[str, list[str]] = {}
+    for trend in trends:
+        wholes.setdefault(trend.denominator, []).append(trend_words(trend)[2])
+    parts = [
+        f"andelen {' och '.join(names)} av {WHOLE_WORDS.get(whole, whole)}" for whole, names in wholes.items()
+    ]
+    sentence = ", och ".join(parts)
+    return sentence[:1].upper() + sentence[1:]
 
 
 def periods_chart(board: Dashboard, links: Links) -> charts.LineChart:
+    """One series per share_trend requirement of the version, in its order."""
     periods = board.periods
     series = []
-    for name, attr, part, whole, _code in PERIOD_SERIES:
-        values = [getattr(p, attr) for p in periods]
+    for trend in board.trends:
+        values = [p.share(trend) for p in periods]
         series.append(
             charts.LineInput(
-                name,
+                trend_words(trend)[0],
                 tuple(float(v) if v is not None else None for v in values),
                 tuple(
-                    f"{percent(v)} ({charts.number(getattr(p, part))} av {charts.number(getattr(p, whole))})"
+                    f"{percent(v)} ({charts.number(p[trend.numerator])} av "
+                    f"{charts.number(p[trend.denominator])})"
                     if v is not None
                     else "–"
                     for v, p in zip(values, periods, strict=True)
@@ -253,8 +308,9 @@ def periods_chart(board: Dashboard, links: Links) -> charts.LineChart:
         )
     last = periods[-1] if periods else None
     desc = (
-        f"Period {last.code}: ombokningsbara {percent(last.reschedulable)}, öppen kallelse "
-        f"{percent(last.open_invitation)}, bokningsbara av invånaren {percent(last.citizen_bookable)}."
+        f"Period {last.code}: "
+        + ", ".join(f"{trend_words(t)[1]} {percent(last.share(t))}" for t in board.trends)
+        + "."
         if last
         else "Inga tidbokningsschemaperioder har börjat."
     )

@@ -11,18 +11,23 @@ from portal.dashboard.selectors import (
     Dashboard,
     LevelCount,
 )
+from portal.dashboard.selectors.board import LOCAL_ADMINS_KIND
 from portal.presentation import charts
 from portal.presentation.charts import Cell
 from servicelevel.importing import registry
+from servicelevel.region_texts import in_sentence, texts
 
 from .charts import (
     ROW_WORDS,
     admins_chart,
     heat_input,
     heatmap_chart,
+    ladder_words,
     level_chart,
     periods_chart,
     response_chart,
+    response_words,
+    trends_sentence,
 )
 from .links import Links
 from .words import day_text, instant_text, level_name, units_text
@@ -71,9 +76,14 @@ def _level_cell(lv: LevelCount) -> str:
     return charts.number(lv.total) + extra
 
 
+def region_name(board: Dashboard) -> str:
+    """The region's name as the version of the shown date gives it (today's when nothing is shown)."""
+    return board.decision.region_name if board.decision else texts().region_name
+
+
 def breadcrumbs(board: Dashboard, links: Links) -> list[tuple[str, str]]:
     """(text, href) from the region down to the scope; the last has no link (the current page)."""
-    crumbs = [("Region Skåne", links.page())]
+    crumbs = [(region_name(board), links.page())]
     if board.scope.forvaltning is not None:
         crumbs.append((board.scope.forvaltning.name, links.page(forvaltning=board.scope.forvaltning.pk)))
     if board.scope.vardomrade is not None:
@@ -89,29 +99,42 @@ def page_context(board: Dashboard) -> dict:
         if scope.vardomrade is not None
         else scope.forvaltning.name
         if scope.forvaltning is not None
-        else "Region Skåne"
+        else region_name(board)
         if board.region_wide
         else "dina enheter"  # a unit manager's or provider's whole view is their units, not the region
     )
     shown = board.as_of.shown is not None
+    local_admins = board.of_kind(LOCAL_ADMINS_KIND)
+    ladder_heading, ladder_name = ladder_words(board)
+    laddered = [r for r in board.requirements if r.level]
     return {
         "as_of": board.as_of,
         "board": board,
         "title": title,
+        "region_name": region_name(board),
         "crumbs": breadcrumbs(board, links),
         "shown_text": day_text(board.as_of.shown),
         "all_units_href": links.units(),
         "units_text": units_text(board.units),
         "computed_text": instant_text(board.computed_at) if board.computed_at else "–",
-        "level_chart": level_chart(board, links) if shown else None,
+        # Only a version with a ladder has levels (a Halland dashboard has no level chart).
+        "level_chart": level_chart(board, links) if shown and board.levels_shown else None,
+        "ladder_heading": ladder_heading,
+        "ladder_name": ladder_name,
+        "level_top": max((r.level for r in laddered), default=0),
+        # The groups the laddered requirements belong to, as the decision names them ("tidbokning genom
+        # 1177.se"), for the section's sentence.
+        "ladder_groups": " och ".join(dict.fromkeys(in_sentence(r.group_name) for r in laddered)),
         "heatmap": heatmap_chart(board, links) if shown and board.rows else None,
         "row_word": ROW_WORDS[board.row_kind],
         "drill": drill_links(board, links),
         "status_heads": [STATUS_LABELS[s] for s in STATUS_ORDER],
         "requirement_rows": requirement_rows(board, links),
         "response_chart": response_chart(board, links) if shown else None,
-        "admins_chart": admins_chart(board, links) if shown else None,
+        "response": response_words(board),
+        "admins_chart": admins_chart(board, links, local_admins) if shown and local_admins else None,
         "periods_chart": periods_chart(board, links) if board.periods else None,
+        "trends_sentence": trends_sentence(board.trends),
         "exemptions": [
             {
                 "e": e,
@@ -136,7 +159,7 @@ def page_context(board: Dashboard) -> dict:
             for i in board.imports
         ],
         "comparison": comparison_rows(board),
-        "level_heads": [level_name(lv) for lv in (0, 1, 2, 3, None)],
+        "level_heads": [level_name(lv) for lv in board.levels_shown],
         "months_shown": MONTHS_SHOWN,
         "periods_shown": PERIODS_SHOWN,
     }

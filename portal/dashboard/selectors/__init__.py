@@ -17,6 +17,7 @@ from .board import (
     ResponseMonth,
     Scope,
     StatusCounts,
+    Trend,
     Visible,
     scope_for,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "ResponseMonth",
     "Scope",
     "StatusCounts",
+    "Trend",
     "Visible",
     "dashboard",
     "exemptions_ending",

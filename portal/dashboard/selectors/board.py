@@ -20,7 +20,14 @@ from units.permissions import sees_everything, visible_areas, visible_forvaltnin
 MONTHS_SHOWN = 12  # response time and local administrators: the last twelve months
 PERIODS_SHOWN = 6  # trends: the latest six schedule periods
 EXEMPTIONS_LISTED = 100  # on the page; more are counted, not listed
-AR1 = "AR1-LOKAL-ADMIN"  # its stored value is the number of local administrators at the unit
+# The requirements the dashboard draws beyond the heatmap are found by their kind, never their code
+# (servicelevel/kinds.py): the local administrators over time are the stored values of the version's
+# `local_admin_wide_mandate` requirement (the number of local administrators at the unit), the trends
+# per period its `share_trend` requirements, the response-time chart's reference line its
+# `response_time` requirement's threshold.
+LOCAL_ADMINS_KIND = "local_admin_wide_mandate"
+TREND_KIND = "share_trend"
+RESPONSE_KIND = "response_time"
 STATUSES = tuple(STATUS_LABELS)  # met, not_met, exempt, not_applicable, no_data
 
 # ------------------------------------------------------------------------------------------------ scope
@@ -108,7 +115,7 @@ def seen(visible: Visible, scope: Scope, path: str) -> Q:
 
 @dataclass(frozen=True)
 class LevelCount:
-    level: int | None  # None: no level (the TB requirements do not apply, or TB1 has no data)
+    level: int | None  # None: no level (the laddered requirements do not apply, or one of level 1 lacks data)
     without_exemptions: int
     with_exemptions: int
 
@@ -117,11 +124,17 @@ class LevelCount:
         return self.without_exemptions + self.with_exemptions
 
 
-LEVELS = (0, 1, 2, 3, None)
+def ladder_levels(requirements: list[Requirement]) -> tuple[int | None, ...]:
+    """The levels a unit can have under a version with a ladder: 0 (level 1 not reached), 1 … its top
+    level, and None (no level); Skåne's (0, 1, 2, 3, None)."""
+    top = max((r.level for r in requirements if r.level), default=0)
+    return (*range(top + 1), None)
 
 
-def level_counts(counts: dict[tuple[int | None, bool], int]) -> list[LevelCount]:
-    return [LevelCount(lv, counts.get((lv, False), 0), counts.get((lv, True), 0)) for lv in LEVELS]
+def level_counts(
+    counts: dict[tuple[int | None, bool], int], levels: tuple[int | None, ...]
+) -> list[LevelCount]:
+    return [LevelCount(lv, counts.get((lv, False), 0), counts.get((lv, True), 0)) for lv in levels]
 
 
 @dataclass
@@ -197,14 +210,15 @@ class ResponseMonth:
 
 @dataclass(frozen=True)
 class AdminsMonth:
-    """Local administrators at the end of a calendar month: the sum of AR1's stored value (the number at
-    each unit; a person at three units counts three times) on the month's latest stored date."""
+    """Local administrators at the end of a calendar month: the sum of the local-administrator
+    requirement's stored value (the number at each unit; a person at three units counts three times) on
+    the month's latest stored date."""
 
     month: str
     as_of: datetime.date | None
     total: int | None
     units: int = 0
-    not_met: int = 0  # units where AR1 is not met (a local administrator without a wider mandate)
+    not_met: int = 0  # units where it is not met (a local administrator without a wider mandate)
 
 
 @dataclass(frozen=True)
@@ -225,30 +239,33 @@ class Import:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """One share the version's decision wants to rise: a `share_trend` requirement's numerator and
+    denominator (booking figure names, servicelevel/kinds.py)."""
+
+    code: str
+    name: str
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
 class PeriodTrend:
-    """The region's (or scope's) shares in one schedule period: sum of parts / sum of wholes."""
+    """The region's (or scope's) figures in one schedule period, summed over its units: a share is the
+    sum of parts / the sum of wholes."""
 
     code: str
     start_date: datetime.date
     end_date: datetime.date
     units: int = 0
-    booked_total: int = 0
-    booked_reschedulable: int = 0
-    slots_total: int = 0
-    slots_open_invitation: int = 0
-    slots_citizen_bookable: int = 0
+    sums: dict[str, int] = field(default_factory=dict)  # figure name → its sum over the units
 
-    @property
-    def reschedulable(self) -> Fraction | None:
-        return Fraction(self.booked_reschedulable, self.booked_total) if self.booked_total else None
+    def __getitem__(self, figure: str) -> int:
+        return self.sums.get(figure, 0)
 
-    @property
-    def open_invitation(self) -> Fraction | None:
-        return Fraction(self.slots_open_invitation, self.slots_total) if self.slots_total else None
-
-    @property
-    def citizen_bookable(self) -> Fraction | None:
-        return Fraction(self.slots_citizen_bookable, self.slots_total) if self.slots_total else None
+    def share(self, trend: Trend) -> Fraction | None:
+        whole = self[trend.denominator]
+        return Fraction(self[trend.numerator], whole) if whole else None
 
 
 @dataclass(frozen=True)
@@ -282,8 +299,22 @@ class Dashboard:
     imports: list[Import] = field(default_factory=list)
     periods: list[PeriodTrend] = field(default_factory=list)
     comparison: list[Comparison] = field(default_factory=list)
-    threshold: float | None = None  # SV1's threshold, for the response-time chart's reference line
+    # The response-time requirement's parameters (the kind's defaults when the version has none: then
+    # response times are shown as information only, with no threshold).
+    response: Requirement | None = None
+    response_parameters: dict = field(default_factory=dict)
+    threshold: float | None = None  # its threshold, for the response-time chart's reference line
+    trends: list[Trend] = field(default_factory=list)  # the version's share_trend requirements, in order
+    levels_shown: tuple[int | None, ...] = ()  # the ladder's levels; () when the version has no ladder
     results_version: int | None = None  # the newest stored result's id: the cache key's version
+
+    @property
+    def has_ladder(self) -> bool:
+        return bool(self.decision and self.decision.ladder)
+
+    def of_kind(self, kind: str) -> Requirement | None:
+        """The version's first requirement of a kind (None: it has none)."""
+        return next((r for r in self.requirements if r.kind == kind), None)
 
     @property
     def row_kind(self) -> str:

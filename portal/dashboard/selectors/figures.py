@@ -55,13 +55,13 @@ def cached_figures(board: Dashboard) -> dict | None:
     return cache.get(figures_key(board))
 
 
-def result_figures(board: Dashboard, visible: Visible, ar1: Requirement | None) -> dict:
+def result_figures(board: Dashboard, visible: Visible, local_admins: Requirement | None) -> dict:
     day, decision, scope = board.as_of.shown, board.decision, board.scope
     month_dates, month_ends = _trend_dates(decision, day)
     _read_levels(board, visible, day)
     _read_statuses(board, visible, day)
     board.months = _response_months(visible, scope, decision, month_dates)
-    board.admins = _local_admins(visible, scope, decision, month_ends, ar1)
+    board.admins = _local_admins(visible, scope, decision, month_ends, local_admins)
     return {name: getattr(board, name) for name in RESULT_FIGURES}
 
 
@@ -82,7 +82,8 @@ def _read_levels(board: Dashboard, visible: Visible, day: datetime.date) -> None
         key = (row["booking_level"], bool(row["booking_level_with_exemptions"]))
         counts[key] = counts.get(key, 0) + row["n"]
         computed.append(row["computed"])
-    board.levels = level_counts(counts)
+    # A version without a ladder has no levels to count (every stored level is None), only units.
+    board.levels = level_counts(counts, board.levels_shown) if board.levels_shown else []
     board.units = sum(counts.values())
     board.computed_at = max(computed, default=None)
 
@@ -242,15 +243,16 @@ def _response_months(visible, scope, decision, dates: dict[str, datetime.date | 
     return months
 
 
-def _local_admins(visible, scope, decision, dates, ar1: Requirement | None) -> list[AdminsMonth]:
-    """AR1's stored value summed per month-end date (one GROUP BY over those dates' AR1 results)."""
+def _local_admins(visible, scope, decision, dates, local_admins: Requirement | None) -> list[AdminsMonth]:
+    """The local-administrator requirement's stored value summed per month-end date (one GROUP BY over
+    those dates' results of it); no query when the version has no such requirement."""
     wanted = [d for d in dates.values() if d is not None]
     sums = {}
-    if ar1 is not None and wanted:
+    if local_admins is not None and wanted:
         sums = {
             row["unit_result__as_of"]: row
             for row in RequirementResult.objects.filter(
-                requirement_id=ar1.id, unit_result__as_of__in=wanted, unit_result__decision=decision
+                requirement_id=local_admins.id, unit_result__as_of__in=wanted, unit_result__decision=decision
             )
             .filter(seen(visible, scope, "unit_result__unit__"))
             .values("unit_result__as_of")

@@ -9,7 +9,9 @@ Queries, whatever the number of units (docs/dashboard.md lists them; the tests c
 decision in force, its requirements, the trend dates (one query, scalar subqueries on the (decision,
 as_of) index), levels, statuses per row × requirement, response time per month, local administrators
 per month, exemptions ending, imports per kind, schedule periods, booking sums per period; for a user
-who sees only some units, one more: their förvaltningar's levels as plain numbers. For a region-wide
+who sees only some units, one more: their förvaltningar's levels as plain numbers. What the version does
+not have is not read: no local administrators without a `local_admin_wide_mandate` requirement, no
+periods without a `share_trend` one, no levels without a ladder. For a region-wide
 user the figures read from the results alone are cached until results are stored again (one query, the
 newest result's id, says whether they were).
 """
@@ -34,16 +36,20 @@ from servicelevel.models import AuditEntry, SchedulePeriod
 from units.models import BookingFigures
 
 from .board import (
-    AR1,
     EXEMPTIONS_LISTED,
+    LOCAL_ADMINS_KIND,
     PERIODS_SHOWN,
+    RESPONSE_KIND,
+    TREND_KIND,
     Comparison,
     Dashboard,
     ExemptionEnding,
     Import,
     PeriodTrend,
     Scope,
+    Trend,
     Visible,
+    ladder_levels,
     level_counts,
     seen,
 )
@@ -59,22 +65,31 @@ def dashboard(user, as_of: AsOf, scope: Scope) -> Dashboard:
         return board
     board.decision = decision = decision_for(day)
     board.requirements = requirements_of(decision)
-    by_code = {r.code: r for r in board.requirements}
-    response = next((r for r in board.requirements if r.kind == "response_time"), None)
+    board.levels_shown = ladder_levels(board.requirements) if board.has_ladder else ()
+    board.response = response = board.of_kind(RESPONSE_KIND)
+    # Without a response-time requirement the cases are still judged by the kind's defaults
+    # (docs/rulebooks.md): the page shows those figures as information, with no threshold.
+    board.response_parameters = with_defaults(RESPONSE_KIND, response.parameters if response else None)
     if response is not None:
-        board.threshold = with_defaults(response.kind, response.parameters)["threshold"]
+        board.threshold = board.response_parameters["threshold"]
+    board.trends = [
+        Trend(r.code, r.name, p["numerator"], p["denominator"])
+        for r in board.requirements
+        if r.kind == TREND_KIND
+        for p in [with_defaults(r.kind, r.parameters)]
+    ]
     figures = cached_figures(board) if board.region_wide else None
     if figures is None:
-        figures = result_figures(board, visible, by_code.get(AR1))
+        figures = result_figures(board, visible, board.of_kind(LOCAL_ADMINS_KIND))
         if board.region_wide:
             cache.set(figures_key(board), figures, CACHE_SECONDS)
     for name, value in figures.items():
         setattr(board, name, value)
     board.exemptions, board.exemptions_more = exemptions_ending(visible, scope, day)
     board.imports = imports_up_to(as_of.requested)
-    board.periods = period_trends(visible, scope, day)
-    if not board.region_wide:
-        board.comparison = comparison(visible, scope, decision, day)
+    board.periods = period_trends(visible, scope, day, board.trends) if board.trends else []
+    if not board.region_wide and board.levels_shown:
+        board.comparison = comparison(visible, scope, decision, day, board.levels_shown)
     return board
 
 
@@ -126,9 +141,11 @@ def imports_up_to(day: datetime.date) -> list[Import]:
 # -------------------------------------------------------------------------------------------- periods
 
 
-def period_trends(visible, scope, day: datetime.date) -> list[PeriodTrend]:
-    """The latest six schedule periods begun by `day`, oldest first, with the booking figures summed over
-    the scope's units: two queries (the periods; one GROUP BY period over their figures)."""
+def period_trends(visible, scope, day: datetime.date, trends: list[Trend]) -> list[PeriodTrend]:
+    """The latest six schedule periods begun by `day`, oldest first, with the booking figures the trends
+    divide summed over the scope's units: two queries (the periods; one GROUP BY period over their
+    figures)."""
+    figures = list(dict.fromkeys(name for t in trends for name in (t.denominator, t.numerator)))
     periods = list(SchedulePeriod.objects.filter(start_date__lte=day).order_by("-start_date")[:PERIODS_SHOWN])
     sums = (
         {
@@ -136,14 +153,8 @@ def period_trends(visible, scope, day: datetime.date) -> list[PeriodTrend]:
             for row in BookingFigures.objects.filter(period__in=[p.id for p in periods])
             .filter(seen(visible, scope, "unit__"))
             .values("period_id")
-            .annotate(
-                units=Count("id"),
-                booked_total=Sum("booked_total"),
-                booked_reschedulable=Sum("booked_reschedulable"),
-                slots_total=Sum("slots_total"),
-                slots_open_invitation=Sum("slots_open_invitation"),
-                slots_citizen_bookable=Sum("slots_citizen_bookable"),
-            )
+            # "sum_" + the figure: an annotation may not take a model field's own name.
+            .annotate(units=Count("id"), **{f"sum_{name}": Sum(name) for name in figures})
             .order_by()
         }
         if periods
@@ -157,17 +168,8 @@ def period_trends(visible, scope, day: datetime.date) -> list[PeriodTrend]:
                 p.code,
                 p.start_date,
                 p.end_date,
-                **{
-                    k: row.get(k) or 0
-                    for k in (
-                        "units",
-                        "booked_total",
-                        "booked_reschedulable",
-                        "slots_total",
-                        "slots_open_invitation",
-                        "slots_citizen_bookable",
-                    )
-                },
+                units=row.get("units") or 0,
+                sums={name: row.get(f"sum_{name}") or 0 for name in figures},
             )
         )
     return out
@@ -176,7 +178,9 @@ def period_trends(visible, scope, day: datetime.date) -> list[PeriodTrend]:
 # ---------------------------------------------------------------------------------------- comparison
 
 
-def comparison(visible, scope, decision, day: datetime.date) -> list[Comparison]:
+def comparison(
+    visible, scope, decision, day: datetime.date, levels: tuple[int | None, ...]
+) -> list[Comparison]:
     """For a user who sees only some units: the levels of every unit in their förvaltningar (the scope's
     förvaltning when one is chosen), as counts per förvaltning — numbers only, never a unit's name."""
     if scope.forvaltning is not None:
@@ -194,4 +198,4 @@ def comparison(visible, scope, decision, day: datetime.date) -> list[Comparison]
         key = (row["booking_level"], bool(row["booking_level_with_exemptions"]))
         counts = per[row["unit__forvaltning__name"]]
         counts[key] = counts.get(key, 0) + row["n"]
-    return [Comparison(name, level_counts(per[name])) for name in sorted(per, key=str.casefold)]
+    return [Comparison(name, level_counts(per[name], levels)) for name in sorted(per, key=str.casefold)]
