@@ -24,8 +24,11 @@ from servicelevel.models import (
     CatalogueTemplate,
     Decision,
     Requirement,
+    RulebookDraft,
     SchedulePeriod,
 )
+from servicelevel.rulebook_file import dump
+from servicelevel.rulebooks import file_of
 from units.models import (
     AdminRole,
     BookingFigures,
@@ -99,6 +102,19 @@ class CatalogueTemplateFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"MALL-X{n}")
     name = "En mall"
+
+
+class RulebookDraftFactory(factory.django.DjangoModelFactory):
+    """A draft of a new version of decision 2026-0000277, as "Skapa utkast" makes it."""
+
+    class Meta:
+        model = RulebookDraft
+
+    based_on = factory.LazyFunction(decision)
+    created_by = factory.SubFactory(UserFactory)
+    text = factory.LazyAttribute(
+        lambda o: dump(file_of(o.based_on)).replace("version: '2.0'", "version: '2.1'", 1)
+    )
 
 
 class CatalogueChannelFactory(factory.django.DjangoModelFactory):

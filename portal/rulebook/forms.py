@@ -13,6 +13,7 @@ from compliance.engine.roles import ROLE_WORDS
 from portal.presentation.forms import DesignSystemMixin
 from servicelevel import kinds as k
 from servicelevel import rulebook_file as rf
+from servicelevel.dates import DateField
 
 MAX_UPLOAD_BYTES = 1_000_000  # the reader's limit is a million characters: a rulebook is a few hundred lines
 # A condition as what the unit must have (servicelevel/kinds.py words it as the reason it fails).
@@ -234,9 +235,8 @@ class TextForm(forms.Form):
 
 
 class PublishForm(DesignSystemMixin, forms.Form):
-    in_force_from = forms.DateField(
+    in_force_from = DateField(
         label="Gäller från och med",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Tidigast i dag: en dag som redan har bedömts behåller versionen den bedömdes efter.",
     )
 

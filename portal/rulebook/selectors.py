@@ -56,7 +56,9 @@ def decision_for_user(user, pk: int) -> Decision:
 def draft_for_user(user, pk: int) -> RulebookDraft:
     keeper(user)
     draft = (
-        RulebookDraft.objects.select_related("based_on", "published_as", "created_by").filter(pk=pk).first()
+        RulebookDraft.objects.select_related("based_on", "published_as", "created_by")
+        .filter(pk=pk, based_on__in=Decision.of_region())
+        .first()
     )
     if draft is None:
         raise Http404("Utkastet finns inte.")
@@ -119,7 +121,8 @@ class DraftRow:
 def draft_rows() -> list[DraftRow]:
     """The drafts not yet published, the latest changed first (one query)."""
     rows = []
-    for draft in RulebookDraft.objects.filter(published_as=None).select_related("based_on", "created_by"):
+    drafts = RulebookDraft.objects.filter(published_as=None, based_on__in=Decision.of_region())
+    for draft in drafts.select_related("based_on", "created_by"):
         parsed = draft_file(draft)
         who = draft.created_by
         rows.append(

@@ -177,6 +177,7 @@ def build(name: str, data: dict):
     from portal.audit import views as audit
     from portal.exemptions import forms as ex
     from portal.reports import forms as reports
+    from portal.rulebook import forms as rulebook
     from servicelevel.models import Requirement
     from units.models import CareUnit
 
@@ -208,6 +209,7 @@ def build(name: str, data: dict):
         ),
         "portal.reports.forms.ReportForm": lambda: reports.ReportForm(data, user=user),
         "portal.audit.views.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
+        "portal.rulebook.forms.PublishForm": lambda: rulebook.PublishForm(data, today=TODAY),
     }[name]()
 
 
@@ -221,6 +223,7 @@ WITH_DATES = {
     "portal.actionplan.forms.PhaseOutForm",
     "portal.reports.forms.ReportForm",
     "portal.audit.views.AuditFilterForm",
+    "portal.rulebook.forms.PublishForm",
 }
 
 
@@ -333,6 +336,7 @@ SET_BY_THE_PORTAL = {
     "compliance.UnitResult.as_of",  # the recompute's date (today, or a bounded --as-of)
     "compliance.Report.started_at",
     "compliance.Report.finished_at",
+    "servicelevel.Decision.loaded_at",  # the moment a version was stored
 }
 PROJECT_APPS = {"servicelevel", "units", "exemptions", "actionplan", "compliance"}
 

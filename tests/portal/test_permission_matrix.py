@@ -406,10 +406,13 @@ SKANE_CODES = {
     "group": "TB3-OPPEN-KALLELSE",
     "draft_group": "TB3-INVANARBOKNING",
     "target": "TB2-OMBOKA-ANDEL",
+    # the rulebook draft's requirement pages name these
+    "SV1-SVARSTID": "SV1-SVARSTID",
+    "AR1-LOKAL-ADMIN": "AR1-LOKAL-ADMIN",
 }
 
 
-def _build_world(codes=SKANE_CODES, requirement=f.requirement):
+def _build_world(codes=SKANE_CODES, requirement=f.requirement, decision=f.decision):
     """Units of the manager's, of the provider's and one of nobody's (each in its own vårdområde), with
     stored results and one of every exemption, report and action-plan object per unit; a user per role,
     each with a finished report of their own, and another unit manager's report of the foreign unit."""
@@ -524,7 +527,7 @@ def _build_world(codes=SKANE_CODES, requirement=f.requirement):
         "annans",
     )
     recompute(as_of=today())
-    draft = draft_create(decision=f.decision(), actor=users["koncernstab"])
+    draft = draft_create(decision=decision(), actor=users["koncernstab"])
     built = {
         "users": users,
         "period": period,
@@ -533,6 +536,7 @@ def _build_world(codes=SKANE_CODES, requirement=f.requirement):
         "draft_group": draft_group,
         "reports": reports,
         "job": f.ImportJobFactory(status=ImportJob.Status.CHECKED),
+        "codes": codes,
         "draft": draft,
     }
     built["state"] = state()  # as every test must find it: no earlier test's write may show
@@ -590,7 +594,9 @@ def url_for(world, name, role, which):
     if arg == "draft":
         return reverse(f"portal:{name}", kwargs={"pk": world["draft"].pk})
     if arg.startswith(("draft:", "profile:")):
-        return reverse(f"portal:{name}", kwargs={"pk": world["draft"].pk, "code": arg.split(":")[1]})
+        code = arg.split(":")[1]
+        code = world["codes"].get(code, code)
+        return reverse(f"portal:{name}", kwargs={"pk": world["draft"].pk, "code": code})
     if arg == "report":
         mine = world["reports"].get(role, world["reports"]["enhetschef"])
         report = world["reports"]["foreign"] if which == "foreign" else mine
