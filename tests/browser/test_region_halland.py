@@ -80,6 +80,7 @@ PAGES = [
 def test_koncernstab_sees_hallands_decision_on_every_page(page, halland):
     page.goto("/")
     login_as(page, "koncernstab")
+    page.wait_for_url(lambda url: "logga-in" not in url)
     for path, name in PAGES:
         page.goto(path)
         expect(page.locator("h1")).to_be_visible()
@@ -104,6 +105,7 @@ def test_a_unit_manager_keeps_their_units_offering_in_a_halland_portal(page, hal
     unit = visible_units(demo_users["enhetschef"]).order_by("pk").first()
     page.goto("/")
     login_as(page, "enhetschef")
+    page.wait_for_url(lambda url: "logga-in" not in url)
     page.goto(f"/enheter/{unit.hsa_id}/")
     assert_halland(page)
     assert_no_axe_violations(page)

@@ -207,3 +207,25 @@ def test_the_action_plan_offers_halland_s_requirements_and_no_skane_targets(clie
     target = html_of(client.get(reverse("portal:actionplan_target_new"), follow=True))
     assert "TB2-OMBOKA-ANDEL" not in target
     no_skane_codes(target)
+
+
+def test_the_unit_page_names_a_channel_from_the_catalogue_and_has_no_targets(client, area, halland):
+    """A channel offering shows the catalogue channel's name (not "(lokal)"); Halland's decision has no
+    trend requirement, so the unit page has no action-plan targets section."""
+    from units.models import Offering
+
+    unit = CareUnit.objects.get(name="Vårdcentralen Andersberg")
+    f.OfferingFactory(unit=unit, kind=Offering.Kind.KANAL, code="JOURNALEN", variant="regional")
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(reverse("portal:unit_detail", args=[unit.hsa_id])))
+    assert "Journalen (via nätet)" in html
+    assert 'id="mal"' not in html and "Mål i handlingsplanen" not in html
+
+
+def test_a_skane_unit_page_keeps_its_targets_section(client):
+    unit = f.CareUnitFactory()
+    f.BookingFiguresFactory(unit=unit, period=f.SchedulePeriodFactory(code="2026-T3"))
+    recompute(as_of=DAY)
+    client.force_login(user_in(Roles.KONCERNSTAB))
+    html = html_of(client.get(reverse("portal:unit_detail", args=[unit.hsa_id])))
+    assert 'id="mal"' in html

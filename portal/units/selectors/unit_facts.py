@@ -36,10 +36,12 @@ class ExemptionLine:
 
 
 def offering_lines(unit: CareUnit) -> list[OfferingLine]:
-    rows = Offering.objects.filter(unit=unit).select_related("catalogue_service", "catalogue_template")
+    rows = Offering.objects.filter(unit=unit).select_related(
+        "catalogue_service", "catalogue_template", "catalogue_channel"
+    )
     lines = []
     for o in rows.order_by("kind", "code"):
-        entry = o.catalogue_service or o.catalogue_template
+        entry = o.catalogue_service or o.catalogue_template or o.catalogue_channel
         lines.append(
             OfferingLine(
                 kind=o.get_kind_display(),

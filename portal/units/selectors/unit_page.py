@@ -128,6 +128,8 @@ class UnitPage:
     # (Halland's and Norrbotten's decisions have none).
     has_levels: bool = True
     stretch_hours: str = "2"  # "Besvarade inom 2 timmar": the response-time requirement's stretch_hours
+    # The version has trend requirements, the only ones the action plan sets targets for.
+    has_trends: bool = True
 
     @property
     def met_text(self) -> str:
@@ -165,8 +167,9 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
     cases_month = result.evaluation_month if result else ""
     cases, total = late_cases(unit, day=day, month=cases_month, limit=CASES_SHOWN) if result else ([], 0)
 
+    has_trends = any(r.kind == "share_trend" for r in requirements)
     targets = []
-    if result and result.current_period:
+    if result and result.current_period and has_trends:
         rows = Target.objects.filter(vardomrade_id=unit.vardomrade_id, period__code=result.current_period)
         targets = [
             TargetLine(t.requirement.code, t.requirement.name, t.period.code, share_text(t.target_share))
@@ -194,6 +197,7 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         next_level=_next_level(requirements, sections, result) if has_levels else None,
         has_levels=has_levels,
         stretch_hours=number(stretch_hours),
+        has_trends=has_trends,
     )
 
 
