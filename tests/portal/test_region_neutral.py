@@ -251,6 +251,7 @@ def test_a_halland_compliance_report_names_its_version_and_has_no_levels(halland
         "<dd>RS220477 version 1.0 (digitalt utbud för alla vård- och tandvårdsmottagningar" in document.html
     )
     assert 'id="nivaer"' not in document.html
+    assert '<th scope="col">Nivå</th>' not in document.html  # the unit table has no level column
     assert "Svar inom 2 vardagar</th>" in document.html  # the unit table's column: no requirement to name
     # The PDF itself: its running header and footer are the rulebook's, as CSS strings.
     pdf, _pages = write_pdf(document)
@@ -279,6 +280,7 @@ def test_skanes_reports_name_its_version_and_keep_their_sections():
     assert '<h2 id="nivaer">Bokningsnivåer</h2>' in document.html
     assert "Nivå 1–3 enligt beslutets krav på tidbokning genom 1177.se" in document.html
     assert "Svar i tid (SV1-SVARSTID)</th>" in document.html
+    assert '<th scope="col">Nivå</th>' in document.html  # the unit table's level column
     card = report_html(a_report("enhetskort", scope="unit", unit=unit))
     assert "Svarstid (SV1-SVARSTID), senaste månaderna – krav minst 95 %" in card.html
 
