@@ -158,7 +158,10 @@ def draft_publish(
     except rf.RulebookRefused as refused:
         raise DraftRefused(refused.lines()) from None
     with transaction.atomic():
-        loaded = rulebooks.load(rulebook, actor=actor, source=f"portalen ({filename(draft)})")
+        try:
+            loaded = rulebooks.load(rulebook, actor=actor, source=f"portalen ({filename(draft)})")
+        except rulebooks.LoadRefused as refused:  # another version of the number stored meanwhile
+            raise DraftRefused([str(refused)]) from None
         if not loaded.created:
             raise DraftRefused([f"{loaded.decision.label} finns redan, med samma innehåll."])
         draft.text = text

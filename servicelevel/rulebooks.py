@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from . import locks
 from . import rulebook_file as rf
 from .audit import audit
 from .models import CatalogueChannel, CatalogueService, CatalogueTemplate, Decision, Requirement
@@ -23,6 +24,7 @@ from .region import region_code
 from .signals import notify_facts_changed, rulebook_loaded
 
 SHIPPED = Path(__file__).resolve().parent / "fixtures" / "rulebooks"
+LOAD_LOCK = "rulebook:load"
 
 
 class LoadRefused(Exception):
@@ -77,6 +79,9 @@ def load(rulebook: rf.RulebookFile, *, actor=None, source: str = "", region: str
     """Store `rulebook` as a new version (or recognise it as stored), audited; today's results are
     judged again once the transaction commits."""
     with transaction.atomic():
+        # One load at a time: a second load of the same version (two people publishing at once) then
+        # finds the first one's row stored, instead of colliding on the (number, version) constraint.
+        locks.hold(LOAD_LOCK)
         stored = check(rulebook, region=region)
         if stored is not None:
             return Loaded(stored, created=False)

@@ -424,3 +424,42 @@ def test_the_debounce_keeps_requests_made_during_a_run_and_the_units_of_a_failed
     assert client.smembers(tasks.PENDING_UNITS) == {b"4"}  # handed back, and a later run scheduled
     assert scheduled[-1] == tasks.RETRY_SECONDS
     client.delete(tasks.PENDING_UNITS, tasks.PENDING_ALL, tasks.SCHEDULED)
+
+
+# --- Two people publishing the same rulebook version at once -------------------------------------------
+
+
+@racing
+def test_two_loads_of_one_new_version_store_it_once_and_the_second_finds_it(monkeypatch):
+    """Both check that the version is not stored before either writes it (the write is slowed so they
+    overlap): the load lock makes the second wait and then find the first one's version, where it would
+    otherwise collide on the (number, version) constraint."""
+    from pathlib import Path
+
+    from servicelevel import rulebooks
+    from servicelevel.models import Decision
+    from servicelevel.rulebook_file import parse
+
+    text = (
+        Path(rulebooks.__file__).parent / "fixtures" / "rulebooks" / "skane-2026-0000277.yaml"
+    ).read_text()
+    text = text.replace('version: "2.0"', 'version: "2.1"', 1).replace(
+        "in_force_from: 2026-05-11", "in_force_from: 2027-01-01", 1
+    )
+    rulebook = parse(text, "x.yaml")
+    write = rulebooks._write
+
+    def slow_write(parsed):
+        time.sleep(0.5)
+        return write(parsed)
+
+    monkeypatch.setattr(rulebooks, "_write", slow_write)
+    first = Worker(lambda: rulebooks.load(rulebook), "first")
+    second = Worker(lambda: rulebooks.load(rulebook), "second")
+    first.start()
+    time.sleep(0.1)
+    second.start()
+    outcomes = [w.finish() for w in (first, second)]
+    assert [w.error for w in outcomes] == [None, None]
+    assert sorted(w.result.created for w in outcomes) == [False, True]
+    assert Decision.objects.filter(number="2026-0000277", version="2.1").count() == 1
