@@ -134,6 +134,15 @@ def test_a_channel_not_in_the_catalogue_or_a_local_one_is_refused(write_file, ha
     ]
 
 
+def test_a_halland_unit_is_not_offered_skanes_own_services(write_file, halland):
+    """The registry holds Skåne's services too (the first migrations store its version in every
+    database): a regional service is one of the version in force's catalogue."""
+    f.CareUnitFactory(hsa_id=A)
+    text = OFFERINGS_HEADER + f"{A},tjanst,VARDVAL,regional,ja\n{A},tjanst,EGEN-VARDBEGARAN,regional,ja\n"
+    problems = rejected(write_file, "offerings", text)
+    assert len(problems) == 1 and problems[0].startswith("3: code:") and "EGEN-VARDBEGARAN" in problems[0]
+
+
 def test_skane_has_no_channels_to_offer(write_file):
     f.CareUnitFactory(hsa_id=A)
     text = OFFERINGS_HEADER + f"{A},kanal,JOURNALEN,regional,\n"

@@ -303,12 +303,18 @@ class OfferingsImporter(UnitRowsImporter):
 
     def prepare(self):
         self.units = unit_ids_by_hsa()
-        self.services = dict(CatalogueService.objects.values_list("code", "id"))
-        self.templates = dict(CatalogueTemplate.objects.values_list("code", "id"))
-        # A channel is offered from the catalogue of today's version (the registry keeps every code any
-        # version named; a channel the version in force does not have cannot be required of anyone).
+        # Regional services, templates and channels are those of today's version's catalogue: the registry
+        # keeps every code any version (or another region's, in the same database) named.
         decision = decision_today()
-        codes = [c["code"] for c in (decision.catalogue or {}).get("channels", ())] if decision else []
+        catalogue = (decision.catalogue or {}) if decision else {}
+        listed = {part: [e["code"] for e in catalogue.get(part, ())] for part in ("services", "templates")}
+        self.services = dict(
+            CatalogueService.objects.filter(code__in=listed["services"]).values_list("code", "id")
+        )
+        self.templates = dict(
+            CatalogueTemplate.objects.filter(code__in=listed["templates"]).values_list("code", "id")
+        )
+        codes = [c["code"] for c in catalogue.get("channels", ())]
         self.channels = dict(CatalogueChannel.objects.filter(code__in=codes).values_list("code", "id"))
         self.channels_known = ", ".join(codes) or "inga"
 
