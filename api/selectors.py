@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from compliance.exports import unit_document
 from compliance.models import UnitResult
 from compliance.services import evaluate, today
+from exemptions.models import Exemption
 from portal.exemptions.selectors.rows import exemption_for_user, visible_exemptions
 from portal.units.filters import UnitFilter
 from portal.units.selectors import decision_for, requirements_of, unit_rows
@@ -31,15 +32,30 @@ UNIT_FILTERS = {
 }
 
 
+def text(params, name: str, *, limit: int = 100) -> str:
+    """A query parameter's text; 400 for one no database column could hold (a NUL, or over `limit`)."""
+    value = params.get(name, "")
+    if "\x00" in value or len(value) > limit:
+        raise ValidationError({name: ["Ogiltigt värde."]})
+    return value
+
+
+def path_text(value: str) -> str:
+    """A text from the path (an HSA-id, an exemption id): 404 for one that cannot name anything."""
+    if "\x00" in value or len(value) > 100:
+        raise NotFound("Finns inte.")
+    return value
+
+
 def requested_day(params) -> datetime.date:
     """`?as_of=YYYY-MM-DD`, default today; 400 for anything else."""
-    text = params.get("as_of", "").strip()
-    if not text:
+    text_ = text(params, "as_of").strip()
+    if not text_:
         return today()
     try:
-        return parse_day(text)
+        return parse_day(text_)
     except InvalidDay as error:
-        raise ValidationError({"as_of": [f"”{text[:20]}” {error}"]}) from None
+        raise ValidationError({"as_of": [f"”{text_[:20]}” {error}"]}) from None
 
 
 def stored_day(day: datetime.date) -> datetime.date | None:
@@ -57,7 +73,7 @@ def units(user, params):
     rows = unit_rows(user, day=shown, decision=decision)
     data = QueryDict(mutable=True)
     for ours, theirs in UNIT_FILTERS.items():
-        if params.get(ours, "") != "":
+        if text(params, ours) != "":
             data[theirs] = params[ours]
     unit_filter = UnitFilter(data, rows, request=_Request(user), requirements=requirements_of(decision))
     if "niva" in data and "niva" not in unit_filter.filters:
@@ -81,7 +97,7 @@ class _Request:
 
 def unit(user, hsa_id: str, params) -> dict:
     """export_compliance's document for one visible unit (404 otherwise), judged on the fly, with reasons."""
-    found = unit_for_user(user, hsa_id)
+    found = unit_for_user(user, path_text(hsa_id))
     evaluation = evaluate(requested_day(params), unit_ids=[found.pk])
     if not evaluation.units:
         raise NotFound("Enheten är inte aktiv och bedöms inte.")
@@ -103,15 +119,17 @@ def rulebook(params) -> dict:
 
 def exemptions(user, params):
     qs = visible_exemptions(user).select_related("unit", "requirement")
-    if params.get("unit"):
-        qs = qs.filter(unit__hsa_id=params["unit"])
-    if params.get("status"):
-        qs = qs.filter(status=params["status"])
+    if unit_id := text(params, "unit"):
+        qs = qs.filter(unit__hsa_id=unit_id)
+    if status := text(params, "status"):
+        if status not in Exemption.Status.values:
+            raise ValidationError({"status": [f"Läget är ett av {', '.join(Exemption.Status.values)}."]})
+        qs = qs.filter(status=status)
     return qs
 
 
 def exemption(user, exemption_id: str):
-    return exemption_for_user(user, exemption_id)
+    return exemption_for_user(user, path_text(exemption_id))
 
 
 _PROBLEM = re.compile(r"^.*?:(?P<line>\d+): (?P<column>[^:]*): (?P<message>.*)$")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularRedocView
 from rest_framework import status
@@ -34,6 +34,10 @@ ERRORS = {
     403: OpenApiResponse(s.Error, description="Nyckelns behörighet eller personens roll räcker inte."),
     429: OpenApiResponse(s.Error, description="För många anrop med nyckeln; se Retry-After."),
 }
+# A 400 names what is wrong: {"as_of": ["…"]}, or {"detail": "…"}.
+BAD_REQUEST = OpenApiResponse(
+    OpenApiTypes.OBJECT, description="Ett ogiltigt värde; svaret namnger parametern."
+)
 NOT_FOUND = {404: OpenApiResponse(s.Error, description="Finns inte, eller personen får inte se det.")}
 CURSOR = OpenApiParameter("cursor", str, description="Markören från föregående svars next/previous.")
 AS_OF = OpenApiParameter("as_of", str, description="Datum ÅÅÅÅ-MM-DD (standard i dag).")
@@ -70,7 +74,7 @@ class UnitList(APIView):
             OpenApiParameter("page_size", int, description="Högst 1000"),
             CURSOR,
         ],
-        responses={200: s.UnitPage, 400: s.Error, **ERRORS, **NOT_FOUND},
+        responses={200: s.UnitPage, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},
     )
     def get(self, request):
         rows, shown = selectors.units(request.user, request.query_params)
@@ -89,7 +93,7 @@ class UnitDetail(APIView):
         operation_id="unit_detail",
         summary="En enhets bedömning: nivå, krav med skäl, svarstid",
         parameters=[AS_OF],
-        responses={200: s.UnitDetail, 400: s.Error, **ERRORS, **NOT_FOUND},
+        responses={200: s.UnitDetail, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},
     )
     def get(self, request, hsa_id: str):
         return Response(s.UnitDetail(selectors.unit(request.user, hsa_id, request.query_params)).data)
@@ -101,7 +105,7 @@ class RulebookView(APIView):
     @extend_schema(
         summary="Regelverket i kraft (eller per ?as_of=) som regelboksfilen",
         parameters=[AS_OF],
-        responses={200: s.Rulebook, 400: s.Error, **ERRORS, **NOT_FOUND},
+        responses={200: s.Rulebook, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},
     )
     def get(self, request):
         return Response(s.Rulebook(selectors.rulebook(request.query_params)).data)
@@ -125,7 +129,7 @@ class ExemptionList(APIView):
             OpenApiParameter("page_size", int, description="Högst 1000"),
             CURSOR,
         ],
-        responses={200: s.ExemptionPage, **ERRORS, **NOT_FOUND},
+        responses={200: s.ExemptionPage, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},
     )
     def get(self, request):
         pages = ExemptionPages()
@@ -161,8 +165,9 @@ class ImportStart(APIView):
 
     @extend_schema(
         summary="Importera en fil (samma import som import_data, allt eller inget)",
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(registry.KINDS))],
         request={"multipart/form-data": s.ImportUpload},
-        responses={202: s.ImportStarted, 400: s.Error, **ERRORS, **NOT_FOUND},
+        responses={202: s.ImportStarted, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},
     )
     def post(self, request, kind: str):
         if kind not in registry.kinds():
@@ -196,10 +201,14 @@ class ImportJobView(APIView):
 
     @extend_schema(
         summary="En imports läge och meddelanden med radnummer",
+        parameters=[OpenApiParameter("job_id", int, OpenApiParameter.PATH)],
         responses={200: s.ImportJob, **ERRORS, **NOT_FOUND},
     )
-    def get(self, request, job_id: int):
-        job = get_object_or_404(ImportJob, pk=job_id)
+    def get(self, request, job_id: str):
+        pk = int(job_id)
+        job = ImportJob.objects.filter(pk=pk).first() if 0 < pk < 2**63 else None
+        if job is None:
+            raise NotFound("Importen finns inte.")
         data = {
             "id": job.pk,
             "kind": job.kind,
@@ -214,6 +223,25 @@ class ImportJobView(APIView):
             "finished_at": job.finished_at,
         }
         return Response(s.ImportJob(data).data)
+
+    @extend_schema(exclude=True)
+    def post(self, request, job_id: str):
+        """POST imports/<a number>/: a number is no import kind."""
+        raise NotFound(f"Det finns inget importslag ”{job_id}”; slagen är {', '.join(registry.kinds())}.")
+
+
+class NotFoundView(APIView):
+    """Anything else under /api/: a 404 in JSON, as every other answer of the API."""
+
+    permission_classes = []
+    authentication_classes = []
+    throttle_classes = []
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        raise NotFound("Adressen finns inte i API:t; se /api/docs/.")
+
+    post = get
 
 
 class Docs(SpectacularRedocView):
