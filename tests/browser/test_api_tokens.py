@@ -54,7 +54,9 @@ def test_the_api_docs_render_from_vendored_files(page):
     page.on("requestfinished", lambda request: loaded.append(request.url))
     page.goto("/api/docs/")
     expect(page.get_by_role("heading", name="Servicenivåportalen API")).to_be_visible(timeout=15000)
-    expect(page.get_by_role("heading", name="Enheterna personen får se, med resultaten per datum")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Enheterna personen får se, med resultaten per datum")
+    ).to_be_visible()
     screenshot(page, "api-docs")
     origin = page.url.split("/api/")[0]
     assert loaded and [url for url in loaded if not url.startswith((origin, "blob:", "data:"))] == []
