@@ -381,3 +381,20 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     html = docs.content.decode()
     assert docs.status_code == 200
     assert "https://" not in html and "/static/drf_spectacular_sidecar/redoc/" in html
+
+
+def test_a_page_of_units_is_a_fixed_number_of_queries(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secret = token_for(world[Roles.KONCERNSTAB])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(UNITS, headers=bearer(secret)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    f.CareUnitFactory.create_batch(20, provider=world["private"].provider)
+    assert queries() == few, "one query per unit"
+    assert few <= 6  # the token, its last use, the roles, the decision, the page
