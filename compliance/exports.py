@@ -27,26 +27,30 @@ def compliance_document(evaluation: Evaluation) -> dict:
         "region": ctx.decision.region_code,
         "current_period": ctx.current_period.code if ctx.current_period else None,
         "evaluation_month": ctx.evaluation_month,
-        "units": [
-            {
-                "hsa_id": e.facts.hsa_id,
-                "name": e.facts.name,
-                "forvaltning": e.facts.forvaltning,
-                "vardomrade": e.facts.vardomrade,
-                "booking_level": e.booking_level,
-                "booking_level_with_exemptions": e.booking_level_with_exemptions,
-                "requirements": {
-                    code: {
-                        "status": r.status,
-                        "exemption_id": r.exemption_id,
-                        "exemption_unneeded": r.exemption_unneeded,
-                    }
-                    for code, r in e.requirements.items()
-                },
-                "response_time": response_time_dict(e.response_time),
+        "units": [unit_document(e) for e in evaluation.units],
+    }
+
+
+def unit_document(e, *, reasons: bool = False) -> dict:
+    """One unit of `compliance_document`; with `reasons`, each requirement's Swedish reason and measured
+    value too (the API's unit, api/views.py)."""
+    return {
+        "hsa_id": e.facts.hsa_id,
+        "name": e.facts.name,
+        "forvaltning": e.facts.forvaltning,
+        "vardomrade": e.facts.vardomrade,
+        "booking_level": e.booking_level,
+        "booking_level_with_exemptions": e.booking_level_with_exemptions,
+        "requirements": {
+            code: {
+                "status": r.status,
+                "exemption_id": r.exemption_id,
+                "exemption_unneeded": r.exemption_unneeded,
+                **({"reason": r.reason, "value": r.value} if reasons else {}),
             }
-            for e in evaluation.units
-        ],
+            for code, r in e.requirements.items()
+        },
+        "response_time": response_time_dict(e.response_time),
     }
 
 

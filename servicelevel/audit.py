@@ -37,6 +37,7 @@ ACTIONS = {
     "exemptiongroup_rejection": "Avslag på gemensamt beslut",
     "report_downloaded": "Rapport hämtad",
     "rulebook_loaded": "Regelboksversion inläst",
+    "api_import_started": "Import begärd via API:t",
 }
 # Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
 # neuter one ("avsteg skapat") and a plural ("bokningsuppgifter skapade"). A noun form: no agreement.

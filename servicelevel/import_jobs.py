@@ -70,6 +70,21 @@ def _count_lines(path: Path) -> int:
 def start_check(*, kind: str, upload, actor) -> ImportJob:
     """Store the uploaded file and queue its check. `upload` is a Django UploadedFile (already validated
     by the form: kind, size, suffix)."""
+    job = _stored_job(kind=kind, upload=upload, actor=actor)
+    transaction.on_commit(lambda: check_import.delay(job.pk))
+    return job
+
+
+def start_import(*, kind: str, upload, actor) -> ImportJob:
+    """Store the uploaded file and queue its import straight away, without a check to confirm (the API's
+    `POST /api/v1/imports/<kind>/`): the import is all-or-nothing, so a file with any problem is rejected
+    whole, with the same lines a check would give."""
+    job = _stored_job(kind=kind, upload=upload, actor=actor, status=ImportJob.Status.IMPORTING)
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def _stored_job(*, kind: str, upload, actor, status: str = ImportJob.Status.CHECKING) -> ImportJob:
     folder = upload_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / _stored_name(upload.name)
@@ -83,8 +98,8 @@ def start_check(*, kind: str, upload, actor) -> ImportJob:
         size=path.stat().st_size,
         lines=_count_lines(path),
         created_by=actor,
+        status=status,
     )
-    transaction.on_commit(lambda: check_import.delay(job.pk))
     return job
 
 

@@ -4,6 +4,7 @@ Embedded default: no DATABASE_URL → a SQLite file in the project folder; no RE
 in-process. Outside debug a missing DJANGO_SECRET_KEY stops startup.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "actionplan",
     "compliance",
     "portal",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -345,6 +350,34 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Servicenivåportalen <servic
 EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12, unit="månader")
 if EXEMPTION_MAX_MONTHS < 1:
     raise ImproperlyConfigured("DJANGO_EXEMPTION_MAX_MONTHS ska vara ett heltal ≥ 1 (månader).")
+
+# The REST API (docs/api.md): Bearer tokens only (no session, so no CSRF), JSON only, per-token throttling in
+# Django's cache (Redis with REDIS_URL). API_THROTTLE_RATE: requests per token, "N/s|min|hour|day".
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured("API_THROTTLE_RATE ska vara antal/tid, t.ex. 600/min (s, min, hour, day).")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Servicenivåportalen API",
+    "DESCRIPTION": "Enheternas resultat, regelverket, avstegen och import av filer (docs/api.md). "
+    "Anropen kräver en nyckel: `Authorization: Bearer <nyckel>`, skapad under /konto/api-nycklar/.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 LOGGING = {
     "version": 1,

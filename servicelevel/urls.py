@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api import account_views
+
 from . import accounts, views
 
 admin.site.site_header = "Servicenivåportalen – administration"
@@ -11,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/logga-in/", accounts.LoginView.as_view(), name="login"),
     path("konto/logga-ut/", accounts.LogoutView.as_view(), name="logout"),
+    path("konto/api-nycklar/", account_views.api_tokens, name="api_tokens"),
+    path("api/", include("api.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("portal.urls")),
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-APPS = ("servicelevel", "units", "exemptions", "actionplan", "compliance", "portal")
+APPS = ("servicelevel", "units", "exemptions", "actionplan", "compliance", "portal", "api")
 ARCHITECTURE = Path(settings.BASE_DIR) / "docs" / "architecture.md"
 
 

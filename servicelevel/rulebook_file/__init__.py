@@ -5,7 +5,7 @@
 Pure Python: loading a file into the database is another step's work.
 """
 
-from .dump import dump
+from .dump import as_data, dump
 from .nodes import key_line
 from .parse import parse
 from .problems import Problem, RulebookRefused
@@ -24,6 +24,7 @@ from .shapes import (
 )
 
 __all__ = [
+    "as_data",
     "Catalogue",
     "Channel",
     "Decision",

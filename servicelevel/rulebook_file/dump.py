@@ -32,6 +32,11 @@ def dump(rulebook: RulebookFile) -> str:
     )
 
 
+def as_data(rulebook: RulebookFile) -> dict:
+    """The file's content as plain data in the file's shape (the API's rulebook, api/views.py)."""
+    return _data(rulebook)
+
+
 def _data(rulebook: RulebookFile) -> dict:
     decision = rulebook.decision
     catalogue = rulebook.catalogue
