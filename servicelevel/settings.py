@@ -147,7 +147,7 @@ LOGIN_URL = "login"
 # docs/deployment.md "Inloggning med SITHS eID"). Off while OIDC_ISSUER is empty. The claims named here
 # carry the person's HSA-id, the values mapped to roles (ClaimRoleRule) and the unit / provider HSA-ids
 # that become their grants, re-read at every sign-in.
-OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_ISSUER = env_str("OIDC_ISSUER")  # exactly as the provider's ID tokens say it in `iss`
 OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
 OIDC_SCOPES = env_str("OIDC_SCOPES") or "openid profile"
