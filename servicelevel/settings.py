@@ -155,6 +155,9 @@ OIDC_HSA_ID_CLAIM = env_str("OIDC_HSA_ID_CLAIM") or "employeeHsaId"
 OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM")
 OIDC_UNIT_CLAIM = env_str("OIDC_UNIT_CLAIM")
 OIDC_PROVIDER_CLAIM = env_str("OIDC_PROVIDER_CLAIM")
+# What a sign-in's roles and unit/provider HSA-ids become (the units app's grants; servicelevel/identity.py
+# names it here, as REPORT_CONTENT below, since servicelevel sits below units).
+SIGN_IN_RIGHTS = "units.sign_in.set_rights"
 # How far the portal's clock and the provider's may differ when an ID token's exp and iat are checked.
 OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", default=60, unit="sekunder")
 if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
