@@ -54,3 +54,8 @@ def test_siths_sign_in_in_a_browser(page, live_server, oidc_provider, settings):
     expect(page.get_by_text("Inloggad som Britt Bläddrare")).to_be_visible()
     page.goto(f"/enheter/{unit.hsa_id}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vårdcentralen Bläddra")
+
+    # Signing out ends the provider's session too: the portal's logout goes on to its end_session page.
+    page.get_by_role("button", name="Logga ut").click()
+    expect(page).to_have_url(re.compile(re.escape(oidc_provider.url) + r"/oauth2/end_session\?"))
+    expect(page.get_by_role("button", name="End session")).to_be_visible()
