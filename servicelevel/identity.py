@@ -91,6 +91,32 @@ def roles_for(values: list[str]) -> list[str]:
     return [role for role, _ in ClaimRoleRule.ROLE_CHOICES if role in found]
 
 
+def add_role_rule(*, claim_value: str, role: str, actor) -> ClaimRoleRule:
+    """Koncernstab's new rule (/inloggning/rollregler/), audited."""
+    with transaction.atomic():
+        rule = ClaimRoleRule.objects.create(claim_value=claim_value, role=role)
+        audit(
+            action="claimrolerule_created",
+            object_type="claimrolerule",
+            object_id=rule.pk,
+            actor=actor,
+            detail={"claim_value": rule.claim_value, "role": rule.role},
+        )
+    return rule
+
+
+def remove_role_rule(*, rule: ClaimRoleRule, actor) -> None:
+    with transaction.atomic():
+        audit(
+            action="claimrolerule_deleted",
+            object_type="claimrolerule",
+            object_id=rule.pk,
+            actor=actor,
+            detail={"claim_value": rule.claim_value, "role": rule.role},
+        )
+        rule.delete()
+
+
 def sign_in_from_claims(
     request, *, issuer: str, subject: str, claims: dict, names: ClaimNames | None = None
 ) -> AbstractBaseUser:

@@ -362,7 +362,7 @@ class ClaimRoleRule(models.Model):
 
     ROLE_CHOICES = [
         ("Koncernstab kommunikation", "Koncernstab kommunikation"),
-        ("Hälso- och sjukvårdsstyrning", "Hälso- och sjukvårdsstyrning"),
+        ("Hälso- och sjukvårdsstyrning", "Avdelningen för hälso- och sjukvårdsstyrning"),
         ("Ledning", "Ledning"),
         ("Verksamhetschef", "Verksamhetschef"),
         ("Vårdgivare", "Vårdgivare"),
