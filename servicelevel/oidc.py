@@ -24,6 +24,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
+from requests import RequestException
 
 from .identity import SignInRefused, sign_in_from_claims
 
@@ -97,7 +98,7 @@ def callback(request):
         claims = token.get("userinfo")
         if not claims:  # no ID token, or one that was never checked against a nonce
             raise OAuthError(description="no verified ID token")
-    except (OAuthError, JoseError, ValueError, KeyError) as exc:
+    except (OAuthError, JoseError, RequestException, ValueError, KeyError) as exc:
         logger.warning("OIDC: sign-in refused: %s", exc)
         messages.error(request, FAILED)
         return redirect("login")

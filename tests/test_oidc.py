@@ -198,3 +198,14 @@ def test_local_login_off_hides_the_form_and_refuses_its_post(client, oidc_settin
     assert "Inloggning med lösenord är avstängd" in response.content.decode()
     assert signed_in_user(client) is None
     assert not client.login(username="anna", password="hemligt-lösen-1")
+
+
+@pytest.mark.django_db
+def test_a_provider_that_cannot_be_reached_is_a_failed_sign_in_not_an_error(
+    client, oidc_settings, oidc_provider
+):
+    set_claims(oidc_provider, "person-7", {"groups": ["enhetschef"]})
+    callback = to_provider(client, "person-7", oidc_provider)
+    oidc_settings.OIDC_ISSUER = "http://127.0.0.1:9"  # nothing listens there
+    refused_with(client.get(callback), client, oidc.FAILED)
+    assert client.get("/konto/oidc/logga-in/").status_code == 302  # back to the login page, with a message
