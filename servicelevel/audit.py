@@ -38,6 +38,8 @@ ACTIONS = {
     "report_downloaded": "Rapport hämtad",
     "rulebook_loaded": "Regelboksversion inläst",
     "api_import_started": "Import begärd via API:t",
+    "sign_in": "Inloggning via identitetsutfärdare",
+    "sign_in_refused": "Inloggning nekad",
 }
 # Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
 # neuter one ("avsteg skapat") and a plural ("bokningsuppgifter skapade"). A noun form: no agreement.

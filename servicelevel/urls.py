@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from api import account_views
 
-from . import accounts, views
+from . import accounts, oidc, views
 
 admin.site.site_header = "Servicenivåportalen – administration"
 admin.site.site_title = "Servicenivåportalen"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("konto/logga-ut/", accounts.LogoutView.as_view(), name="logout"),
     path("konto/api-nycklar/", account_views.api_tokens, name="api_tokens"),
     path("api/", include("api.urls")),
+    path("konto/oidc/logga-in/", oidc.start, name="oidc_login"),
+    path("konto/oidc/callback/", oidc.callback, name="oidc_callback"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("portal.urls")),
 ]

@@ -326,6 +326,7 @@ def test_an_activity_and_a_report_answer_the_fields_error(client, staff, unit, d
 
 # Dates and instants the portal sets itself (from a bounded date or the clock), never typed by a person.
 SET_BY_THE_PORTAL = {
+    "servicelevel.SignInIdentity.last_sign_in",
     "servicelevel.ImportJob.started_at",
     "servicelevel.ImportJob.finished_at",
     "exemptions.ReminderSent.due_date",

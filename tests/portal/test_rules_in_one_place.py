@@ -99,6 +99,7 @@ def test_every_feature_is_found():
         "reports",
         "rulebook",
         "self_service",
+        "sign_in",
         "units",
     ]
 
