@@ -29,6 +29,14 @@ class LoginView(auth_views.LoginView):
     # A logged-in person who opens the login page (a bookmark) goes on to the start page.
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        from . import saml
+
+        context = super().get_context_data(**kwargs)
+        if saml.enabled():
+            context["saml_label"] = saml.button_label()
+        return context
+
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's LogoutView); the login page then says the logout happened."""

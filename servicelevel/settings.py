@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a login refused for lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # djangosaml2's own session cookie, only on /saml2/ and only with SAML configured (servicelevel/saml.py).
+    "servicelevel.saml.SamlSessionMiddleware",
 ]
 
 if not DEBUG:
@@ -345,6 +347,35 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Servicenivåportalen <servic
 EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12, unit="månader")
 if EXEMPTION_MAX_MONTHS < 1:
     raise ImproperlyConfigured("DJANGO_EXEMPTION_MAX_MONTHS ska vara ett heltal ≥ 1 (månader).")
+
+# SAML 2 sign-in (servicelevel/saml.py; docs/deployment.md "SAML 2"). Off unless SAML_SP_ENTITY_ID and the
+# IdP's metadata (SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE) are both set; the ACS URL is
+# PORTAL_URL + /saml2/acs/. The attributes' names are settings, the values' meaning data (identity.py).
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID")
+SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL")
+SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE")
+SAML_IDP_METADATA_CERT_FILE = env_str("SAML_IDP_METADATA_CERT_FILE")
+SAML_SP_KEY_FILE = env_str("SAML_SP_KEY_FILE")
+SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE")
+SAML_SP_KEY_PEM = env_str("SAML_SP_KEY_PEM")
+SAML_SP_CERT_PEM = env_str("SAML_SP_CERT_PEM")
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY")
+SAML_HSA_ID_ATTRIBUTE = env_str("SAML_HSA_ID_ATTRIBUTE", "urn:sambi:names:attribute:employeeHsaId")
+SAML_ROLE_ATTRIBUTE = env_str("SAML_ROLE_ATTRIBUTE", "urn:sambi:names:attribute:commissionPurpose")
+SAML_UNIT_ATTRIBUTE = env_str("SAML_UNIT_ATTRIBUTE", "urn:sambi:names:attribute:healthCareUnitHsaId")
+SAML_PROVIDER_ATTRIBUTE = env_str(
+    "SAML_PROVIDER_ATTRIBUTE", "urn:sambi:names:attribute:healthCareProviderHsaId"
+)
+if bool(SAML_SP_ENTITY_ID) != bool(SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE):
+    raise ImproperlyConfigured(
+        "SAML kräver både SAML_SP_ENTITY_ID och identitetsleverantörens metadata (SAML_IDP_METADATA_URL "
+        "eller SAML_IDP_METADATA_FILE), eller ingen av dem (docs/deployment.md)."
+    )
+# djangosaml2: the configuration from servicelevel.saml (never a SAML_CONFIG dict here), no django-csp.
+SAML_CONFIG_LOADER = "servicelevel.saml.config_loader"
+SAML_CSP_HANDLER = ""
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "saml_session"
 
 LOGGING = {
     "version": 1,
