@@ -8,9 +8,11 @@ from .models import (
     CatalogueChannel,
     CatalogueService,
     CatalogueTemplate,
+    ClaimRoleRule,
     Decision,
     Requirement,
     SchedulePeriod,
+    SignInIdentity,
 )
 
 
@@ -112,3 +114,19 @@ class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor_label")
     date_hierarchy = "at"
+
+
+@admin.register(ClaimRoleRule)
+class ClaimRoleRuleAdmin(admin.ModelAdmin):
+    """Which value of the role claim (OIDC_ROLE_CLAIM, or SAML's role attribute) gives which role; read at
+    every sign-in through the identity provider (servicelevel/identity.py). Kept by Koncernstab."""
+
+    list_display = ("claim_value", "role")
+    list_filter = ("role",)
+    search_fields = ("claim_value",)
+
+
+@admin.register(SignInIdentity)
+class SignInIdentityAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "subject", "issuer", "created", "last_sign_in")
+    search_fields = ("subject", "user__username")

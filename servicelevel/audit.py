@@ -37,6 +37,8 @@ ACTIONS = {
     "exemptiongroup_rejection": "Avslag på gemensamt beslut",
     "report_downloaded": "Rapport hämtad",
     "rulebook_loaded": "Regelboksversion inläst",
+    "sign_in": "Inloggning via identitetsutfärdare",
+    "sign_in_refused": "Inloggning nekad",
 }
 # Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
 # neuter one ("avsteg skapat") and a plural ("bokningsuppgifter skapade"). A noun form: no agreement.

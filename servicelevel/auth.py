@@ -40,6 +40,11 @@ class PortalModelBackend(ModelBackend):
     a demo account in the same SELECT (an EXISTS), so the guard costs no query of its own.
     """
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not settings.LOCAL_LOGIN:
+            return None  # DJANGO_LOCAL_LOGIN=0: no password opens the portal, the admin's form neither
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
     def user_can_authenticate(self, user) -> bool:
         if not super().user_can_authenticate(user):
             return False

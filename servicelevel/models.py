@@ -329,3 +329,53 @@ class RulebookDraft(models.Model):
     @property
     def published(self) -> bool:
         return self.published_as_id is not None
+
+
+class SignInIdentity(models.Model):
+    """A person as an identity provider knows them: the provider's issuer and its `sub` for them (OIDC), or
+    the SAML IdP's entity id and NameID. The portal finds the user by this pair only, never by a name or an
+    e-mail that can change hands (servicelevel/identity.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sign_in_identities",
+        verbose_name="användare",
+    )
+    issuer = models.CharField("utfärdare", max_length=500)
+    subject = models.CharField("subjekt (sub)", max_length=255)
+    created = models.DateTimeField("första inloggning", auto_now_add=True)
+    last_sign_in = models.DateTimeField("senaste inloggning", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inloggningsidentitet"
+        verbose_name_plural = "inloggningsidentiteter"
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="signinidentity_unique")]
+
+    def __str__(self):
+        return f"{self.subject} ({self.issuer})"
+
+
+class ClaimRoleRule(models.Model):
+    """One value of the role claim (OIDC_ROLE_CLAIM, e.g. a group or a commission purpose) and the portal
+    role it gives. Kept by Koncernstab kommunikation in the admin; read at every sign-in."""
+
+    ROLE_CHOICES = [
+        ("Koncernstab kommunikation", "Koncernstab kommunikation"),
+        ("Hälso- och sjukvårdsstyrning", "Hälso- och sjukvårdsstyrning"),
+        ("Ledning", "Ledning"),
+        ("Verksamhetschef", "Verksamhetschef"),
+        ("Vårdgivare", "Vårdgivare"),
+    ]
+
+    claim_value = models.CharField("värde i anspråket", max_length=255)
+    role = models.CharField("roll", max_length=60, choices=ROLE_CHOICES)
+
+    class Meta:
+        verbose_name = "rollregel"
+        verbose_name_plural = "rollregler för inloggning"
+        ordering = ["claim_value", "role"]
+        constraints = [models.UniqueConstraint(fields=["claim_value", "role"], name="claimrolerule_unique")]
+
+    def __str__(self):
+        return f"{self.claim_value} → {self.role}"

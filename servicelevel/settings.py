@@ -144,6 +144,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+
+# Sign-in through the region's identity provider over OpenID Connect (servicelevel/oidc.py, identity.py;
+# docs/deployment.md "Inloggning med SITHS eID"). Off while OIDC_ISSUER is empty. The claims named here
+# carry the person's HSA-id, the values mapped to roles (ClaimRoleRule) and the unit / provider HSA-ids
+# that become their grants, re-read at every sign-in.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env_str("OIDC_SCOPES") or "openid profile"
+OIDC_HSA_ID_CLAIM = env_str("OIDC_HSA_ID_CLAIM") or "employeeHsaId"
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM")
+OIDC_UNIT_CLAIM = env_str("OIDC_UNIT_CLAIM")
+OIDC_PROVIDER_CLAIM = env_str("OIDC_PROVIDER_CLAIM")
+# How far the portal's clock and the provider's may differ when an ID token's exp and iat are checked.
+OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", default=60, unit="sekunder")
+if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER är satt: sätt också OIDC_CLIENT_ID och OIDC_CLIENT_SECRET.")
+if OIDC_ISSUER and "openid" not in OIDC_SCOPES.split():
+    raise ImproperlyConfigured(f"OIDC_SCOPES ska innehålla openid, inte {OIDC_SCOPES!r}.")
+# The portal's own password form (break-glass administration, the demo); 0 turns it off, and every
+# password sign-in with it, the admin's too (servicelevel/auth.py).
+LOCAL_LOGIN = env_bool("DJANGO_LOCAL_LOGIN", default=True)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -194,9 +216,9 @@ STORAGES = {
 # HTTPS (docs/deployment.md). Outside debug the defaults are the secure ones; each is an environment
 # variable so a deployment can loosen one knowingly (e.g. trying the stack on http://localhost).
 SESSION_COOKIE_SECURE = not DEBUG
-# A signed-in session ends after DJANGO_SESSION_HOURS (default 8, a working day) without a request; each
+# A signed-in session ends after DJANGO_SESSION_HOURS (default 10, a working day) without a request; each
 # request moves the end (servicelevel/security.py: SlidingSessionMiddleware, at most once per 5 minutes).
-SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", default=8, unit="timmar")
+SESSION_HOURS = env_int("DJANGO_SESSION_HOURS", default=10, unit="timmar")
 if SESSION_HOURS < 1:
     raise ImproperlyConfigured("DJANGO_SESSION_HOURS ska vara ett heltal ≥ 1 (timmar).")
 SESSION_COOKIE_AGE = SESSION_HOURS * 3600

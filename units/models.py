@@ -54,11 +54,19 @@ class Provider(models.Model):
     """Private care provider under contract (Hälsoval); units without one are run by the region."""
 
     name = models.CharField("namn", max_length=200, unique=True)
+    # The provider's HSA-id (healthCareProviderHsaId), by which a sign-in's provider claim grants its units
+    # (servicelevel/identity.py); set in the admin.
+    hsa_id = models.CharField("HSA-id", max_length=31, blank=True, default="")
 
     class Meta:
         verbose_name = "vårdgivare"
         verbose_name_plural = "vårdgivare"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hsa_id"], condition=~models.Q(hsa_id=""), name="provider_hsa_id_unique"
+            )
+        ]
 
     def __str__(self):
         return self.name
