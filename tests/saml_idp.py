@@ -122,6 +122,11 @@ class IdP:
             sign_assertion=sign_assertion,
             sign_response=sign_response,
             userid="test-user",
+            # SITHS eID: a certificate on a card (TLS client authentication).
+            authn={
+                "class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient",
+                "authn_auth": IDP_ENTITY_ID,
+            },
         )
         xml = str(response)
         if tamper:

@@ -4,8 +4,11 @@ AuthnRequest, the IdP's real signed Response posted to the ACS, checked with xml
 import pytest
 from django.test import Client
 
-from servicelevel.models import AuditEntry
+from servicelevel.identity import REFUSED_NO_ROLE
+from servicelevel.models import AuditEntry, ClaimRoleRule, SignInIdentity
+from units.permissions import Roles, roles, visible_units
 
+from . import factories as f
 from . import saml_idp
 from .saml_idp import HSA, PROVIDER, PURPOSE, UNIT
 
@@ -32,6 +35,8 @@ def saml(settings, pki):
     settings.SAML_SP_CERT_FILE = sp_cert
     settings.PORTAL_URL = saml_idp.PORTAL_URL
     settings.OIDC_ISSUER = ""
+    ClaimRoleRule.objects.create(claim_value="enhetschef", role=Roles.VERKSAMHETSCHEF)
+    ClaimRoleRule.objects.create(claim_value="privat", role=Roles.VARDGIVARE)
     return idp
 
 
@@ -62,8 +67,12 @@ def post_answer(client, idp, **kwargs):
     return client.post("/saml2/acs/", data)
 
 
-def refused_with(response, words: str):
+def refused_with(response, words: str, reason: str = ""):
     assert response.status_code == 403
+    if reason:
+        assert (
+            AuditEntry.objects.filter(action="saml_response_refused").latest("pk").detail["reason"] == reason
+        )
     html = response.content.decode()
     assert words in html, html
     assert "_auth_user_id" not in response.client.session
@@ -93,7 +102,8 @@ def test_the_sp_metadata_names_the_entity_the_acs_and_the_certificate(client, sa
     assert 'Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"' in xml
     assert 'WantAssertionsSigned="true"' in xml
     assert 'AuthnRequestsSigned="true"' in xml
-    cert = open(pki[2]).read().split("-----")[2].replace("\n", "")
+    with open(pki[2]) as pem:
+        cert = pem.read().split("-----")[2].replace("\n", "")
     assert cert[:60] in xml.replace("\n", "")
 
 
@@ -119,13 +129,13 @@ def test_the_login_button_keeps_the_page_asked_for(client, saml):
 
 def test_an_unsigned_assertion_is_refused(client, saml):
     response = post_answer(client, saml, sign_assertion=False, sign_response=False)
-    refused_with(response, "inte giltigt eller inte signerat")
+    refused_with(response, "inte giltigt eller inte signerat", "SignatureError")
     assert AuditEntry.objects.filter(action="saml_response_refused").exists()
 
 
 def test_a_signed_response_around_an_unsigned_assertion_is_refused(client, saml):
     response = post_answer(client, saml, sign_assertion=False, sign_response=True)
-    refused_with(response, "inte giltigt eller inte signerat")
+    refused_with(response, "inte giltigt eller inte signerat", "SignatureError")
 
 
 def test_a_tampered_assertion_is_refused(client, saml):
@@ -134,13 +144,13 @@ def test_a_tampered_assertion_is_refused(client, saml):
         return xml.replace("SE2321000032-E1", "SE2321000032-E9")
 
     response = post_answer(client, saml, tamper=another_unit)
-    refused_with(response, "inte giltigt eller inte signerat")
+    refused_with(response, "inte giltigt eller inte signerat", "SignatureError")
 
 
 def test_an_answer_signed_by_another_key_is_refused(client, saml, tmp_path):
     other = saml_idp.IdP(tmp_path, *saml_idp.key_pair(tmp_path, "other", "Fel IdP"))
     response = post_answer(client, other)
-    refused_with(response, "inte giltigt eller inte signerat")
+    refused_with(response, "inte giltigt eller inte signerat", "SignatureError")
 
 
 def test_an_answer_nobody_asked_for_is_refused(client, saml):
@@ -148,3 +158,79 @@ def test_an_answer_nobody_asked_for_is_refused(client, saml):
     response = Client().post("/saml2/acs/", data)  # another browser: no outstanding request
     assert response.status_code == 403
     assert "_auth_user_id" not in response.client.session
+
+
+# --- signed answers --------------------------------------------------------------------------------
+
+
+def signed_in_user(client):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_a_signed_answer_signs_in_with_the_role_and_units_of_the_attributes(client, saml):
+    mine, other = f.CareUnitFactory(hsa_id="SE2321000032-E1"), f.CareUnitFactory(hsa_id="SE2321000032-E2")
+    response = post_answer(client, saml, units=[mine.hsa_id])
+    assert response.status_code == 302 and response["Location"] == "/enheter/"
+    user = signed_in_user(client)
+    assert roles(user) == {Roles.VERKSAMHETSCHEF}
+    assert set(visible_units(user)) == {mine}
+    assert other not in visible_units(user)
+    identity = SignInIdentity.objects.get(user=user)
+    # Found by the IdP's entity id and the HSA-id attribute, never the transient NameID.
+    assert (identity.issuer, identity.subject) == (saml_idp.IDP_ENTITY_ID, "SE2321000032-P1")
+    assert user.username == "SE2321000032-P1"
+    assert client.get("/enheter/").status_code == 200
+
+
+def test_the_next_sign_in_takes_the_attributes_anew(client, saml):
+    first, second = f.CareUnitFactory(hsa_id="SE2321000032-E1"), f.CareUnitFactory(hsa_id="SE2321000032-E2")
+    post_answer(client, saml, units=[first.hsa_id])
+    user = signed_in_user(client)
+    again = Client()
+    assert post_answer(again, saml, units=[second.hsa_id]).status_code == 302
+    assert signed_in_user(again) == user
+    assert set(visible_units(user)) == {second}
+    assert SignInIdentity.objects.count() == 1
+
+
+def test_a_provider_attribute_grants_the_providers_units(client, saml):
+    provider = f.ProviderFactory(hsa_id="SE2321000032-V1")
+    unit = f.CareUnitFactory(provider=provider)
+    f.CareUnitFactory()
+    assert (
+        post_answer(client, saml, purpose="privat", units=(), providers=[provider.hsa_id]).status_code == 302
+    )
+    user = signed_in_user(client)
+    assert roles(user) == {Roles.VARDGIVARE}
+    assert set(visible_units(user)) == {unit}
+
+
+def test_an_attribute_that_maps_to_no_role_is_refused_in_swedish_and_audited(client, saml):
+    response = post_answer(client, saml, purpose="städning")
+    refused_with(response, REFUSED_NO_ROLE)
+    entry = AuditEntry.objects.get(action="sign_in_refused")
+    assert entry.detail["issuer"] == saml_idp.IDP_ENTITY_ID and entry.detail["role_values"] == ["städning"]
+    assert not SignInIdentity.objects.exists()
+
+
+def test_the_role_attribute_name_is_a_setting(client, saml, settings):
+    settings.SAML_ROLE_ATTRIBUTE = "urn:sambi:names:attribute:systemRole"
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    # The IdP still sends commissionPurpose: no role under the configured name.
+    refused_with(post_answer(client, saml), REFUSED_NO_ROLE)
+
+
+def test_an_answer_without_hsa_id_and_with_a_transient_name_id_is_refused(client, saml, settings):
+    settings.SAML_HSA_ID_ATTRIBUTE = "urn:sambi:names:attribute:saknas"
+    refused_with(post_answer(client, saml), "inget HSA-id")
+    assert not SignInIdentity.objects.exists()
+
+
+def test_a_replayed_answer_is_refused(client, saml):
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    data = saml.answer(sp_metadata(client), start(client), attributes())
+    assert client.post("/saml2/acs/", data).status_code == 302
+    client.post("/konto/logga-ut/")
+    refused_with(client.post("/saml2/acs/", data), "inte giltigt eller inte signerat")
