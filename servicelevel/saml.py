@@ -148,16 +148,6 @@ def config_dict() -> dict:
     return config
 
 
-def attribute_names() -> list[str]:
-    names = [
-        settings.SAML_HSA_ID_ATTRIBUTE,
-        settings.SAML_ROLE_ATTRIBUTE,
-        settings.SAML_UNIT_ATTRIBUTE,
-        settings.SAML_PROVIDER_ATTRIBUTE,
-    ]
-    return list(dict.fromkeys(name for name in names if name))
-
-
 _cache_lock = threading.Lock()
 _cached: dict = {}
 
@@ -249,19 +239,17 @@ class AssertionConsumerServiceView(_OnlyWhenConfigured, saml_views.AssertionCons
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         """Back to the login page with a Swedish message (403): the reason in the log and, for a
         response pysaml2 refused, in the audit trail; the person sees no SAML internals."""
-        if isinstance(exception, PermissionDenied) and exception.args and exception.args[0] in (NO_SUBJECT,):
-            message = exception.args[0]
-        else:
-            message = REFUSED_RESPONSE
-            audit(
-                action="saml_response_refused",
-                object_type="saml",
-                actor_label="saml",
-                detail={
-                    "reason": type(exception).__name__ if exception else "okänt",
-                    "text": str(exception)[:300],
-                },
-            )
+        no_subject = isinstance(exception, PermissionDenied) and exception.args == (NO_SUBJECT,)
+        audit(
+            action="saml_response_refused",
+            object_type="saml",
+            actor_label="saml",
+            detail={
+                "reason": "no_subject" if no_subject else type(exception).__name__ if exception else "okänt",
+                "text": str(exception)[:300],
+            },
+        )
+        message = NO_SUBJECT if no_subject else REFUSED_RESPONSE
         return _login_page_with_error(request, message, status=403)
 
     def authenticate_user(

@@ -224,7 +224,7 @@ def test_the_role_attribute_name_is_a_setting(client, saml, settings):
 
 def test_an_answer_without_hsa_id_and_with_a_transient_name_id_is_refused(client, saml, settings):
     settings.SAML_HSA_ID_ATTRIBUTE = "urn:sambi:names:attribute:saknas"
-    refused_with(post_answer(client, saml), "inget HSA-id")
+    refused_with(post_answer(client, saml), "inget HSA-id", "no_subject")
     assert not SignInIdentity.objects.exists()
 
 
@@ -234,3 +234,34 @@ def test_a_replayed_answer_is_refused(client, saml):
     assert client.post("/saml2/acs/", data).status_code == 302
     client.post("/konto/logga-ut/")
     refused_with(client.post("/saml2/acs/", data), "inte giltigt eller inte signerat")
+
+
+# --- configuration ---------------------------------------------------------------------------------
+
+
+def test_half_a_saml_configuration_stops_startup_in_swedish():
+    from .test_settings import load
+
+    ran = load(DJANGO_SECRET_KEY="x", SAML_SP_ENTITY_ID=saml_idp.SP_ENTITY_ID)
+    assert ran.returncode != 0 and "SAML kräver både SAML_SP_ENTITY_ID" in ran.stderr
+    ran = load(
+        DJANGO_SECRET_KEY="x", SAML_SP_ENTITY_ID=saml_idp.SP_ENTITY_ID, SAML_IDP_METADATA_FILE="/x.xml"
+    )
+    assert ran.returncode == 0, ran.stderr
+
+
+def test_the_key_and_certificate_may_be_given_as_pem_in_the_environment(client, saml, settings, pki):
+    with open(pki[1]) as key, open(pki[2]) as cert:
+        settings.SAML_SP_KEY_PEM, settings.SAML_SP_CERT_PEM = key.read(), cert.read()
+    settings.SAML_SP_KEY_FILE = settings.SAML_SP_CERT_FILE = ""
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    assert 'AuthnRequestsSigned="true"' in sp_metadata(client)
+    assert post_answer(client, saml).status_code == 302
+
+
+def test_a_key_without_its_certificate_is_a_configuration_error(client, saml, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.SAML_SP_CERT_FILE = ""
+    with pytest.raises(ImproperlyConfigured, match="nyckel och certifikat hör ihop"):
+        client.get("/saml2/metadata/")
