@@ -370,8 +370,8 @@ EXEMPTION_MAX_MONTHS = env_int("DJANGO_EXEMPTION_MAX_MONTHS", default=12, unit="
 if EXEMPTION_MAX_MONTHS < 1:
     raise ImproperlyConfigured("DJANGO_EXEMPTION_MAX_MONTHS ska vara ett heltal ≥ 1 (månader).")
 
-# SAML 2 sign-in (servicelevel/saml.py; docs/deployment.md "SAML 2"). Off unless SAML_SP_ENTITY_ID and the
-# IdP's metadata (SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE) are both set; the ACS URL is
+# SAML 2 sign-in (servicelevel/saml.py; docs/deployment.md "SAML 2 sign-in"). Off unless SAML_SP_ENTITY_ID
+# and the IdP's metadata (SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE) are both set; the ACS URL is
 # PORTAL_URL + /saml2/acs/. The attributes' names are settings, the values' meaning data (identity.py).
 SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID")
 SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL")
@@ -382,11 +382,11 @@ SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE")
 SAML_SP_KEY_PEM = env_str("SAML_SP_KEY_PEM")
 SAML_SP_CERT_PEM = env_str("SAML_SP_CERT_PEM")
 SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY")
-SAML_HSA_ID_ATTRIBUTE = env_str("SAML_HSA_ID_ATTRIBUTE", "urn:sambi:names:attribute:employeeHsaId")
-SAML_ROLE_ATTRIBUTE = env_str("SAML_ROLE_ATTRIBUTE", "urn:sambi:names:attribute:commissionPurpose")
-SAML_UNIT_ATTRIBUTE = env_str("SAML_UNIT_ATTRIBUTE", "urn:sambi:names:attribute:healthCareUnitHsaId")
-SAML_PROVIDER_ATTRIBUTE = env_str(
-    "SAML_PROVIDER_ATTRIBUTE", "urn:sambi:names:attribute:healthCareProviderHsaId"
+SAML_HSA_ID_ATTRIBUTE = env_str("SAML_HSA_ID_ATTRIBUTE") or "urn:sambi:names:attribute:employeeHsaId"
+SAML_ROLE_ATTRIBUTE = env_str("SAML_ROLE_ATTRIBUTE") or "urn:sambi:names:attribute:commissionPurpose"
+SAML_UNIT_ATTRIBUTE = env_str("SAML_UNIT_ATTRIBUTE") or "urn:sambi:names:attribute:healthCareUnitHsaId"
+SAML_PROVIDER_ATTRIBUTE = (
+    env_str("SAML_PROVIDER_ATTRIBUTE") or "urn:sambi:names:attribute:healthCareProviderHsaId"
 )
 if bool(SAML_SP_ENTITY_ID) != bool(SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE):
     raise ImproperlyConfigured(
