@@ -21,29 +21,49 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db.models import Max, Sum
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
 
 class LoginView(auth_views.LoginView):
+    """The password form (DJANGO_LOCAL_LOGIN) and, with OIDC_ISSUER set, "Logga in med SITHS eID" above
+    it. With the password form off its POST is refused (403) whatever it carries."""
+
     template_name = "registration/login.html"
     # A logged-in person who opens the login page (a bookmark) goes on to the start page.
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if not settings.LOCAL_LOGIN:
+            context = self.get_context_data(form=None, password_refused=True)
+            return self.render_to_response(context, status=403)
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        from . import saml
+        from . import oidc, saml
 
         context = super().get_context_data(**kwargs)
+        context["local_login"] = settings.LOCAL_LOGIN
+        context["oidc_enabled"] = oidc.enabled()
         if saml.enabled():
             context["saml_label"] = saml.button_label()
         return context
 
 
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's LogoutView); the login page then says the logout happened."""
+    """POST only (Django's LogoutView); the login page then says the logout happened. A person who signed
+    in through the OIDC provider is sent on to its end_session_endpoint (when it has one), so the
+    provider's session ends too, and comes back to the login page."""
 
     def post(self, request, *args, **kwargs):
+        from . import oidc
+
+        id_token = request.session.get(oidc.ID_TOKEN_SESSION_KEY, "")
         response = super().post(request, *args, **kwargs)
         messages.success(request, "Du är utloggad.")
+        provider_logout = oidc.end_session_url(request, id_token)
+        if provider_logout:
+            return HttpResponseRedirect(provider_logout)
         return response
 
 

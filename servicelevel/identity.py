@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .audit import audit
 from .models import ClaimRoleRule, SignInIdentity
@@ -82,10 +83,9 @@ def claim_values(claims: dict, name: str) -> list[str]:
 
 
 def roles_for(values: list[str]) -> list[str]:
-    from units.permissions import Roles
-
+    """The roles these claim values give (ClaimRoleRule), in the roles' own order."""
     found = set(ClaimRoleRule.objects.filter(claim_value__in=values).values_list("role", flat=True))
-    return [role for role in Roles.ALL if role in found]
+    return [role for role, _ in ClaimRoleRule.ROLE_CHOICES if role in found]
 
 
 def sign_in_from_claims(
@@ -177,38 +177,7 @@ def _update_person(user, claims: dict) -> None:
 
 
 def _set_rights(user, *, roles: list[str], unit_ids: list[str], provider_ids: list[str]):
-    """The user's role groups become exactly `roles`, their object grants exactly the named units and
-    providers (unknown HSA-ids ignored and returned). Returns (units, providers, unknown)."""
-    from servicelevel.page_cache import changed
-    from units.models import (
-        CareUnit,
-        CareUnitUserObjectPermission,
-        Provider,
-        ProviderUserObjectPermission,
-        VardomradeUserObjectPermission,
+    """The roles and grants themselves are the units app's (settings.SIGN_IN_RIGHTS: units/sign_in.py)."""
+    return import_string(settings.SIGN_IN_RIGHTS)(
+        user, roles=roles, unit_ids=unit_ids, provider_ids=provider_ids
     )
-    from units.permissions import Roles, ensure_groups, grant_provider, grant_units
-
-    ensure_groups()
-    user.groups.remove(*Group.objects.filter(name__in=set(Roles.ALL) - set(roles)))
-    user.groups.add(*Group.objects.filter(name__in=roles))
-    user._portal_roles = None
-
-    units = list(CareUnit.objects.filter(hsa_id__in=unit_ids))
-    providers = list(Provider.objects.filter(hsa_id__in=provider_ids))
-    # Grants not in the claims go: every unit, provider and vårdområde grant held directly.
-    CareUnitUserObjectPermission.objects.filter(user=user).exclude(
-        content_object__in=[u.pk for u in units]
-    ).delete()
-    ProviderUserObjectPermission.objects.filter(user=user).exclude(
-        content_object__in=[p.pk for p in providers]
-    ).delete()
-    VardomradeUserObjectPermission.objects.filter(user=user).delete()
-    if units:
-        grant_units(user, units)
-    for provider in providers:
-        grant_provider(user, provider)
-    changed()
-    known = {u.hsa_id for u in units} | {p.hsa_id for p in providers}
-    unknown = sorted((set(unit_ids) | set(provider_ids)) - known)
-    return sorted(u.hsa_id for u in units), sorted(p.hsa_id for p in providers), unknown

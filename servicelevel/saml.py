@@ -65,7 +65,7 @@ def enabled() -> bool:
 
 def both_doors() -> bool:
     """OIDC is configured too: the SAML button then says "(SAML)" to tell the two apart."""
-    return bool(getattr(settings, "OIDC_ISSUER", ""))
+    return bool(settings.OIDC_ISSUER)
 
 
 def button_label() -> str:

@@ -149,7 +149,7 @@ LOGIN_URL = "login"
 # docs/deployment.md "Inloggning med SITHS eID"). Off while OIDC_ISSUER is empty. The claims named here
 # carry the person's HSA-id, the values mapped to roles (ClaimRoleRule) and the unit / provider HSA-ids
 # that become their grants, re-read at every sign-in.
-OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_ISSUER = env_str("OIDC_ISSUER")  # exactly as the provider's ID tokens say it in `iss`
 OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
 OIDC_SCOPES = env_str("OIDC_SCOPES") or "openid profile"
@@ -157,6 +157,9 @@ OIDC_HSA_ID_CLAIM = env_str("OIDC_HSA_ID_CLAIM") or "employeeHsaId"
 OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM")
 OIDC_UNIT_CLAIM = env_str("OIDC_UNIT_CLAIM")
 OIDC_PROVIDER_CLAIM = env_str("OIDC_PROVIDER_CLAIM")
+# What a sign-in's roles and unit/provider HSA-ids become (the units app's grants; servicelevel/identity.py
+# names it here, as REPORT_CONTENT below, since servicelevel sits below units).
+SIGN_IN_RIGHTS = "units.sign_in.set_rights"
 # How far the portal's clock and the provider's may differ when an ID token's exp and iat are checked.
 OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", default=60, unit="sekunder")
 if OIDC_ISSUER and not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):

@@ -78,7 +78,7 @@ def test_production_defaults_are_secure():
     assert values["exempt"] == [r"^healthz$"]  # the container health check asks over plain HTTP
     assert values["trusted"] == []  # no address may speak for another
     # A session ends after a working day without a request; each request moves the end.
-    assert values["session_age"] == 8 * 3600 and values["session_sliding"] is True
+    assert values["session_age"] == 10 * 3600 and values["session_sliding"] is True
 
 
 def test_development_defaults_stay_out_of_the_way():
