@@ -265,3 +265,41 @@ def test_a_key_without_its_certificate_is_a_configuration_error(client, saml, se
     settings.SAML_SP_CERT_FILE = ""
     with pytest.raises(ImproperlyConfigured, match="nyckel och certifikat hör ihop"):
         client.get("/saml2/metadata/")
+
+
+def test_the_idp_metadata_may_be_fetched_from_a_url(client, saml, settings, pki):
+    """SAML_IDP_METADATA_URL: fetched over HTTP from a real server (here one on the loopback)."""
+    import http.server
+    import threading
+    from pathlib import Path
+
+    metadata = Path(pki[0].metadata_file).read_bytes()
+
+    class Metadata(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/samlmetadata+xml")
+            self.end_headers()
+            self.wfile.write(metadata)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Metadata)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings.SAML_IDP_METADATA_FILE = ""
+        settings.SAML_IDP_METADATA_URL = f"http://127.0.0.1:{server.server_port}/metadata.xml"
+        f.CareUnitFactory(hsa_id="SE2321000032-E1")
+        assert post_answer(client, saml).status_code == 302
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_with_the_password_form_off_saml_is_the_way_in(client, saml, settings):
+    settings.LOCAL_LOGIN = False
+    html = client.get(LOGIN).content.decode()
+    assert ">Logga in med SITHS eID</a>" in html and 'name="password"' not in html
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    assert post_answer(client, saml).status_code == 302
