@@ -28,6 +28,7 @@ import threading
 import time
 from pathlib import Path
 
+import requests
 import saml2
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +38,8 @@ from django.urls import path
 from djangosaml2 import views as saml_views
 from djangosaml2.middleware import SamlSessionMiddleware as _SamlSessionMiddleware
 from saml2.config import SPConfig
+from saml2.httpbase import ConnectionError as HttpConnectionError
+from saml2.mdstore import SourceNotFound
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 
 from .audit import audit
@@ -47,6 +50,10 @@ logger = logging.getLogger(__name__)
 REFUSED_RESPONSE = (
     "Inloggningen med SITHS eID (SAML) kunde inte godtas: svaret från identitetsleverantören var inte "
     "giltigt eller inte signerat. Försök igen, eller kontakta portalens förvaltning om det upprepas."
+)
+IDP_UNREACHABLE = (
+    "Inloggning med SITHS eID (SAML) går inte just nu: identitetsleverantörens uppgifter kunde inte hämtas. "
+    "Försök igen om en stund."
 )
 NO_SUBJECT = (
     "Inloggningen med SITHS eID (SAML) kunde inte godtas: identitetsleverantören skickade inget HSA-id "
@@ -140,6 +147,8 @@ def config_dict() -> dict:
             }
         },
         "accepted_time_diff": 60,
+        # Fetching the IdP's metadata waits at most this long (seconds) before the person is told.
+        "http_client_timeout": 10,
     }
     if key:
         config["key_file"] = key
@@ -224,6 +233,13 @@ class _OnlyWhenConfigured:
     def dispatch(self, request, *args, **kwargs):
         if not enabled():
             raise Http404("SAML är inte konfigurerat.")
+        try:
+            config_loader(request)
+        except (SourceNotFound, HttpConnectionError, requests.RequestException) as unreachable:
+            # The IdP's metadata could not be fetched (its server down, a wrong URL): nothing is cached,
+            # the next request tries again.
+            logger.warning("SAML: IdP metadata unreachable: %s", unreachable)
+            return _login_page_with_error(request, IDP_UNREACHABLE, status=503)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -396,6 +396,11 @@ if bool(SAML_SP_ENTITY_ID) != bool(SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FI
         "SAML kräver både SAML_SP_ENTITY_ID och identitetsleverantörens metadata (SAML_IDP_METADATA_URL "
         "eller SAML_IDP_METADATA_FILE), eller ingen av dem (docs/deployment.md)."
     )
+if bool(SAML_SP_KEY_FILE or SAML_SP_KEY_PEM) != bool(SAML_SP_CERT_FILE or SAML_SP_CERT_PEM):
+    raise ImproperlyConfigured(
+        "SAML: tjänstens nyckel och certifikat hör ihop — sätt både SAML_SP_KEY_FILE (eller SAML_SP_KEY_PEM) "
+        "och SAML_SP_CERT_FILE (eller SAML_SP_CERT_PEM), eller ingen av dem."
+    )
 # djangosaml2: the configuration from servicelevel.saml (never a SAML_CONFIG dict here), no django-csp.
 SAML_CONFIG_LOADER = "servicelevel.saml.config_loader"
 SAML_CSP_HANDLER = ""

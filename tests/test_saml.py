@@ -303,3 +303,16 @@ def test_with_the_password_form_off_saml_is_the_way_in(client, saml, settings):
     assert ">Logga in med SITHS eID</a>" in html and 'name="password"' not in html
     f.CareUnitFactory(hsa_id="SE2321000032-E1")
     assert post_answer(client, saml).status_code == 302
+
+
+def test_an_idp_whose_metadata_cannot_be_fetched_gives_a_swedish_page(client, saml, settings):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.SAML_IDP_METADATA_FILE = ""
+    settings.SAML_IDP_METADATA_URL = f"http://127.0.0.1:{port}/metadata.xml"
+    response = client.get("/saml2/login/")
+    assert response.status_code == 503
+    assert "identitetsleverantörens uppgifter kunde inte hämtas" in response.content.decode()
