@@ -105,6 +105,7 @@ class IdP:
         *,
         sign_assertion: bool = True,
         sign_response: bool = False,
+        encrypt_assertion: bool = False,
         tamper=None,
     ) -> dict:
         """The POST the browser would make to the ACS after signing in at this IdP: the Response to the
@@ -121,6 +122,9 @@ class IdP:
             name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text="transient-abc123"),
             sign_assertion=sign_assertion,
             sign_response=sign_response,
+            # Encrypted to the certificate in the portal's metadata, signed inside (as Inera may send it).
+            encrypt_assertion=encrypt_assertion,
+            encrypt_assertion_self_contained=True,
             userid="test-user",
             # SITHS eID: a certificate on a card (TLS client authentication).
             authn={

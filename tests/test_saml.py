@@ -62,7 +62,8 @@ def attributes(purpose="enhetschef", units=("SE2321000032-E1",), providers=()) -
 
 
 def post_answer(client, idp, **kwargs):
-    sign = {k: kwargs.pop(k) for k in ("sign_assertion", "sign_response", "tamper") if k in kwargs}
+    options = ("sign_assertion", "sign_response", "encrypt_assertion", "tamper")
+    sign = {k: kwargs.pop(k) for k in options if k in kwargs}
     data = idp.answer(sp_metadata(client), start(client), attributes(**kwargs), **sign)
     return client.post("/saml2/acs/", data)
 
@@ -316,3 +317,15 @@ def test_an_idp_whose_metadata_cannot_be_fetched_gives_a_swedish_page(client, sa
     response = client.get("/saml2/login/")
     assert response.status_code == 503
     assert "identitetsleverantörens uppgifter kunde inte hämtas" in response.content.decode()
+
+
+def test_an_encrypted_signed_assertion_is_decrypted_with_the_portals_key(client, saml):
+    unit = f.CareUnitFactory(hsa_id="SE2321000032-E1")
+
+    def encrypted(xml):
+        assert "EncryptedAssertion" in xml and "SE2321000032-E1" not in xml
+        return xml
+
+    response = post_answer(client, saml, encrypt_assertion=True, tamper=encrypted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(visible_units(signed_in_user(client))) == {unit}
