@@ -12,12 +12,15 @@ import portal.imports.views as imports
 import portal.reports.views as report_views
 import portal.rulebook.urls as rulebook_urls
 import portal.self_service.views as self_service
+import portal.sign_in.views as sign_in
 import portal.units.views as units
 
 app_name = "portal"
 
 urlpatterns: list = [
     path("", dashboard_views.dashboard, name="dashboard"),
+    path("inloggning/rollregler/", sign_in.rules, name="sign_in_rules"),
+    path("inloggning/rollregler/<int:pk>/ta-bort/", sign_in.rule_delete, name="sign_in_rule_delete"),
     path("enheter/", units.unit_list, name="unit_list"),
     path("enheter/export.csv", units.unit_export_csv, name="unit_export_csv"),
     path("enheter/export.xlsx", units.unit_export_xlsx, name="unit_export_xlsx"),

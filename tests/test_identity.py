@@ -82,3 +82,36 @@ def test_no_role_is_refused_audited_and_takes_away_what_the_user_had():
     with pytest.raises(SignInRefused):
         sign_in("new-person", groups=[])
     assert not SignInIdentity.objects.filter(subject="new-person").exists()
+
+
+def test_koncernstab_keeps_the_rules_in_the_portal_audited(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+    from units.permissions import ensure_groups
+
+    ensure_groups()
+    karin = UserFactory(username="karin")
+    karin.groups.add(Group.objects.get(name=Roles.KONCERNSTAB))
+    client.force_login(karin)
+    page = client.get("/inloggning/rollregler/")
+    assert page.status_code == 200 and "enhetschef" in page.content.decode()
+    response = client.post(
+        "/inloggning/rollregler/", {"claim_value": " ledningsgrupp ", "role": Roles.LEDNING}
+    )
+    assert response.status_code == 302
+    rule = ClaimRoleRule.objects.get(claim_value="ledningsgrupp")
+    assert rule.role == Roles.LEDNING
+    assert AuditEntry.objects.filter(action="claimrolerule_created", object_id=str(rule.pk)).exists()
+    assert (
+        client.post(
+            "/inloggning/rollregler/", {"claim_value": "ledningsgrupp", "role": Roles.LEDNING}
+        ).status_code
+        == 400
+    )
+    assert client.post(f"/inloggning/rollregler/{rule.pk}/ta-bort/").status_code == 302
+    assert not ClaimRoleRule.objects.filter(pk=rule.pk).exists()
+    assert AuditEntry.objects.filter(action="claimrolerule_deleted", object_id=str(rule.pk)).exists()
+    from servicelevel.audit import action_label
+
+    assert action_label("claimrolerule_created") == "Rollregel skapad"

@@ -1,12 +1,6 @@
 """Sign-in with SITHS eID over OpenID Connect, against a real provider in a process of its own
 (tests/oidc_provider/server.py: RS256-signed ID tokens from its JWKS, PKCE and nonce required)."""
 
-import socket
-import subprocess
-import sys
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
@@ -16,63 +10,24 @@ from servicelevel import oidc
 from servicelevel.identity import REFUSED_NO_ROLE
 from servicelevel.models import AuditEntry, ClaimRoleRule, SignInIdentity
 from tests.factories import CareUnitFactory, UserFactory
+from tests.oidc_provider.fixtures import oidc_provider_fixture, register_client, set_claims  # noqa: F401
 from units.permissions import Roles, roles, visible_units
 
-ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "http://testserver/konto/oidc/callback/"
 
 
-@dataclass
-class Provider:
-    url: str
-    client_id: str
-    client_secret: str
-
-
-@pytest.fixture(scope="session")
-def provider():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider.server", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert process.stdout.readline().strip() == "ready"
-        for _ in range(50):
-            try:
-                requests.get(f"{url}/.well-known/openid-configuration", timeout=2).raise_for_status()
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        registered = requests.post(f"{url}/oauth2/clients", json={"redirect_uris": [CALLBACK]}, timeout=5)
-        registered.raise_for_status()
-        yield Provider(url, registered.json()["client_id"], registered.json()["client_secret"])
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 @pytest.fixture
-def oidc_settings(settings, provider):
-    settings.OIDC_ISSUER = provider.url
-    settings.OIDC_CLIENT_ID = provider.client_id
-    settings.OIDC_CLIENT_SECRET = provider.client_secret
+def oidc_settings(settings, oidc_provider):
+    client_id, client_secret = register_client(oidc_provider, CALLBACK)
+    settings.OIDC_ISSUER = oidc_provider.url
+    settings.OIDC_CLIENT_ID = client_id
+    settings.OIDC_CLIENT_SECRET = client_secret
     settings.OIDC_ROLE_CLAIM = "groups"
     settings.OIDC_UNIT_CLAIM = "commissionUnitHsaId"
     settings.OIDC_PROVIDER_CLAIM = "healthCareProviderHsaId"
     ClaimRoleRule.objects.create(claim_value="enhetschef", role=Roles.VERKSAMHETSCHEF)
     ClaimRoleRule.objects.create(claim_value="styrning", role=Roles.HS_STYRNING)
     return settings
-
-
-def set_claims(provider, sub, claims):
-    requests.put(f"{provider.url}/users/{quote(sub)}", json=claims, timeout=5).raise_for_status()
 
 
 def to_provider(client, sub, provider, next_url=""):
@@ -131,7 +86,7 @@ def test_no_siths_button_without_an_issuer(client, settings):
 
 @pytest.mark.django_db
 def test_sign_in_lands_with_the_claims_role_and_units_and_a_claim_change_changes_them(
-    client, oidc_settings, provider
+    client, oidc_settings, oidc_provider
 ):
     mine, other = CareUnitFactory(), CareUnitFactory()
     claims = {
@@ -139,11 +94,11 @@ def test_sign_in_lands_with_the_claims_role_and_units_and_a_claim_change_changes
         "groups": ["enhetschef"],
         "commissionUnitHsaId": [mine.hsa_id],
     }
-    response = sign_in(client, provider, "person-1", claims, next_url=f"/enheter/{mine.hsa_id}/")
+    response = sign_in(client, oidc_provider, "person-1", claims, next_url=f"/enheter/{mine.hsa_id}/")
     assert response.status_code == 302 and response["Location"] == f"/enheter/{mine.hsa_id}/"
     user = signed_in_user(client)
     assert user.username == "SE2321000016-EMP1"
-    assert SignInIdentity.objects.get(user=user).issuer == provider.url
+    assert SignInIdentity.objects.get(user=user).issuer == oidc_provider.url
     assert roles(user) == {Roles.VERKSAMHETSCHEF}
     assert set(visible_units(user)) == {mine}
     assert client.get(f"/enheter/{mine.hsa_id}/").status_code == 200
@@ -152,7 +107,7 @@ def test_sign_in_lands_with_the_claims_role_and_units_and_a_claim_change_changes
     # The person's commission moves to the other unit and they become HS-styrning: the next sign-in says so.
     client.post("/konto/logga-ut/")
     claims = {"employeeHsaId": "SE2321000016-EMP1", "groups": "styrning", "commissionUnitHsaId": other.hsa_id}
-    sign_in(client, provider, "person-1", claims)
+    sign_in(client, oidc_provider, "person-1", claims)
     again = signed_in_user(client)
     assert again.pk == user.pk
     assert roles(again) == {Roles.HS_STYRNING}
@@ -163,8 +118,8 @@ def test_sign_in_lands_with_the_claims_role_and_units_and_a_claim_change_changes
 
 
 @pytest.mark.django_db
-def test_a_claim_that_maps_to_no_role_is_refused(client, oidc_settings, provider):
-    response = sign_in(client, provider, "person-2", {"groups": ["kock"]})
+def test_a_claim_that_maps_to_no_role_is_refused(client, oidc_settings, oidc_provider):
+    response = sign_in(client, oidc_provider, "person-2", {"groups": ["kock"]})
     refused_with(response, client, REFUSED_NO_ROLE)
     assert AuditEntry.objects.filter(action="sign_in_refused").exists()
     assert not SignInIdentity.objects.exists()
@@ -182,8 +137,8 @@ def test_a_claim_that_maps_to_no_role_is_refused(client, oidc_settings, provider
         ("nonce", "'nonce'"),
     ],
 )
-def test_an_id_token_that_fails_a_check_is_refused(client, oidc_settings, provider, mode, check, caplog):
-    response = sign_in(client, provider, "person-3", {"groups": ["enhetschef"]}, mode=mode)
+def test_an_id_token_that_fails_a_check_is_refused(client, oidc_settings, oidc_provider, mode, check, caplog):
+    response = sign_in(client, oidc_provider, "person-3", {"groups": ["enhetschef"]}, mode=mode)
     refused_with(response, client, oidc.FAILED)
     assert check in caplog.text
     assert not SignInIdentity.objects.exists()
@@ -191,9 +146,9 @@ def test_an_id_token_that_fails_a_check_is_refused(client, oidc_settings, provid
 
 
 @pytest.mark.django_db
-def test_a_replayed_state_is_refused(client, oidc_settings, provider, caplog):
-    set_claims(provider, "person-4", {"groups": ["enhetschef"]})
-    callback = to_provider(client, "person-4", provider)
+def test_a_replayed_state_is_refused(client, oidc_settings, oidc_provider, caplog):
+    set_claims(oidc_provider, "person-4", {"groups": ["enhetschef"]})
+    callback = to_provider(client, "person-4", oidc_provider)
     assert client.get(callback).status_code == 302 and signed_in_user(client) is not None
     client.post("/konto/logga-ut/")
     refused_with(client.get(callback), client, oidc.FAILED)
@@ -201,22 +156,22 @@ def test_a_replayed_state_is_refused(client, oidc_settings, provider, caplog):
 
 
 @pytest.mark.django_db
-def test_a_state_from_another_browser_is_refused(client, oidc_settings, provider):
+def test_a_state_from_another_browser_is_refused(client, oidc_settings, oidc_provider):
     from django.test import Client
 
-    set_claims(provider, "person-5", {"groups": ["enhetschef"]})
-    callback = to_provider(client, "person-5", provider)
+    set_claims(oidc_provider, "person-5", {"groups": ["enhetschef"]})
+    callback = to_provider(client, "person-5", oidc_provider)
     other = Client()
     refused_with(other.get(callback), other, oidc.FAILED)
 
 
 @pytest.mark.django_db
-def test_sign_out_ends_the_providers_session(client, oidc_settings, provider):
-    sign_in(client, provider, "person-6", {"groups": ["enhetschef"]})
+def test_sign_out_ends_the_providers_session(client, oidc_settings, oidc_provider):
+    sign_in(client, oidc_provider, "person-6", {"groups": ["enhetschef"]})
     response = client.post("/konto/logga-ut/")
     assert response.status_code == 302
     target = urlparse(response["Location"])
-    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{provider.url}/oauth2/end_session"
+    assert f"{target.scheme}://{target.netloc}{target.path}" == f"{oidc_provider.url}/oauth2/end_session"
     query = parse_qs(target.query)
     assert query["post_logout_redirect_uri"] == ["http://testserver/konto/logga-in/"]
     assert query["id_token_hint"][0].count(".") == 2

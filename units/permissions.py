@@ -182,6 +182,12 @@ def may_keep_rulebook(user) -> bool:
     return user.is_authenticated and (user.is_superuser or bool(roles(user) & set(RULEBOOK_KEEPERS)))
 
 
+def may_keep_sign_in_rules(user) -> bool:
+    """Who keeps the rules that map an identity provider's role claim to the roles (/inloggning/rollregler/,
+    servicelevel/identity.py): Koncernstab kommunikation."""
+    return user.is_authenticated and (user.is_superuser or Roles.KONCERNSTAB in roles(user))
+
+
 def visible_forvaltningar(user) -> QuerySet[Forvaltning]:
     return Forvaltning.objects.filter(id__in=visible_units(user).values("forvaltning_id"))
 

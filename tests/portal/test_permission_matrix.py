@@ -27,7 +27,7 @@ from compliance.models import Report
 from compliance.services import recompute, today
 from exemptions.models import Exemption, ExemptionApproval, ExemptionGroup, FollowUp, SystemCapability
 from portal import urls as portal_urls
-from servicelevel.models import AuditEntry, Decision, ImportJob, RulebookDraft
+from servicelevel.models import AuditEntry, ClaimRoleRule, Decision, ImportJob, RulebookDraft
 from servicelevel.rulebook_drafts import draft_create
 from units.models import Offering
 from units.permissions import Roles, ensure_groups, grant_provider, grant_units
@@ -370,6 +370,14 @@ RULES = {
         lambda w, role, which: {"in_force_from": (today() + D(days=10)).isoformat()},
     ),
     "rulebook_draft_delete": Row("draft", None, may(RULEBOOK_KEEPER), NOTHING),
+    # --- The roles a SITHS sign-in gives (/inloggning/rollregler/): Koncernstab keeps them.
+    "sign_in_rules": Row(
+        None,
+        RULEBOOK_KEEPER,
+        may(RULEBOOK_KEEPER),
+        lambda w, role, which: {"claim_value": "ny-grupp", "role": Roles.LEDNING},
+    ),
+    "sign_in_rule_delete": Row("claim_rule", None, may(RULEBOOK_KEEPER), NOTHING),
 }  # fmt: skip
 
 
@@ -538,6 +546,7 @@ def _build_world(codes=SKANE_CODES, requirement=f.requirement, decision=f.decisi
         "job": f.ImportJobFactory(status=ImportJob.Status.CHECKED),
         "codes": codes,
         "draft": draft,
+        "claim_rule": ClaimRoleRule.objects.create(claim_value="enhetschef", role=Roles.VERKSAMHETSCHEF),
     }
     built["state"] = state()  # as every test must find it: no earlier test's write may show
     return built
@@ -593,6 +602,8 @@ def url_for(world, name, role, which):
         return reverse(f"portal:{name}", kwargs={"pk": world["draft"].based_on_id})
     if arg == "draft":
         return reverse(f"portal:{name}", kwargs={"pk": world["draft"].pk})
+    if arg == "claim_rule":
+        return reverse(f"portal:{name}", kwargs={"pk": world["claim_rule"].pk})
     if arg.startswith(("draft:", "profile:")):
         code = arg.split(":")[1]
         code = world["codes"].get(code, code)
@@ -671,6 +682,7 @@ def state():
     """Everything a POST on these pages could change."""
     return {
         "audit": AuditEntry.objects.count(),
+        "claim_rules": list(ClaimRoleRule.objects.order_by("pk").values_list("pk", "claim_value", "role")),
         "reports": Report.objects.count(),
         "exemptions": list(Exemption.objects.order_by("pk").values_list("pk", "status", "ended_on")),
         "approvals": ExemptionApproval.objects.count(),
