@@ -329,3 +329,12 @@ def test_an_encrypted_signed_assertion_is_decrypted_with_the_portals_key(client,
     response = post_answer(client, saml, encrypt_assertion=True, tamper=encrypted)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert set(visible_units(signed_in_user(client))) == {unit}
+
+
+def test_an_unsafe_next_is_not_followed_after_the_sign_in(client, saml):
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    redirect = client.get("/saml2/login/", {"next": "https://evil.example/"})["Location"]
+    data = saml.answer(sp_metadata(client), redirect, attributes())
+    data["RelayState"] = "https://evil.example/"  # and none slipped in at the IdP either
+    response = client.post("/saml2/acs/", data)
+    assert response.status_code == 302 and response["Location"] == "/"
