@@ -35,6 +35,8 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
 from djangosaml2 import views as saml_views
 from djangosaml2.middleware import SamlSessionMiddleware as _SamlSessionMiddleware
 from saml2.config import SPConfig
@@ -251,6 +253,9 @@ class MetadataView(_OnlyWhenConfigured, saml_views.MetadataView):
     pass
 
 
+# The IdP's POST carries no CSRF token: the signed, solicited Response is what is checked. (The dispatch
+# above hides djangosaml2's own csrf_exempt, so it is said again here.)
+@method_decorator(csrf_exempt, name="dispatch")
 class AssertionConsumerServiceView(_OnlyWhenConfigured, saml_views.AssertionConsumerServiceView):
     def handle_acs_failure(self, request, exception=None, status=403, **kwargs):
         """Back to the login page with a Swedish message (403): the reason in the log and, for a

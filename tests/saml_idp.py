@@ -62,6 +62,7 @@ class IdP:
     folder: Path
     key_file: str
     cert_file: str
+    sso_url: str = IDP_SSO_URL
 
     @property
     def metadata_file(self) -> str:
@@ -77,7 +78,7 @@ class IdP:
             "service": {
                 "idp": {
                     "name": "Test-IdP",
-                    "endpoints": {"single_sign_on_service": [(IDP_SSO_URL, saml2.BINDING_HTTP_REDIRECT)]},
+                    "endpoints": {"single_sign_on_service": [(self.sso_url, saml2.BINDING_HTTP_REDIRECT)]},
                     "name_id_format": [NAMEID_FORMAT_TRANSIENT],
                     "policy": {"default": {"lifetime": {"minutes": 15}, "attribute_restrictions": None}},
                 }
@@ -107,6 +108,8 @@ class IdP:
         sign_response: bool = False,
         encrypt_assertion: bool = False,
         tamper=None,
+        acs_url: str = ACS_URL,
+        sp_entity_id: str = SP_ENTITY_ID,
     ) -> dict:
         """The POST the browser would make to the ACS after signing in at this IdP: the Response to the
         AuthnRequest in `login_redirect` (the portal's redirect to the IdP), base64 as the HTTP-POST
@@ -117,8 +120,8 @@ class IdP:
         response = server.create_authn_response(
             identity=attributes,
             in_response_to=request.message.id,
-            destination=ACS_URL,
-            sp_entity_id=SP_ENTITY_ID,
+            destination=acs_url,
+            sp_entity_id=sp_entity_id,
             name_id=NameID(format=NAMEID_FORMAT_TRANSIENT, text="transient-abc123"),
             sign_assertion=sign_assertion,
             sign_response=sign_response,

@@ -185,6 +185,15 @@ def test_a_signed_answer_signs_in_with_the_role_and_units_of_the_attributes(clie
     assert client.get("/enheter/").status_code == 200
 
 
+def test_the_idps_post_needs_no_csrf_token(saml):
+    """A browser's POST from the IdP's page has no CSRF token of the portal's (the test client's default
+    skips the check; this one makes it)."""
+    client = Client(enforce_csrf_checks=True)
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    assert post_answer(client, saml).status_code == 302
+    assert "_auth_user_id" in client.session
+
+
 def test_the_next_sign_in_takes_the_attributes_anew(client, saml):
     first, second = f.CareUnitFactory(hsa_id="SE2321000032-E1"), f.CareUnitFactory(hsa_id="SE2321000032-E2")
     post_answer(client, saml, units=[first.hsa_id])
