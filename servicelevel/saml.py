@@ -45,6 +45,7 @@ from saml2.mdstore import SourceNotFound
 from saml2.saml import NAMEID_FORMAT_PERSISTENT
 
 from .audit import audit
+from .security import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -268,6 +269,7 @@ class AssertionConsumerServiceView(_OnlyWhenConfigured, saml_views.AssertionCons
             detail={
                 "reason": "no_subject" if no_subject else type(exception).__name__ if exception else "okänt",
                 "text": str(exception)[:300],
+                "address": client_ip(request),
             },
         )
         message = NO_SUBJECT if no_subject else REFUSED_RESPONSE
