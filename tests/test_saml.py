@@ -347,3 +347,16 @@ def test_an_unsafe_next_is_not_followed_after_the_sign_in(client, saml):
     data["RelayState"] = "https://evil.example/"  # and none slipped in at the IdP either
     response = client.post("/saml2/acs/", data)
     assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_an_answer_posted_too_late_is_refused(client, saml):
+    import datetime
+
+    import time_machine
+
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    data = saml.answer(sp_metadata(client), start(client), attributes())
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)
+    with time_machine.travel(later, tick=True):
+        response = client.post("/saml2/acs/", data)
+    refused_with(response, "inte giltigt eller inte signerat", "ResponseLifetimeExceed")
