@@ -21,7 +21,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db.models import Max, Sum
-from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
 
@@ -63,7 +62,8 @@ class LogoutView(auth_views.LogoutView):
         messages.success(request, "Du är utloggad.")
         provider_logout = oidc.end_session_url(request, id_token)
         if provider_logout:
-            return HttpResponseRedirect(provider_logout)
+            # A page that goes on to the provider (templates/registration/provider_logout.html says why).
+            return render(request, "registration/provider_logout.html", {"url": provider_logout})
         return response
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -38,6 +38,9 @@ REFUSED_NO_ROLE = (
     "Inloggningen nekades: din identitet ger ingen roll i Servicenivåportalen. Kontakta Koncernstab "
     "kommunikation om du ska ha tillgång."
 )
+
+
+REFUSED_INACTIVE = "Inloggningen nekades: ditt konto i portalen är avstängt."
 
 
 class SignInRefused(Exception):
@@ -100,6 +103,15 @@ def sign_in_from_claims(
     roles = roles_for(role_values)
     identity = SignInIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
     hsa_id = (claim_values(claims, names.hsa_id) or [""])[0]
+    if identity is not None and not identity.user.is_active:
+        audit(
+            action="sign_in_refused",
+            object_type="user",
+            object_id=identity.user_id,
+            actor=identity.user,
+            detail={"issuer": issuer, "subject": subject, "hsa_id": hsa_id, "inactive": True},
+        )
+        raise SignInRefused(REFUSED_INACTIVE)
     if not roles:
         with transaction.atomic():
             if identity is not None:
@@ -116,11 +128,8 @@ def sign_in_from_claims(
 
     with transaction.atomic():
         if identity is None:
-            user = _new_user(hsa_id or subject)
-            identity = SignInIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+            identity = _new_identity(issuer, subject, hsa_id or subject)
         user = identity.user
-        if not user.is_active:
-            raise SignInRefused("Inloggningen nekades: ditt konto i portalen är avstängt.")
         _update_person(user, claims)
         units, providers, unknown = _set_rights(
             user,
@@ -147,6 +156,17 @@ def sign_in_from_claims(
         )
     login(request, user, backend=SESSION_BACKEND)
     return user
+
+
+def _new_identity(issuer: str, subject: str, wanted_username: str) -> SignInIdentity:
+    """The first sign-in's user and identity; the same person's second first sign-in at the same moment
+    (two tabs) finds the one the other made instead of failing on the unique pair."""
+    try:
+        with transaction.atomic():
+            user = _new_user(wanted_username)
+            return SignInIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+    except IntegrityError:
+        return SignInIdentity.objects.select_related("user").get(issuer=issuer, subject=subject)
 
 
 def _new_user(wanted: str):

@@ -22,10 +22,12 @@ from servicelevel.models import (
     CatalogueChannel,
     CatalogueService,
     CatalogueTemplate,
+    ClaimRoleRule,
     Decision,
     Requirement,
     RulebookDraft,
     SchedulePeriod,
+    SignInIdentity,
 )
 from servicelevel.rulebook_file import dump
 from servicelevel.rulebooks import file_of
@@ -141,6 +143,23 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
 
     action = "test"
     object_type = "unit"
+
+
+class SignInIdentityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SignInIdentity
+
+    user = factory.SubFactory(UserFactory)
+    issuer = "https://idp.example.se"
+    subject = factory.Sequence(lambda n: f"sub-{n}")
+
+
+class ClaimRoleRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimRoleRule
+
+    claim_value = factory.Sequence(lambda n: f"grupp-{n}")
+    role = "Verksamhetschef"
 
 
 class ForvaltningFactory(factory.django.DjangoModelFactory):

@@ -115,3 +115,12 @@ def test_koncernstab_keeps_the_rules_in_the_portal_audited(client):
     from servicelevel.audit import action_label
 
     assert action_label("claimrolerule_created") == "Rollregel skapad"
+
+
+def test_an_inactive_account_is_refused_and_audited():
+    user = sign_in("sub-9", groups="enhetschef")
+    user.is_active = False
+    user.save()
+    with pytest.raises(SignInRefused, match="avstängt"):
+        sign_in("sub-9", groups="enhetschef")
+    assert AuditEntry.objects.filter(action="sign_in_refused", object_id=str(user.pk)).exists()
