@@ -360,3 +360,12 @@ def test_an_answer_posted_too_late_is_refused(client, saml):
     with time_machine.travel(later, tick=True):
         response = client.post("/saml2/acs/", data)
     refused_with(response, "inte giltigt eller inte signerat", "ResponseLifetimeExceed")
+
+
+def test_sign_out_after_a_saml_sign_in_ends_the_portals_session(client, saml):
+    f.CareUnitFactory(hsa_id="SE2321000032-E1")
+    assert post_answer(client, saml).status_code == 302
+    response = client.post("/konto/logga-ut/")
+    assert response.status_code == 302 and response["Location"] == LOGIN
+    assert "_auth_user_id" not in client.session
+    assert client.get("/enheter/").status_code == 302
