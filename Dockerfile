@@ -2,9 +2,9 @@
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
-# WeasyPrint needs Pango; fonts for the PDFs.
+# WeasyPrint needs Pango; fonts for the PDFs; xmlsec1 checks SAML signatures (servicelevel/saml.py).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core xmlsec1 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -39,11 +39,13 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from . import oidc
+        from . import oidc, saml
 
         context = super().get_context_data(**kwargs)
         context["local_login"] = settings.LOCAL_LOGIN
         context["oidc_enabled"] = oidc.enabled()
+        if saml.enabled():
+            context["saml_label"] = saml.button_label()
         return context
 
 

@@ -40,6 +40,7 @@ ACTIONS = {
     "api_import_started": "Import begärd via API:t",
     "sign_in": "Inloggning via identitetsutfärdare",
     "sign_in_refused": "Inloggning nekad",
+    "saml_response_refused": "SAML-svar avvisat",
 }
 # Each verb in the three forms Swedish agrees it in: with a common-gender noun ("vårdenhet skapad"), a
 # neuter one ("avsteg skapat") and a plural ("bokningsuppgifter skapade"). A noun form: no agreement.

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a login refused for lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # djangosaml2's own session cookie, only on /saml2/ and only with SAML configured (servicelevel/saml.py).
+    "servicelevel.saml.SamlSessionMiddleware",
 ]
 
 if not DEBUG:
@@ -403,6 +405,39 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+# SAML 2 sign-in (servicelevel/saml.py; docs/deployment.md "SAML 2 sign-in"). Off unless SAML_SP_ENTITY_ID
+# and the IdP's metadata (SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE) are both set; the ACS URL is
+# PORTAL_URL + /saml2/acs/. The attributes' names are settings, the values' meaning data (identity.py).
+SAML_SP_ENTITY_ID = env_str("SAML_SP_ENTITY_ID")
+SAML_IDP_METADATA_URL = env_str("SAML_IDP_METADATA_URL")
+SAML_IDP_METADATA_FILE = env_str("SAML_IDP_METADATA_FILE")
+SAML_IDP_METADATA_CERT_FILE = env_str("SAML_IDP_METADATA_CERT_FILE")
+SAML_SP_KEY_FILE = env_str("SAML_SP_KEY_FILE")
+SAML_SP_CERT_FILE = env_str("SAML_SP_CERT_FILE")
+SAML_SP_KEY_PEM = env_str("SAML_SP_KEY_PEM")
+SAML_SP_CERT_PEM = env_str("SAML_SP_CERT_PEM")
+SAML_XMLSEC_BINARY = env_str("SAML_XMLSEC_BINARY")
+SAML_HSA_ID_ATTRIBUTE = env_str("SAML_HSA_ID_ATTRIBUTE") or "urn:sambi:names:attribute:employeeHsaId"
+SAML_ROLE_ATTRIBUTE = env_str("SAML_ROLE_ATTRIBUTE") or "urn:sambi:names:attribute:commissionPurpose"
+SAML_UNIT_ATTRIBUTE = env_str("SAML_UNIT_ATTRIBUTE") or "urn:sambi:names:attribute:healthCareUnitHsaId"
+SAML_PROVIDER_ATTRIBUTE = (
+    env_str("SAML_PROVIDER_ATTRIBUTE") or "urn:sambi:names:attribute:healthCareProviderHsaId"
+)
+if bool(SAML_SP_ENTITY_ID) != bool(SAML_IDP_METADATA_URL or SAML_IDP_METADATA_FILE):
+    raise ImproperlyConfigured(
+        "SAML kräver både SAML_SP_ENTITY_ID och identitetsleverantörens metadata (SAML_IDP_METADATA_URL "
+        "eller SAML_IDP_METADATA_FILE), eller ingen av dem (docs/deployment.md)."
+    )
+if bool(SAML_SP_KEY_FILE or SAML_SP_KEY_PEM) != bool(SAML_SP_CERT_FILE or SAML_SP_CERT_PEM):
+    raise ImproperlyConfigured(
+        "SAML: tjänstens nyckel och certifikat hör ihop — sätt både SAML_SP_KEY_FILE (eller SAML_SP_KEY_PEM) "
+        "och SAML_SP_CERT_FILE (eller SAML_SP_CERT_PEM), eller ingen av dem."
+    )
+# djangosaml2: the configuration from servicelevel.saml (never a SAML_CONFIG dict here), no django-csp.
+SAML_CONFIG_LOADER = "servicelevel.saml.config_loader"
+SAML_CSP_HANDLER = ""
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_SESSION_COOKIE_NAME = "saml_session"
 
 LOGGING = {
     "version": 1,

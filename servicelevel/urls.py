@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from api import account_views
 
-from . import accounts, oidc, views
+from . import accounts, oidc, saml, views
 
 admin.site.site_header = "Servicenivåportalen – administration"
 admin.site.site_title = "Servicenivåportalen"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("konto/oidc/logga-in/", oidc.start, name="oidc_login"),
     path("konto/oidc/callback/", oidc.callback, name="oidc_callback"),
+    # SAML 2 sign-in: 404 unless configured (servicelevel/saml.py).
+    path("saml2/", include(saml.urlpatterns)),
     path("healthz", views.healthz, name="healthz"),
     path("", include("portal.urls")),
 ]
