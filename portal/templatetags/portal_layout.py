@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from units.permissions import Roles, may_import, roles, sees_everything
+from units.permissions import Roles, may_import, may_keep_sign_in_rules, roles, sees_everything
 
 register = template.Library()
 
@@ -34,6 +34,7 @@ SECTIONS = [
     ("Regelverk", "/regelverk/", "anyone"),
     ("Granskning", "/granskning/", "region"),
     ("Import", "/import/", "import"),
+    ("Inloggning", "/inloggning/rollregler/", "sign_in_rules"),
     ("Admin", "/admin/", "admin"),
 ]
 
@@ -43,6 +44,8 @@ def _may(user, who: str) -> bool:
         return True
     if who == "import":
         return may_import(user)
+    if who == "sign_in_rules":  # which identity-provider claims give which role: Koncernstab
+        return may_keep_sign_in_rules(user)
     if who == "region":  # the audit trail: region-wide roles only (portal/audit/views.py)
         return sees_everything(user)
     # The admin is Koncernstab's tool for the catalogue: staff accounts of that role (or a superuser).

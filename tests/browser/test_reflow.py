@@ -33,8 +33,9 @@ KONCERNSTAB_PAGES = [
     "/regelverk/",
     "/import/",
     "/granskning/",
+    "/inloggning/rollregler/",
 ]
-STAFF_ONLY = ("/import/", "/granskning/")
+STAFF_ONLY = ("/import/", "/granskning/", "/inloggning/rollregler/")
 ENHETSCHEF_PAGES = [p for p in KONCERNSTAB_PAGES if p not in STAFF_ONLY]
 
 # The elements that stick out past the window's right edge without a scrolling box of their own that fits
