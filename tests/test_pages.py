@@ -62,6 +62,7 @@ ADMIN_MODELS = [
     "servicelevel/catalogueservice",
     "servicelevel/cataloguetemplate",
     "servicelevel/cataloguechannel",
+    "api/apitoken",
     "servicelevel/scheduleperiod",
     "servicelevel/auditentry",
     "units/forvaltning",

@@ -398,3 +398,21 @@ def test_a_page_of_units_is_a_fixed_number_of_queries(client, world):
     f.CareUnitFactory.create_batch(20, provider=world["private"].provider)
     assert queries() == few, "one query per unit"
     assert few <= 6  # the token, its last use, the roles, the decision, the page
+
+
+def test_an_administrator_revokes_a_leaked_token_in_the_admin_audited(admin_client, world):
+    owner = user_in(Roles.LEDNING)
+    token, secret = tokens.create(user=owner, name="Läckt nyckel")
+    changelist = reverse("admin:api_apitoken_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert (
+        secret not in admin_client.get(reverse("admin:api_apitoken_change", args=[token.pk])).content.decode()
+    )
+    response = admin_client.post(
+        changelist, {"action": "revoke_tokens", "_selected_action": [token.pk]}, follow=True
+    )
+    assert "API-nycklar återkallade: 1." in response.content.decode()
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(action="apitoken_revoked", object_id=str(token.pk)).exists()
+    assert admin_client.post(reverse("admin:api_apitoken_change", args=[token.pk]), {}).status_code == 403
