@@ -41,6 +41,7 @@ BAD_REQUEST = OpenApiResponse(
 NOT_FOUND = {404: OpenApiResponse(s.Error, description="Finns inte, eller personen får inte se det.")}
 CURSOR = OpenApiParameter("cursor", str, description="Markören från föregående svars next/previous.")
 AS_OF = OpenApiParameter("as_of", str, description="Datum ÅÅÅÅ-MM-DD (standard i dag).")
+PAGE_SIZE = OpenApiParameter("page_size", int, description="Högst 1000")
 
 
 class Pages(CursorPagination):
@@ -71,7 +72,7 @@ class UnitList(APIView):
             OpenApiParameter(
                 "level", str, description="Nivå (0, 1, …) eller ”ingen”; när regelverket har en trappa"
             ),
-            OpenApiParameter("page_size", int, description="Högst 1000"),
+            PAGE_SIZE,
             CURSOR,
         ],
         responses={200: s.UnitPage, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},
@@ -126,7 +127,7 @@ class ExemptionList(APIView):
             OpenApiParameter(
                 "status", str, description="draft, submitted, approved, rejected, revoked, expired"
             ),
-            OpenApiParameter("page_size", int, description="Högst 1000"),
+            PAGE_SIZE,
             CURSOR,
         ],
         responses={200: s.ExemptionPage, 400: BAD_REQUEST, **ERRORS, **NOT_FOUND},

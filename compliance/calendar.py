@@ -25,8 +25,14 @@ from zoneinfo import ZoneInfo
 import holidays
 from holidays.constants import DE_FACTO, PUBLIC
 
+from servicelevel.kinds import with_defaults
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ONE_DAY = datetime.timedelta(days=1)
+
+
+# The kind's own defaults (2 working days, 24 hours, 2 hours), written once in servicelevel/kinds.py.
+_DEFAULTS = with_defaults("response_time", {})
 
 
 @dataclass(frozen=True)
@@ -34,20 +40,15 @@ class ResponseTerms:
     """A version's `response_time` parameters that fix a case's deadline and its stretch indicator; the
     defaults are the kind's (servicelevel/kinds.py), used when a version has no such requirement."""
 
-    working_days: int = 2
-    same_day_hours: int = 24
-    stretch_hours: float = 2
+    working_days: int = _DEFAULTS["working_days"]
+    same_day_hours: int = _DEFAULTS["same_day_hours"]
+    stretch_hours: float = _DEFAULTS["stretch_hours"]
 
     @classmethod
     def of(cls, parameters: dict | None) -> ResponseTerms:
         """From a `response_time` requirement's parameters (None: the version has none)."""
-        parameters = parameters or {}
-        default = cls()
-        return cls(
-            int(parameters.get("working_days", default.working_days)),
-            int(parameters.get("same_day_hours", default.same_day_hours)),
-            parameters.get("stretch_hours", default.stretch_hours),
-        )
+        given = with_defaults("response_time", parameters or {})
+        return cls(int(given["working_days"]), int(given["same_day_hours"]), given["stretch_hours"])
 
     @property
     def stretch(self) -> datetime.timedelta:

@@ -334,8 +334,9 @@ class DemoRegion:
 
     # files -----------------------------------------------------------------------------------------------
 
-    def write_all(self, folder: Path) -> dict[str, Path]:
-        writers = {
+    def writers(self) -> dict:
+        """Each import kind's file and the rows it is written from, in the order they are imported."""
+        return {
             "units": self._units_rows,
             "periods": self._periods_rows,
             "offerings": self._offerings_rows,
@@ -345,6 +346,9 @@ class DemoRegion:
             "exemptions": self._exemptions_rows,
             "cases": self._cases_rows,
         }
+
+    def write_all(self, folder: Path) -> dict[str, Path]:
+        writers = self.writers()
         paths = {}
         for kind, rows in writers.items():
             path = folder / f"{kind}.csv"

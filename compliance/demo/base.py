@@ -151,16 +151,7 @@ class RulebookDemoRegion(DemoRegion):
     def write_all(self, folder: Path) -> dict[str, Path]:
         """As Skåne's, but each row is a dict by column name and written in the importer's columns: a
         column the importer does not have (yet) is left out, one the demo does not fill is empty."""
-        writers = {
-            "units": self._units_rows,
-            "periods": self._periods_rows,
-            "offerings": self._offerings_rows,
-            "booking": self._booking_rows,
-            "admin_roles": self._roles_rows,
-            "targets": self._targets_rows,
-            "exemptions": self._exemptions_rows,
-            "cases": self._cases_rows,
-        }
+        writers = self.writers()
         paths = {}
         for kind, rows in writers.items():
             path = folder / f"{kind}.csv"
