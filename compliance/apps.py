@@ -12,3 +12,9 @@ class ComplianceConfig(AppConfig):
         from .importers import CasesImporter
 
         registry.register(CasesImporter)
+
+        from servicelevel.validity import register_stored_dates
+
+        from .corrections import stored_dates_altered
+
+        register_stored_dates(stored_dates_altered)

@@ -14,8 +14,9 @@ from django.db.models import JSONField, OuterRef, Subquery
 
 from servicelevel import locks
 from servicelevel.models import Decision, Requirement
+from units.history import same_day_history, same_day_on
 
-from .calendar import ResponseTerms, TermsByDate, VersionTerms, WorkingCalendar, local_midnight
+from .calendar import STOCKHOLM, ResponseTerms, TermsByDate, VersionTerms, WorkingCalendar, local_midnight
 from .models import Case, region_calendar
 
 BATCH = 5000
@@ -30,7 +31,8 @@ def recompute_deadlines(
     calendar: WorkingCalendar | None = None,
 ) -> int:
     """Recompute the deadline of every case of `unit_ids` (all units if None) received in the range, using
-    each unit's current same_day_contact. Returns the number of cases whose deadline changed."""
+    the unit's same_day_contact that held on the case's local receipt date. Returns the number of cases
+    whose deadline changed."""
     # A cases import rewrites the same rows in its file's order: take its lock first, so the two run one
     # after the other instead of deadlocking; then read the calendar and the cases as committed by then.
     locks.hold(locks.import_lock("cases"))
@@ -43,8 +45,11 @@ def recompute_deadlines(
     if received_until is not None:
         cases = cases.filter(received_at__lt=received_until)
     changed, batch = 0, []
-    rows = cases.values_list("id", "received_at", "deadline", "deadline_same_day", "unit__same_day_contact")
-    for pk, received, old, old_rule, same_day in rows.iterator(chunk_size=BATCH):
+    same_days = same_day_history(unit_ids)
+    rows = cases.values_list("id", "received_at", "deadline", "deadline_same_day", "unit_id")
+    for pk, received, old, old_rule, unit_id in rows.iterator(chunk_size=BATCH):
+        rule = same_days[unit_id]
+        same_day = rule if rule is True or rule is False else same_day_on(rule, local_date(received))
         new = calendar.deadline(received, same_day_contact=same_day)
         if new != old or old_rule != same_day:
             batch.append(Case(id=pk, deadline=new, deadline_same_day=same_day))
@@ -107,3 +112,7 @@ def recompute_around(day: datetime.date) -> int:
         received_from=local_midnight(day - datetime.timedelta(days=31 + 2 * max(0, longest - 2))),
         received_until=local_midnight(day + datetime.timedelta(days=1)),
     )
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(STOCKHOLM).date()

@@ -14,11 +14,13 @@ from servicelevel.importing.base import (
 )
 from servicelevel.importing.fields import FieldError, parse_datetime, parse_text
 from servicelevel.importing.write import existing_by, upsert
+from units.history import same_day_history, same_day_on
 from units.importers import UNIT_COLUMN, parse_hsa_id
 from units.models import CareUnit
 
 from .bulk_cases import COLUMNS as CASE_COLUMNS
 from .bulk_cases import CaseStage
+from .deadlines import local_date
 from .models import Case, region_calendar
 from .personal_data import looks_like_personnummer
 
@@ -75,10 +77,9 @@ class CasesImporter(Importer):
     )
 
     def prepare(self):
-        self.units = {
-            h: (pk, same_day)
-            for h, pk, same_day in CareUnit.objects.values_list("hsa_id", "id", "same_day_contact")
-        }
+        # Each unit's same-day contact over time: a bool for nearly all, the dates it changed otherwise.
+        same_days = same_day_history()
+        self.units = {h: (pk, same_days[pk]) for h, pk in CareUnit.objects.values_list("hsa_id", "id")}
         self.calendar = region_calendar()
 
     def row_may_need_screening(self, cells):
@@ -115,6 +116,8 @@ class CasesImporter(Importer):
     def record(self, v) -> tuple:
         """The clean row as stored, with its deadline (computed here: it is no rule about the row)."""
         received, same_day = v["received_at"], v["same_day"]
+        if same_day is not True and same_day is not False:
+            same_day = same_day_on(same_day, local_date(received))
         return (
             v["case_id"],
             v["unit_id"],
@@ -165,6 +168,8 @@ class CasesImporter(Importer):
                 return None
             if notice is not None and notice < received:
                 return None
+            if same_day is not True and same_day is not False:
+                same_day = same_day_on(same_day, local_date(received))
             due = deadline(received, same_day_contact=same_day)
             return (case_id, unit_id, service, received, first, notice, due, same_day)
 

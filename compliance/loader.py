@@ -2,7 +2,8 @@
 
 Queries (whatever the number of units): the region's versions (with their catalogue, profiles and
 response-time parameters: the one in force, and the stretch of each receipt date), requirements, periods,
-units, booking figures, offerings, admin roles, local-admin unit counts,
+units (the rows, and the earlier versions that held on the as-of date), booking figures, and the
+offerings, admin roles and local-admin unit counts that held on the as-of date,
 exemptions, targets, and one streamed read of the evaluation month's cases.
 """
 
@@ -21,7 +22,9 @@ from exemptions.models import Exemption
 from servicelevel.models import Decision, SchedulePeriod
 from servicelevel.rulebook_file import RulebookFile
 from servicelevel.rulebooks import file_of
-from units.models import AdminRole, BookingFigures, CareUnit, Offering
+from servicelevel.validity import valid_on
+from units.history import units_on
+from units.models import AdminRole, BookingFigures, Offering
 
 from .calendar import TermsByDate, end_of_day, local_midnight
 from .deadlines import terms_of, versions_with_terms
@@ -159,35 +162,33 @@ def response_counts(
 
 
 def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
-    """Facts for the active units (all, or those in `unit_ids`), sorted by HSA-id."""
-    units_qs = CareUnit.objects.filter(active=True).select_related("forvaltning", "vardomrade").order_by()
-    if unit_ids is not None:
-        units_qs = units_qs.filter(id__in=list(unit_ids))
-    # Sorted here, by code point: the database's collation (sv_SE, en_US…) may order "-" and case otherwise.
-    units = sorted(units_qs, key=lambda u: u.hsa_id)
-    ids = [u.id for u in units]
-    # With every active unit wanted, filter the fact tables by a subquery, not a list of 2,000 ids.
-    id_filter = ids if unit_ids is not None else CareUnit.objects.filter(active=True).values("id")
+    """Facts for the units active on the as-of date (all, or those in `unit_ids`), sorted by HSA-id, each
+    fact as it held on that date (units/history.py)."""
+    units = [row for row in units_on(context.as_of, unit_ids) if row[2].active]
+    ids = [unit_id for unit_id, _, _ in units]
+    judged = set(ids)
+
+    # With every unit wanted, the fact tables are read whole and cut here (cheaper than a list of 2,000
+    # ids or a subquery over the units' versions).
+    def of_units(queryset, field_name="unit_id"):
+        return queryset.filter(**{f"{field_name}__in": ids}) if unit_ids is not None else queryset
 
     booking = {
         (b.unit_id, context.period_codes[b.period_id]): _figures(b)
-        for b in BookingFigures.objects.filter(
-            unit_id__in=id_filter, period_id__in=list(context.period_codes)
-        )
+        for b in of_units(BookingFigures.objects.filter(period_id__in=list(context.period_codes)))
+        if b.unit_id in judged
     }
     offerings = defaultdict(list)
-    for o in Offering.objects.filter(unit_id__in=id_filter).only(
-        "unit_id", "kind", "code", "variant", "is_open"
-    ):
+    held = Offering.versions.filter(valid_on(context.as_of))
+    for o in of_units(held).only("unit_id", "kind", "code", "variant", "is_open"):
         offerings[o.unit_id].append(t.OfferingFact(o.kind, o.code, o.variant, o.is_open))
     local_admins, permission_admins = defaultdict(dict), defaultdict(set)
-    roles = list(AdminRole.objects.filter(unit_id__in=id_filter).values_list("unit_id", "person_id", "role"))
+    roles_then = AdminRole.versions.filter(valid_on(context.as_of))
+    roles = [r for r in of_units(roles_then).values_list("unit_id", "person_id", "role") if r[0] in judged]
     local_persons = {p for _, p, role in roles if role == AdminRole.Role.LOKAL_ADMINISTRATOR}
     breadth = (
         dict(
-            AdminRole.objects.filter(
-                role=AdminRole.Role.LOKAL_ADMINISTRATOR, person_id__in=list(local_persons)
-            )
+            roles_then.filter(role=AdminRole.Role.LOKAL_ADMINISTRATOR, person_id__in=list(local_persons))
             .values("person_id")
             .annotate(units=Count("unit_id", distinct=True))
             .values_list("person_id", "units")
@@ -201,14 +202,11 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
         else:
             permission_admins[unit_id].add(person)
     exemptions = defaultdict(list)
-    for e in (
-        Exemption.objects.covering(context.as_of)
-        .filter(unit_id__in=id_filter)
-        .values_list(
-            "unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"
-        )
+    for e in of_units(Exemption.objects.covering(context.as_of)).values_list(
+        "unit_id", "exemption_id", "requirement__code", "status", "valid_from", "valid_until", "ended_on"
     ):
-        exemptions[e[0]].append(t.ExemptionFact(*e[1:]))
+        if e[0] in judged:
+            exemptions[e[0]].append(t.ExemptionFact(*e[1:]))
     targets = defaultdict(dict)
     if context.current_period:
         for area, code, share in Target.objects.filter(period__code=context.current_period.code).values_list(
@@ -225,8 +223,8 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
     previous = context.previous_period.code if context.previous_period else None
     return [
         t.UnitFacts(
-            unit_id=u.id,
-            hsa_id=u.hsa_id,
+            unit_id=unit_id,
+            hsa_id=hsa_id,
             unit_type=u.unit_type,
             profile=u.profile,
             booking_system=u.booking_system,
@@ -234,17 +232,17 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
             same_day_contact=u.same_day_contact,
             current_period=context.current_period,
             previous_period=context.previous_period,
-            booking_current=booking.get((u.id, current)),
-            booking_previous=booking.get((u.id, previous)),
-            offerings=tuple(offerings[u.id]),
-            local_admins=local_admins[u.id],
-            permission_admins=frozenset(permission_admins[u.id]),
-            response=counts.get(u.id) or t.ResponseCounts(context.evaluation_month),
-            exemptions=tuple(exemptions[u.id]),
+            booking_current=booking.get((unit_id, current)),
+            booking_previous=booking.get((unit_id, previous)),
+            offerings=tuple(offerings[unit_id]),
+            local_admins=local_admins[unit_id],
+            permission_admins=frozenset(permission_admins[unit_id]),
+            response=counts.get(unit_id) or t.ResponseCounts(context.evaluation_month),
+            exemptions=tuple(exemptions[unit_id]),
             targets=targets[u.vardomrade_id],
             name=u.name,
             forvaltning=u.forvaltning.name,
             vardomrade=u.vardomrade.name,
         )
-        for u in units
+        for unit_id, hsa_id, u in units
     ]

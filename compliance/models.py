@@ -228,3 +228,40 @@ class Report(models.Model):
     @property
     def running(self) -> bool:
         return self.status in self.RUNNING
+
+
+class RecomputeJob(models.Model):
+    """The stored results a correction reaches back to, judged again in the background (a change of a
+    unit's facts valid from a past date: compliance/corrections.py). Kept as the record of its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "I kö"
+        RUNNING = "running", "Pågår"
+        DONE = "done", "Klar"
+        FAILED = "failed", "Misslyckades"
+
+    since = models.DateField("från datum")
+    unit_ids = models.JSONField("enheter", null=True, blank=True)  # null: every unit
+    status = models.CharField("läge", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    dates_total = models.PositiveIntegerField("sparade datum", default=0)
+    dates_done = models.PositiveIntegerField("omräknade datum", default=0)
+    created_at = models.DateTimeField("begärd", auto_now_add=True)
+    finished_at = models.DateTimeField("klar", null=True, blank=True)
+    message = models.TextField("meddelande", blank=True)
+
+    class Meta:
+        verbose_name = "omräkning bakåt"
+        verbose_name_plural = "omräkningar bakåt"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Omräkning från {self.since} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.dates_done / self.dates_total) if self.dates_total else 0
+
+    def covers(self, unit_id: int) -> bool:
+        return self.unit_ids is None or unit_id in self.unit_ids

@@ -89,11 +89,18 @@ def recompute_units(unit_ids: list[int] | None, as_of: str | None = None) -> int
 
 
 @shared_task
+def run_recompute_job(job_id: int) -> int:
+    """A correction's stored dates, judged again (compliance/corrections.py)."""
+    from . import corrections
+
+    return corrections.run(job_id)
+
+
+@shared_task
 def nightly_recompute() -> int:
     """Just after midnight: store the final results of the day that just ended (the history the dashboards
     show; evaluated at its end, 24:00, which has now passed) and fresh results for the new day."""
     today = services.today()
-    # The one expected rewrite of a past date: yesterday's results were stored during the day, from the
-    # facts of then; now its end has passed and they are made final.
-    services.recompute(as_of=today - datetime.timedelta(days=1), force=True)
+    # Yesterday's results were stored during the day; now its end has passed and they are made final.
+    services.recompute(as_of=today - datetime.timedelta(days=1))
     return len(services.recompute(as_of=today).units)

@@ -42,14 +42,18 @@ def store_results(
     evaluations: list[UnitEvaluation],
     current_period: str | None,
     month: str,
+    scope=None,
 ) -> int:
-    """Replace the stored results of these units for this date and decision. Returns rows written.
+    """Replace the stored results for this date: those of every unit in `scope` (None: every unit),
+    judged or not, give way to `evaluations`. Returns rows written.
 
     Delete-then-insert is only safe one writer at a time: call it through `services.recompute`, which holds
     the recompute lock (two overlapping stores would both delete, then both insert the same rows)."""
     changed()  # the pages show stored results: none kept from before this store is shown after it
-    unit_ids = [e.facts.unit_id for e in evaluations]
-    stale = UnitResult.objects.filter(as_of=as_of, decision=decision, unit_id__in=unit_ids)
+    unit_ids = {e.facts.unit_id for e in evaluations}
+    stale = UnitResult.objects.filter(as_of=as_of)
+    if scope is not None:
+        stale = stale.filter(unit_id__in=list(unit_ids | set(scope)))
     RequirementResult.objects.filter(unit_result__in=stale).delete()  # one DELETE, no rows fetched
     stale.delete()
     requirement_ids = dict(decision.requirements.values_list("code", "id"))

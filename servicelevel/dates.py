@@ -99,3 +99,15 @@ def parse_day(text: str) -> datetime.date:
     if not in_bounds(day):
         raise DayOutOfBounds(f"är ett ogiltigt datum: {YEARS_TEXT}")
     return day
+
+
+def command_day(value: str, option: str = "--as-of") -> datetime.date:
+    """A command's date option under the same rule; a wrong one is wrong usage (exit 2)."""
+    from django.core.management.base import CommandError
+
+    try:
+        return parse_day(value)
+    except DayOutOfBounds:
+        raise CommandError(f"ogiltigt datum för {option}: {value!r} ({YEARS_TEXT})", returncode=2) from None
+    except InvalidDay:
+        raise CommandError(f"ogiltigt datum för {option}: {value!r} (ÅÅÅÅ-MM-DD)", returncode=2) from None

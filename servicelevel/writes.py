@@ -38,7 +38,7 @@ class Saved:
         return self.created or bool(self.changes)
 
 
-def _plain(value):
+def plain(value):
     """A value as the audit trail keeps it (JSON): dates as ISO text, decimals as text."""
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
@@ -47,6 +47,11 @@ def _plain(value):
     if isinstance(value, models.Model):
         return str(value.pk)
     return value
+
+
+def plain_changes(changes: dict[str, tuple]) -> dict[str, list]:
+    """{field: (old, new)} as the audit trail keeps it."""
+    return {k: [plain(a), plain(b)] for k, (a, b) in changes.items()}
 
 
 def _concrete_fields(obj: models.Model) -> list[models.Field]:
@@ -72,6 +77,7 @@ def save_fact(
     touches: Touches,
     exclude_validation: list[str] | None = None,
     same_day_field: str | None = None,
+    extra: dict | None = None,
 ) -> Saved:
     """Validate `obj` (field rules, the model's `clean()` with its cross-record rules, constraints), then
     create it or save the fields that differ from the stored row, audit, and notify on commit.
@@ -98,7 +104,7 @@ def save_fact(
             object_type=label,
             object_id=describe(obj),
             actor=actor,
-            detail={"changes": {k: [_plain(a), _plain(b)] for k, (a, b) in saved.changes.items()}},
+            detail={"changes": plain_changes(saved.changes), **(extra or {})},
         )
         same_day = (
             {obj.pk} if same_day_field and not saved.created and same_day_field in saved.changes else set()
@@ -112,7 +118,7 @@ def delete_fact(obj: models.Model, *, actor, touches: Touches) -> set[int] | Non
     label = type(obj)._meta.model_name
     with transaction.atomic():
         before_units = touches(obj, None)
-        gone = {k: _plain(v) for k, v in field_values(obj).items()}
+        gone = {k: plain(v) for k, v in field_values(obj).items()}
         object_id = describe(obj)
         obj.delete()
         after_units = touches(None, obj)

@@ -9,6 +9,7 @@ from servicelevel.audit import audit
 from servicelevel.importers import EXAMPLE_PERIOD
 from servicelevel.importing.base import (
     Column,
+    Counts,
     Importer,
     RowProblem,
     WriteResult,
@@ -26,7 +27,7 @@ from servicelevel.importing.fields import (
     parse_text,
     quote,
 )
-from servicelevel.importing.write import existing_by, replace_per_unit, upsert
+from servicelevel.importing.write import existing_by, upsert
 from servicelevel.models import (
     CatalogueChannel,
     CatalogueService,
@@ -37,6 +38,7 @@ from servicelevel.models import (
 )
 
 from . import rules
+from .history import UNIT_VALUES, first_day, restate_sets, restate_units
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
 from .validators import HSA_ID_MAX, HSA_ID_MIN, PROFILE_MAX, hsa_id_problem, profile_problem
 
@@ -104,6 +106,7 @@ class UnitRowsImporter(Importer):
 class UnitsImporter(Importer):
     kind = "units"
     key = ("hsa_id",)
+    over_time = True
     description = (
         "En rad per vårdenhet. En enhet med ett HSA-id som redan finns uppdateras. Förvaltningar, "
         "vårdområden och vårdgivare skapas efter namn när de är nya."
@@ -249,20 +252,42 @@ class UnitsImporter(Importer):
             }
             for v in (r.values for r in rows)
         ]
-        existing = existing_by(CareUnit, "hsa_id", [r["hsa_id"] for r in records])
-        same_day_before = {u.hsa_id: u.same_day_contact for u in existing}
-        result = upsert(CareUnit, records, ("hsa_id",), existing)
-        same_day_changed = {u.id for u in result.updated if same_day_before[u.hsa_id] != u.same_day_contact}
+        existing = {u.hsa_id: u for u in existing_by(CareUnit, "hsa_id", [r["hsa_id"] for r in records])}
+        # New units: their first version holds from the date given, or from the beginning (nothing is
+        # known before the first file). Stored ones are restated from the date given, or today.
+        new = [r for r in records if r["hsa_id"] not in existing]
+        day_new = first_day(self.valid_from, known=False)
+        CareUnit.objects.bulk_create(
+            [CareUnit(**{"profile": "", **r}, valid_from=day_new) for r in new], batch_size=2000
+        )
+        created = set(
+            CareUnit.objects.filter(hsa_id__in=[r["hsa_id"] for r in new]).values_list("id", flat=True)
+        )
+        day = first_day(self.valid_from, known=True)
+        changes = []
+        for record in records:
+            unit = existing.get(record["hsa_id"])
+            if unit is None:
+                continue
+            merged = {name: getattr(unit, name) for name in UNIT_VALUES} | {
+                k: v for k, v in record.items() if k != "hsa_id"
+            }
+            changes.append((unit, tuple(merged[name] for name in UNIT_VALUES), day))
+        restated = restate_units(changes, actor=self.actor)
+        counts = Counts(created=len(new), updated=restated.updated, unchanged=restated.unchanged)
+        altered = dict(restated.altered) | {pk: (day_new, None) for pk in created}
         return WriteResult(
-            result.counts,
-            unit_ids={u.id for u in result.created} | {u.id for u in result.updated},
-            same_day_changed=same_day_changed,
+            counts,
+            unit_ids=set(restated.unit_ids) | created,
+            same_day_changed=restated.same_day_changed,
+            altered=altered,
         )
 
 
 class OfferingsImporter(UnitRowsImporter):
     kind = "offerings"
     key = ("unit_hsa_id", "kind", "code")
+    over_time = True
     description = (
         "Enheternas utbud av tjänster, mallar och digitala kanaler. Ersätter per enhet: för varje enhet i "
         "filen blir dess utbud precis filens rader; enheter som inte finns med lämnas som de är."
@@ -364,8 +389,7 @@ class OfferingsImporter(UnitRowsImporter):
             }
             for v in (r.values for r in rows)
         ]
-        result = replace_per_unit(Offering, records, ("unit_id", "kind", "code"))
-        return WriteResult(result.counts, unit_ids=result.unit_ids())
+        return replace_over_time(Offering, records, valid_from=self.valid_from, actor=self.actor)
 
 
 BOOKED_PARTS, SLOT_PARTS = BookingFigures.BOOKED_PARTS, BookingFigures.SLOT_PARTS
@@ -485,6 +509,7 @@ class AdminRolesImporter(UnitRowsImporter):
 
     kind = "admin_roles"
     key = ("person_id", "unit_hsa_id", "role")
+    over_time = True
     description = (
         "Vem som har en administrativ roll i 1177:s personalverktyg vid en enhet. Ersätter per enhet: för "
         "varje enhet i filen blir dess roller precis filens rader."
@@ -535,23 +560,30 @@ class AdminRolesImporter(UnitRowsImporter):
             {"unit_id": r.values["unit_id"], "person_id": r.values["person_id"], "role": r.values["role"]}
             for r in rows
         ]
-        result = replace_per_unit(AdminRole, records, ("unit_id", "person_id", "role"))
+        before = {
+            (r.unit_id, r.person_id, r.role)
+            for r in AdminRole.objects.filter(unit_id__in={r["unit_id"] for r in records})
+        }
+        result = replace_over_time(AdminRole, records, valid_from=self.valid_from, actor=self.actor)
         renamed = self.write_names()
         # A row whose role was already there but whose person's name changed is an update, not unchanged.
-        created = {(o.unit_id, o.person_id, o.role) for o in result.created}
         moved = sum(
             1
             for r in records
-            if r["person_id"] in renamed and (r["unit_id"], r["person_id"], r["role"]) not in created
+            if r["person_id"] in renamed and (r["unit_id"], r["person_id"], r["role"]) in before
         )
         result.counts.unchanged -= moved
         result.counts.updated += moved
         # AR1 looks at how many units a local administrator holds the role at: a change at one unit can
-        # change the result at every other unit where the same person holds it.
-        touched = result.unit_ids()
-        persons = {r["person_id"] for r in records} | {k[1] for k in result.deleted_keys}
-        touched |= set(AdminRole.objects.filter(person_id__in=persons).values_list("unit_id", flat=True))
-        return WriteResult(result.counts, unit_ids=touched)
+        # change the result at every other unit where the same person holds it (from the same date).
+        persons = {r["person_id"] for r in records} | {p for _, p, _ in before}
+        since = result.since
+        if since is not None:
+            others = AdminRole.versions.filter(person_id__in=persons).filter(valid_on_or_after(since))
+            for unit_id in set(others.values_list("unit_id", flat=True)) - set(result.altered):
+                result.altered[unit_id] = (since, None)
+        result.unit_ids = set(result.altered)
+        return result
 
     def write_names(self) -> set[str]:
         """Store the file's names (new people, changed names), each audited as the write path audits a
@@ -572,3 +604,28 @@ class AdminRolesImporter(UnitRowsImporter):
                 detail={"changes": changes},
             )
         return {p.person_id for p in [*result.created, *result.updated]}
+
+
+def replace_over_time(model, records: list[dict], *, valid_from, actor) -> WriteResult:
+    """Replace per unit, kept over time: for every unit in `records`, its set of `model` facts becomes the
+    records' from `valid_from` (default: today, or the beginning for a unit whose set the portal has never
+    held) until each fact's next recorded change."""
+    unit_ids = {r["unit_id"] for r in records}
+    known = set(model.versions.filter(unit_id__in=unit_ids).values_list("unit_id", flat=True).distinct())
+    day_of = {u: first_day(valid_from, known=u in known) for u in unit_ids}
+    wanted = {tuple(r[name] for name in model.KEY): tuple(r[name] for name in model.VALUES) for r in records}
+    restated = restate_sets(model, wanted, day_of, actor=actor)
+    counts = Counts(
+        created=restated.created,
+        updated=restated.updated,
+        unchanged=restated.unchanged,
+        deleted=restated.deleted,
+    )
+    return WriteResult(counts, unit_ids=restated.unit_ids, altered=dict(restated.altered))
+
+
+def valid_on_or_after(day):
+    """Versions that hold on `day` or start after it."""
+    from django.db.models import Q
+
+    return Q(valid_to__isnull=True) | Q(valid_to__gt=day)

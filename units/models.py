@@ -1,11 +1,13 @@
 """Facts about care units: who they are and what they report (offerings, booking figures, roles)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from servicelevel.dates import validate_in_bounds
 from servicelevel.models import (
     CatalogueChannel,
     CatalogueService,
@@ -14,6 +16,7 @@ from servicelevel.models import (
     SchedulePeriod,
     UnitType,
 )
+from servicelevel.validity import BEGINNING, CurrentManager
 
 from . import rules
 from .validators import PROFILE_MAX, profile_problem, validate_hsa_id, validate_profile
@@ -72,20 +75,22 @@ class Provider(models.Model):
         return self.name
 
 
-class CareUnit(models.Model):
-    """Vårdenhet (VUE/TUE) with an HSA-id."""
+class UnitKind(models.TextChoices):
+    VUE = "VUE", "Vårdutförande enhet"
+    TUE = "TUE", "Tjänsteutförande enhet"
 
-    class Kind(models.TextChoices):
-        VUE = "VUE", "Vårdutförande enhet"
-        TUE = "TUE", "Tjänsteutförande enhet"
 
-    class BookingSystem(models.TextChoices):
-        PASIS = "PASiS", "PASiS"
-        PMO = "PMO", "PMO"
-        ANNAT = "annat", "Annat"
-        INGEN = "ingen", "Ingen (inga bokningsbara besök)"
+class BookingSystem(models.TextChoices):
+    PASIS = "PASiS", "PASiS"
+    PMO = "PMO", "PMO"
+    ANNAT = "annat", "Annat"
+    INGEN = "ingen", "Ingen (inga bokningsbara besök)"
 
-    hsa_id = models.CharField("HSA-id", max_length=31, unique=True, validators=[validate_hsa_id])
+
+class UnitFacts(models.Model):
+    """A unit's attributes that change over time (UNIT_FACT_FIELDS): declared once, held by the unit row
+    (the version that holds now) and by each of its versions (`CareUnitVersion`)."""
+
     name = models.CharField("namn", max_length=200)
     forvaltning = models.ForeignKey(Forvaltning, on_delete=models.PROTECT, verbose_name="förvaltning")
     vardomrade = models.ForeignKey(Vardomrade, on_delete=models.PROTECT, verbose_name="vårdområde")
@@ -97,7 +102,7 @@ class CareUnit(models.Model):
         verbose_name="vårdgivare",
         help_text="Tom = regiondriven enhet.",
     )
-    unit_kind = models.CharField("enhetsslag", max_length=3, choices=Kind.choices)
+    unit_kind = models.CharField("enhetsslag", max_length=3, choices=UnitKind.choices)
     unit_type = models.CharField("enhetstyp", max_length=20, choices=UnitType.choices)
     # The base-offering profile (basutbudsprofil) of the decision in force, when the unit is a variant of
     # its type (RULEBOOKS.md "Profiles"): empty = the profile named by `unit_type`.
@@ -112,6 +117,19 @@ class CareUnit(models.Model):
     has_contact_card = models.BooleanField("har kontaktkort på 1177.se", default=True)
     same_day_contact = models.BooleanField("vårdgarantins kontakt samma dag", default=False)
     active = models.BooleanField("aktiv", default=True)
+
+    class Meta:
+        abstract = True
+
+
+class CareUnit(UnitFacts):
+    """Vårdenhet (VUE/TUE) with an HSA-id."""
+
+    Kind, BookingSystem = UnitKind, BookingSystem
+
+    hsa_id = models.CharField("HSA-id", max_length=31, unique=True, validators=[validate_hsa_id])
+    # The attributes (UnitFacts) hold from this date; earlier versions are `versions` (CareUnitVersion).
+    valid_from = models.DateField("gäller från", default=BEGINNING, validators=[validate_in_bounds])
 
     class Meta:
         verbose_name = "vårdenhet"
@@ -142,6 +160,68 @@ class CareUnit(models.Model):
         return CareUnit.objects.filter(pk=self.pk).values_list("profile", flat=True).first()
 
 
+class Versioned(models.Model):
+    """A version of a fact kept over time (servicelevel/validity.py): it holds from `valid_from` until
+    `valid_to` (exclusive; empty = it still holds), recorded when and by whom."""
+
+    valid_from = models.DateField("gäller från", default=BEGINNING, validators=[validate_in_bounds])
+    valid_to = models.DateField("gäller till (t.o.m. dagen före)", null=True, blank=True)
+    recorded_at = models.DateTimeField("registrerad", default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name="registrerad av",
+    )
+
+    class Meta:
+        abstract = True
+
+
+# A unit's attributes that change over time, kept per version; hsa_id is who the unit is, and stays.
+UNIT_FACT_FIELDS = (
+    "name",
+    "forvaltning",
+    "vardomrade",
+    "provider",
+    "unit_kind",
+    "unit_type",
+    "profile",
+    "booking_system",
+    "has_contact_card",
+    "same_day_contact",
+    "active",
+)
+
+
+class CareUnitVersion(Versioned, UnitFacts):
+    """An earlier version of a unit's attributes (UNIT_FACT_FIELDS), ended at `valid_to`. The version that
+    holds now is the unit row itself (from its `valid_from`), which every page reads; units/history.py
+    writes both."""
+
+    unit = models.ForeignKey(
+        CareUnit, on_delete=models.CASCADE, related_name="versions", verbose_name="vårdenhet"
+    )
+
+    class Meta:
+        verbose_name = "version av vårdenhet"
+        verbose_name_plural = "versioner av vårdenheter"
+        ordering = ["unit", "valid_from"]
+        constraints = [
+            # An ended version: the one that holds now is the unit row itself.
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=False) & Q(valid_to__gt=F("valid_from")),
+                name="careunitversion_ended",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} från {self.valid_from}"
+
+
 class CareUnitUserObjectPermission(UserObjectPermissionBase):
     """Direct foreign-key permissions (guardian): no generic scans or casts on lists."""
 
@@ -170,7 +250,7 @@ class ProviderGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Provider, on_delete=models.CASCADE)
 
 
-class Offering(models.Model):
+class Offering(Versioned):
     """A case-handling service (tjänst), care-initiated template (mall) or digital channel (kanal: Journalen,
     NPÖ …, always regional) a unit offers."""
 
@@ -200,12 +280,29 @@ class Offering(models.Model):
         CatalogueChannel, null=True, blank=True, on_delete=models.PROTECT, verbose_name="digital kanal"
     )
 
+    # One fact is a unit's offering of one kind and code; its versions differ in these values.
+    KEY = ("unit_id", "kind", "code")
+    VALUES = ("variant", "is_open", "catalogue_service_id", "catalogue_template_id", "catalogue_channel_id")
+
+    # What the unit offers now; `versions` holds every version, ended ones too.
+    objects = CurrentManager()
+    versions = models.Manager()  # noqa: DJ012 - `objects` is a manager, not a field
+
     class Meta:
         verbose_name = "utbud"
         verbose_name_plural = "utbud"
         ordering = ["unit", "kind", "code"]
+        base_manager_name = "versions"
         constraints = [
-            models.UniqueConstraint(fields=["unit", "kind", "code"], name="offering_unique_per_unit"),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "code"],
+                condition=Q(valid_to__isnull=True),
+                name="offering_unique_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="offering_to_after_from",
+            ),
             # A regional row points at its catalogue entry of the right kind; a local row at none. A channel
             # is always regional: a unit has no channel of its own making (RULEBOOKS.md "Channels").
             models.CheckConstraint(
@@ -378,6 +475,10 @@ def person_label(person_id: str, name: str | None) -> str:
     return f"{name} ({person_id})" if name else person_id
 
 
+class CurrentRoles(CurrentManager):
+    pass
+
+
 class AdminRoleQuerySet(models.QuerySet):
     def with_person_names(self):
         """Each row with `person_name` (the person's known name, or None) in the same query."""
@@ -385,7 +486,7 @@ class AdminRoleQuerySet(models.QuerySet):
         return self.annotate(person_name=Subquery(names))
 
 
-class AdminRole(TypedPersonId):
+class AdminRole(Versioned, TypedPersonId):
     """A person holding an administrative role in 1177 personalverktyg at a unit (§2.4)."""
 
     class Role(models.TextChoices):
@@ -397,14 +498,28 @@ class AdminRole(TypedPersonId):
     )
     role = models.CharField("roll", max_length=30, choices=Role.choices)
 
-    objects = AdminRoleQuerySet.as_manager()
+    KEY = ("unit_id", "person_id", "role")
+    VALUES = ()  # a role is held or not: nothing else about it changes
+
+    # The roles held now; `versions` holds every version, ended ones too.
+    objects = CurrentRoles.from_queryset(AdminRoleQuerySet)()
+    versions = models.Manager.from_queryset(AdminRoleQuerySet)()
 
     class Meta:
         verbose_name = "administrativ roll"
         verbose_name_plural = "administrativa roller"
         ordering = ["unit", "role", "person_id"]
+        base_manager_name = "versions"
         constraints = [
-            models.UniqueConstraint(fields=["person_id", "unit", "role"], name="admin_role_unique"),
+            models.UniqueConstraint(
+                fields=["person_id", "unit", "role"],
+                condition=Q(valid_to__isnull=True),
+                name="admin_role_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="admin_role_to_after_from",
+            ),
         ]
 
     def __str__(self):

@@ -4,33 +4,147 @@ audits old → new and tells the engine which units to judge again."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from servicelevel.audit import audit
 from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
-from servicelevel.signals import fact_changes
-from servicelevel.writes import Saved, delete_fact, no_unit, save_fact, unit_of
+from servicelevel.signals import fact_changes, notify_facts_changed
+from servicelevel.validity import describe_altered, today
+from servicelevel.writes import (
+    Saved,
+    delete_fact,
+    describe,
+    field_values,
+    no_unit,
+    plain,
+    plain_changes,
+    save_fact,
+    unit_of,
+)
 
+from .history import UNIT_VALUES, Restated, restate_sets, restate_units, unit_spans
 from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
 
 
-def unit_save(*, unit: CareUnit, actor) -> Saved:
-    """A unit's own facts. A change of `same_day_contact` also recomputes its cases' deadlines."""
-    return save_fact(unit, actor=actor, touches=_the_unit, same_day_field="same_day_contact")
+def unit_save(*, unit: CareUnit, actor, valid_from: datetime.date | None = None) -> Saved:
+    """A unit's own facts, holding from `valid_from` (default today; a past date is a correction) until
+    the unit's next recorded change. A new unit's first version holds from that date. A change of
+    `same_day_contact` also recomputes its cases' deadlines from then on."""
+    day = valid_from or today()
+    if unit.pk is None:
+        unit.valid_from = day
+        return save_fact(unit, actor=actor, touches=_the_unit, extra={"valid_from": day.isoformat()})
+    unit.full_clean()
+    with transaction.atomic():
+        stored = CareUnit.objects.select_for_update().get(pk=unit.pk)
+        before_on_day = _unit_values_on(stored, day)
+        values = tuple(getattr(unit, name) for name in UNIT_VALUES)
+        result = restate_units([(stored, values, day)], actor=actor)
+        # The hsa_id is who the unit is, not one of its versioned facts: it changes in place.
+        identity = {} if stored.hsa_id == unit.hsa_id else {"hsa_id": (stored.hsa_id, unit.hsa_id)}
+        if identity:
+            stored.hsa_id = unit.hsa_id
+            stored.save(update_fields=["hsa_id"])
+        if not result.unit_ids and not identity:
+            return Saved(unit)
+        changes = {
+            name: (old, new)
+            for name, old, new in zip(UNIT_VALUES, before_on_day, values, strict=True)
+            if old != new
+        } | identity
+        audit(
+            action="careunit_changed",
+            object_type="careunit",
+            object_id=describe(stored),
+            actor=actor,
+            detail={"changes": plain_changes(changes), **_dates(result)},
+        )
+        # The caller's instance now reads as stored (a correction may end before a later change).
+        for name in UNIT_VALUES:
+            setattr(unit, name, getattr(stored, name))
+        unit.valid_from = stored.valid_from
+        notify_facts_changed(
+            unit_ids={unit.pk} if result.unit_ids else set(),
+            same_day_changed=result.same_day_changed,
+            since=result.since,
+        )
+    return Saved(unit, changes=changes, unit_ids={unit.pk})
+
+
+def _unit_values_on(unit: CareUnit, day: datetime.date) -> tuple:
+    spans = unit_spans(unit, unit.versions.all())
+    return next((s.values for s in spans if s.holds_on(day)), tuple(getattr(unit, n) for n in UNIT_VALUES))
+
+
+def _dates(result: Restated) -> dict:
+    """The audit entry's dates: from when the change holds and, for a correction, which dates it alters."""
+    start, end = next(iter(result.altered.values()), (None, None))
+    detail = {"valid_from": start.isoformat()} if start else {}
+    if start is not None and start < today():
+        detail["correction"] = describe_altered((start, end))
+    return detail
 
 
 def _the_unit(before, after) -> set[int]:
     return {after.pk} if after is not None else {before.pk}
 
 
-def offering_save(*, offering: Offering, actor) -> Saved:
-    return save_fact(offering, actor=actor, touches=unit_of)
+def _versioned_save(obj, *, actor, touches, valid_from, gone: bool = False) -> Saved:
+    """Offerings and role holders: restate the one fact `obj` is (its model's KEY) from `valid_from`
+    (default today) — with `obj`'s values, or as gone — until its next recorded change; audit old → new
+    on that date and notify the units it touches from then on."""
+    model = type(obj)
+    label = model._meta.model_name
+    day = valid_from or today()
+    if not gone:
+        obj.full_clean()
+    key = tuple(getattr(obj, name) for name in model.KEY)
+    with transaction.atomic():
+        before = model.objects.filter(pk=obj.pk).first() if obj.pk else None
+        wanted = {} if gone else {key: tuple(getattr(obj, name) for name in model.VALUES)}
+        if before is not None:
+            old_key = tuple(getattr(before, name) for name in model.KEY)
+            if old_key != key:  # the row was edited into another fact: the old one ends
+                restate_sets(model, {}, {before.unit_id: day}, actor=actor, only_keys={old_key})
+        result = restate_sets(model, wanted, {obj.unit_id: day}, actor=actor, only_keys={key})
+        if not result.unit_ids and before is not None and not gone and old_key == key:
+            return Saved(obj)
+        after = None if gone else model.objects.filter(**dict(zip(model.KEY, key, strict=True))).first()
+        old, new = (field_values(before) if before else {}), (field_values(after) if after else {})
+        changes = {
+            k: (old.get(k), new.get(k))
+            for k in {*old, *new} - {"valid_from", "valid_to", "recorded_at", "recorded_by_id"}
+            if old.get(k) != new.get(k)
+        }
+        created = before is None and after is not None
+        verb = "deleted" if gone else ("created" if created else "changed")
+        audit(
+            action=f"{label}_{verb}",
+            object_type=label,
+            object_id=describe(after or obj),
+            actor=actor,
+            detail=(
+                {"changes": plain_changes(changes)} if not gone else {k: plain(v) for k, v in old.items()}
+            )
+            | _dates(result),
+        )
+        units = touches(before, after or obj)
+        notify_facts_changed(unit_ids=units, since=result.since)
+        if after is not None:
+            obj.pk, obj.valid_from, obj.valid_to = after.pk, after.valid_from, after.valid_to
+    return Saved(obj, created=created, changes=changes, unit_ids=units)
 
 
-def offering_delete(*, offering: Offering, actor) -> None:
-    delete_fact(offering, actor=actor, touches=unit_of)
+def offering_save(*, offering: Offering, actor, valid_from: datetime.date | None = None) -> Saved:
+    return _versioned_save(offering, actor=actor, touches=unit_of, valid_from=valid_from)
+
+
+def offering_delete(*, offering: Offering, actor, valid_from: datetime.date | None = None) -> None:
+    _versioned_save(offering, actor=actor, touches=unit_of, valid_from=valid_from, gone=True)
 
 
 def booking_figures_save(*, figures: BookingFigures, actor) -> Saved:
@@ -41,12 +155,12 @@ def booking_figures_delete(*, figures: BookingFigures, actor) -> None:
     delete_fact(figures, actor=actor, touches=unit_of)
 
 
-def admin_role_save(*, role: AdminRole, actor) -> Saved:
-    return save_fact(role, actor=actor, touches=role_units)
+def admin_role_save(*, role: AdminRole, actor, valid_from: datetime.date | None = None) -> Saved:
+    return _versioned_save(role, actor=actor, touches=role_units, valid_from=valid_from)
 
 
-def admin_role_delete(*, role: AdminRole, actor) -> None:
-    delete_fact(role, actor=actor, touches=role_units)
+def admin_role_delete(*, role: AdminRole, actor, valid_from: datetime.date | None = None) -> None:
+    _versioned_save(role, actor=actor, touches=role_units, valid_from=valid_from, gone=True)
 
 
 def role_units(before, after) -> set[int]:
@@ -109,7 +223,9 @@ class FactChange:
     fields: tuple[str, ...] = ()
 
 
-def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> list[FactChange]:
+def offerings_replace(
+    *, unit: CareUnit, rows: Iterable[OfferingRow], actor, valid_from: datetime.date | None = None
+) -> list[FactChange]:
     """Make the unit's offering exactly `rows` (keyed by kind and code): remove what is not proposed, add
     what is new, change what differs. Raises ValidationError (nothing written) when any row breaks a rule."""
     wanted = {(r.kind, r.code): r for r in rows}
@@ -118,7 +234,7 @@ def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> 
         current = {(o.kind, o.code): o for o in Offering.objects.select_for_update().filter(unit=unit)}
         for key, offering in sorted(current.items()):
             if key not in wanted:
-                offering_delete(offering=offering, actor=actor)
+                offering_delete(offering=offering, actor=actor, valid_from=valid_from)
                 changes.append(FactChange("removed", *key))
         for key, row in sorted(wanted.items()):
             offering = current.get(key) or Offering(unit=unit, kind=row.kind, code=row.code)
@@ -127,7 +243,7 @@ def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> 
             offering.catalogue_service = row.catalogue_service
             offering.catalogue_template = row.catalogue_template
             offering.catalogue_channel = row.catalogue_channel
-            saved = offering_save(offering=offering, actor=actor)
+            saved = offering_save(offering=offering, actor=actor, valid_from=valid_from)
             if saved.created:
                 changes.append(FactChange("added", *key))
             elif saved.changed:
@@ -135,7 +251,9 @@ def offerings_replace(*, unit: CareUnit, rows: Iterable[OfferingRow], actor) -> 
     return changes
 
 
-def admin_roles_replace(*, unit: CareUnit, rows: Iterable[tuple[str, str]], actor) -> list[FactChange]:
+def admin_roles_replace(
+    *, unit: CareUnit, rows: Iterable[tuple[str, str]], actor, valid_from: datetime.date | None = None
+) -> list[FactChange]:
     """Make the unit's role holders exactly `rows` of (person_id, role). A role is its person and kind, so
     there is nothing to change in place: rows are added or removed. Each write touches every unit of the
     person (AR1 counts a local administrator's units region-wide), told once for the whole submit.
@@ -148,9 +266,11 @@ def admin_roles_replace(*, unit: CareUnit, rows: Iterable[tuple[str, str]], acto
         current = {(r.person_id, r.role): r for r in AdminRole.objects.select_for_update().filter(unit=unit)}
         for (person, role), held in sorted(current.items()):
             if (person, role) not in wanted:
-                admin_role_delete(role=held, actor=actor)
+                admin_role_delete(role=held, actor=actor, valid_from=valid_from)
                 changes.append(FactChange("removed", role, person))
         for person, role in sorted(wanted - set(current)):
-            admin_role_save(role=AdminRole(unit=unit, person_id=person, role=role), actor=actor)
+            admin_role_save(
+                role=AdminRole(unit=unit, person_id=person, role=role), actor=actor, valid_from=valid_from
+            )
             changes.append(FactChange("added", role, person))
     return changes

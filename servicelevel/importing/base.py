@@ -136,6 +136,13 @@ class WriteResult:
     counts: Counts
     unit_ids: set[int] | None = field(default_factory=set)  # units whose facts changed; None = all
     same_day_changed: set[int] = field(default_factory=set)
+    # Facts kept over time (units, offerings, admin_roles): per unit, the dates (first, end exclusive)
+    # whose facts the file changed; `since` the earliest of them.
+    altered: dict = field(default_factory=dict)
+
+    @property
+    def since(self):
+        return min((start for start, _ in self.altered.values()), default=None)
 
 
 class Importer:
@@ -148,6 +155,11 @@ class Importer:
     kind: str = ""
     columns: tuple[Column, ...] = ()
     key: tuple[str, ...] = ()
+    # Kept over time (units, offerings, admin_roles): `import_data --valid-from` says from when the file's
+    # facts hold; run_import sets `valid_from` (None: the default) and `actor` before `write`.
+    over_time: bool = False
+    valid_from = None
+    actor = None
     # What a file of this kind does, in Swedish (shown with its columns at /import/).
     description: str = ""
     # A streaming importer receives clean rows in chunks (`stage`) while the file is validated, inside the

@@ -11,6 +11,7 @@ from django.db import DataError, IntegrityError, transaction
 from servicelevel.audit import audit
 from servicelevel.models import AuditEntry
 from servicelevel.signals import notify_facts_changed
+from servicelevel.validity import correction_text, today
 
 from . import registry
 from .base import Counts, Importer, Row, RowError, RowProblem, RowProblems, row_parser
@@ -74,11 +75,12 @@ class ImportReport:
     counts: Counts
     rows: int
     dry_run: bool
+    dates: str = ""  # for facts kept over time: from when, and which stored dates it alters (Swedish)
 
     def summary(self) -> str:
         """The command line's line, `units: 12 created, 3 updated, 40 unchanged` (the spec's contract; the
-        portal says it in Swedish: summary.py)."""
-        return f"{self.kind}: {self.counts}"
+        portal says it in Swedish: summary.py), then from when a change holds when it is a correction."""
+        return f"{self.kind}: {self.counts}" + (f"; {self.dates}" if self.dates else "")
 
 
 # Rows per chunk written. The first chunk's validation and the last chunk's write overlap with nothing,
@@ -206,15 +208,26 @@ def validate(importer, table, filename: str, on_line=None) -> tuple[list[Row], E
 
 
 def run_import(
-    kind: str, path: str | Path, *, dry_run: bool = False, actor=None, progress=None, on_line=None
+    kind: str,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    actor=None,
+    progress=None,
+    on_line=None,
+    valid_from=None,
 ) -> ImportReport:
     """Import one file of `kind`. Raises ImportRejected (nothing written) or returns the report.
+    `valid_from`: for the kinds kept over time (`Importer.over_time`), the date the file's facts hold
+    from (default: today, or the beginning for a unit's first facts; servicelevel/validity.py).
     `progress(message)`, if given, hears (in Swedish) when the import waits for another of its kind;
     `on_line(line)`, if given, hears every few thousand lines how far the check has come (a progress bar)."""
     from servicelevel import locks
 
     filename = str(path)
     importer = registry.get(kind)()
+    importer.valid_from = valid_from
+    importer.actor = actor
     try:
         table = read_table(path)
     except FileProblem as problem:
@@ -236,6 +249,7 @@ def run_import(
                 result = importer.finish() if importer.streaming else importer.write(rows)
             finally:
                 importer.close()
+            dates = correction_text(result.altered, valid_from)
             if dry_run:
                 transaction.set_rollback(True)
             elif result.counts.changed:  # a file that changes nothing leaves no trace at all
@@ -244,12 +258,16 @@ def run_import(
                     object_type=kind,
                     object_id=audit_name(filename),
                     actor=actor,
-                    detail=audit_detail(rows=count, counts=result.counts),
+                    detail=audit_detail(rows=count, counts=result.counts)
+                    | _dates_detail(result, valid_from, dates),
                 )
                 changed = result.unit_ids is None or bool(result.unit_ids) or bool(result.same_day_changed)
                 if changed:
                     notify_facts_changed(
-                        unit_ids=result.unit_ids, same_day_changed=result.same_day_changed, kind=kind
+                        unit_ids=result.unit_ids,
+                        same_day_changed=result.same_day_changed,
+                        kind=kind,
+                        since=result.since,
                     )
     except (IntegrityError, DataError) as exc:
         # The validation above is meant to catch everything the database would refuse (a constraint,
@@ -266,4 +284,15 @@ def run_import(
                 )
             ],
         ) from None
-    return ImportReport(kind=kind, counts=result.counts, rows=count, dry_run=dry_run)
+    return ImportReport(kind=kind, counts=result.counts, rows=count, dry_run=dry_run, dates=dates)
+
+
+def _dates_detail(result, valid_from, dates: str) -> dict:
+    """The audit entry of a file kept over time: the date its facts hold from and, for a correction,
+    what it says about the stored dates."""
+    if not result.altered and valid_from is None:
+        return {}
+    detail = {"valid_from": (valid_from or result.since).isoformat()} if (valid_from or result.since) else {}
+    if result.since is not None and result.since < today():
+        detail["correction"] = dates or f"från {result.since.isoformat()}"
+    return detail

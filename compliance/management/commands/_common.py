@@ -6,19 +6,12 @@ import datetime
 from django.core.management.base import CommandError
 
 from compliance.services import today
-from servicelevel.dates import YEARS_TEXT, DayOutOfBounds, InvalidDay, parse_day
+from servicelevel.dates import YEARS_TEXT, DayOutOfBounds, InvalidDay, command_day, parse_day
 
 
 def parse_as_of(value: str | None) -> datetime.date:
     """`--as-of`: the portal's date rule (servicelevel.dates: YYYY-MM-DD, 1900–2100), wrong usage else."""
-    if not value:
-        return today()
-    try:
-        return parse_day(value)
-    except DayOutOfBounds:
-        raise CommandError(f"ogiltigt datum för --as-of: {value!r} ({YEARS_TEXT})", returncode=2) from None
-    except InvalidDay:
-        raise CommandError(f"ogiltigt datum för --as-of: {value!r} (ÅÅÅÅ-MM-DD)", returncode=2) from None
+    return command_day(value) if value else today()
 
 
 def parse_month(value: str | None) -> str | None:

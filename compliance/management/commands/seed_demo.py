@@ -102,10 +102,10 @@ class Command(BaseCommand):
         self._capabilities(capabilities, day)
         # History, as the nightly run would have stored it: the end of each month the demo's cases cover,
         # so the dashboard's months and trends have points; then today. (Facts such as offerings are
-        # today's: the demo has no older ones.) force: these dates have passed.
+        # today's: the demo has no older ones, so they hold from the beginning.)
         for month_end in demo.month_ends():
-            recompute(as_of=month_end, force=True)
-        recompute(as_of=day, force=True)  # the demo's --today is its own today, even when it has passed
+            recompute(as_of=month_end)
+        recompute(as_of=day)  # the demo's --today is its own today, even when it has passed
         self.stdout.write(
             f"seed_demo: {units} enheter och {cases} ärenden klara på {time.monotonic() - started:.0f} s."
         )
