@@ -243,6 +243,9 @@ def load_units(context: Context, unit_ids=None) -> list[t.UnitFacts]:
             name=u.name,
             forvaltning=u.forvaltning.name,
             vardomrade=u.vardomrade.name,
+            forvaltning_id=u.forvaltning_id,
+            vardomrade_id=u.vardomrade_id,
+            provider_id=u.provider_id,
         )
         for unit_id, hsa_id, u in units
     ]

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 
 from servicelevel.dates import validate_in_bounds
 from servicelevel.models import Decision, Requirement
-from units.models import CareUnit
+from units.models import CareUnit, Forvaltning, Provider, Vardomrade
 
 from .calendar import WorkingCalendar, local_midnight
 from .engine import types as engine
@@ -106,6 +106,28 @@ class UnitResult(models.Model):
     booking_level_with_exemptions = models.BooleanField("nivå med avsteg", default=False)
     response_time = models.JSONField("svarstid", null=True, blank=True)
     computed_at = models.DateTimeField("beräknat", auto_now=True)
+    # Where the unit belonged on the as-of date (its facts then): the dashboards count a past date's
+    # results by these, so a unit that moves takes no history along. Empty for results stored before
+    # facts were kept over time: read as the unit's own (portal/dashboard/selectors).
+    forvaltning = models.ForeignKey(
+        Forvaltning,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="förvaltning",
+    )
+    vardomrade = models.ForeignKey(
+        Vardomrade,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="vårdområde",
+    )
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="vårdgivare"
+    )
 
     class Meta:
         verbose_name = "resultat per enhet"

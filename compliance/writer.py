@@ -68,6 +68,9 @@ def store_results(
                 booking_level=e.booking_level,
                 booking_level_with_exemptions=e.booking_level_with_exemptions,
                 response_time=response_time_dict(e.response_time),
+                forvaltning_id=e.facts.forvaltning_id,
+                vardomrade_id=e.facts.vardomrade_id,
+                provider_id=e.facts.provider_id,
             )
             for e in evaluations
         ],

@@ -156,10 +156,14 @@ class UnitFacts:
     exemptions: tuple[ExemptionFact, ...] = ()
     targets: dict[str, Decimal] = field(default_factory=dict, hash=False)  # requirement code → target share
     profile: str = ""  # the base-offering profile; empty: the unit's type
-    # For display only; the rules never look at these.
+    # For display only; the rules never look at these. The ids are the unit's organisation on the as-of
+    # date, stored with its results (a unit that moves keeps its history where it was).
     name: str = ""
     forvaltning: str = ""
     vardomrade: str = ""
+    forvaltning_id: int | None = None
+    vardomrade_id: int | None = None
+    provider_id: int | None = None
 
 
 @dataclass(frozen=True)
