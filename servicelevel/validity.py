@@ -213,12 +213,14 @@ def register_stored_dates(function: Callable[[dict], list[datetime.date]]) -> No
 
 def correction_text(altered: dict, valid_from: datetime.date | None) -> str:
     """What a change from a date does to stored dates, in Swedish, for an import's summary and a form's
-    message: "" for a change from today with nothing stored after it."""
+    message: "" unless it is a correction — a date given before today, or stored results it alters (a
+    unit's first facts, which hold from the beginning, alter nothing stored unless results exist)."""
     if not altered:
         return ""
     start = min(a for a, _ in altered.values())
     dates = _stored_dates(altered) if _stored_dates else []
-    if start >= today() and not dates:
+    given_past = valid_from is not None and valid_from < today()
+    if not dates and not given_past:
         return ""
     units = len(altered)
     words = f"gäller från {start.isoformat()}"

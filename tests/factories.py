@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from actionplan.models import Activity, Target
 from compliance.calendar import WorkingCalendar
-from compliance.models import Case, ClosedDay, RequirementResult, UnitResult
+from compliance.models import Case, ClosedDay, RecomputeJob, RequirementResult, UnitResult
 from exemptions.models import (
     Exemption,
     ExemptionApproval,
@@ -37,6 +37,7 @@ from units.models import (
     CareUnit,
     CareUnitGroupObjectPermission,
     CareUnitUserObjectPermission,
+    CareUnitVersion,
     Forvaltning,
     Offering,
     Person,
@@ -250,6 +251,31 @@ class AdminRoleFactory(factory.django.DjangoModelFactory):
     person_id = factory.Sequence(lambda n: f"SE2321000255-P{n}")
     unit = factory.SubFactory(CareUnitFactory)
     role = AdminRole.Role.BEHORIGHETSADMINISTRATOR
+
+
+class CareUnitVersionFactory(factory.django.DjangoModelFactory):
+    """An earlier version of a unit's attributes, ended before the unit row's (which is moved on)."""
+
+    class Meta:
+        model = CareUnitVersion
+
+    unit = factory.SubFactory(CareUnitFactory, valid_from=datetime.date(2026, 6, 1))
+    valid_from = datetime.date(2026, 1, 1)
+    valid_to = factory.SelfAttribute("unit.valid_from")
+    name = factory.LazyAttribute(lambda v: f"{v.unit.name} (tidigare)")
+    forvaltning = factory.SelfAttribute("unit.forvaltning")
+    vardomrade = factory.SelfAttribute("unit.vardomrade")
+    unit_kind = "VUE"
+    unit_type = "mottagning"
+    booking_system = "PASiS"
+
+
+class RecomputeJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecomputeJob
+
+    since = datetime.date(2026, 10, 1)
+    unit_ids = factory.LazyFunction(lambda: [CareUnitFactory().pk])
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

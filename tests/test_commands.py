@@ -60,9 +60,9 @@ FILES = {
 def imported(django_capture_on_commit_callbacks):
     """Run an import and what it queues on commit (tests run inside one transaction that never commits)."""
 
-    def run(kind, path):
+    def run(kind, path, *options):
         with django_capture_on_commit_callbacks(execute=True):
-            return manage("import_data", kind, path)
+            return manage("import_data", kind, path, *options)
 
     return run
 
@@ -195,8 +195,10 @@ def test_inactive_units_are_not_exported(region, write_file):
         FILES["units"].splitlines()[0]
         + f"\n{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej;;nej\n"
     )
-    assert manage("import_data", "units", write_file(text)).code == 0
+    # Inactive from 1 November (kept over time): not exported for a date after it, still for one before.
+    assert manage("import_data", "units", write_file(text), "--valid-from", "2026-11-01").code == 0
     assert [u["hsa_id"] for u in export_json()["units"]] == [B, C]
+    assert [u["hsa_id"] for u in export_json("2026-10-31")["units"]] == [A, B, C]
 
 
 def test_export_never_shows_results_older_than_the_data(region, write_file):
@@ -223,35 +225,36 @@ def test_recompute_stores_results_naming_the_decision(region):
     assert RequirementResult.objects.filter(unit_result__as_of="2026-11-15").count() == 48
     visa = RequirementResult.objects.get(unit_result=result, requirement__code="TB1-VISA")
     assert visa.reason == "400 av 400 bokade tider (100 %) syns på 1177.se — alla ska synas"
-    # Results of another date are kept; the same date is replaced (--force: it may have passed), not
-    # duplicated.
+    # Results of another date are kept; the same date is replaced, not duplicated.
     manage("recompute_compliance", "--as-of", "2026-11-16")
-    assert manage("recompute_compliance", "--as-of", "2026-11-15", "--unit", A, "--force").code == 0
+    assert manage("recompute_compliance", "--as-of", "2026-11-15", "--unit", A).code == 0
     assert UnitResult.objects.filter(as_of="2026-11-15").count() == 3
     assert UnitResult.objects.filter(as_of__in=["2026-11-15", "2026-11-16"]).count() == 6
 
 
-def test_recompute_refuses_to_overwrite_a_past_date_unless_forced(region, time_machine):
+def test_recompute_of_a_past_date_reproduces_what_was_stored(region, time_machine):
+    """Facts are kept over time: a past date is judged on the facts that held then, so recomputing it
+    needs no option and gives what was stored (docs/rules.md "Facts over time")."""
     time_machine.move_to(datetime.datetime(2026, 11, 22, 9, 0, tzinfo=datetime.UTC))
-    assert manage("recompute_compliance", "--as-of", "2026-11-15").code == 0  # nothing stored yet
-    first = UnitResult.objects.get(unit__hsa_id=A, as_of="2026-11-15")
+    assert manage("recompute_compliance", "--as-of", "2026-11-15").code == 0
+
+    def stored():
+        return sorted(
+            RequirementResult.objects.filter(unit_result__as_of="2026-11-15").values_list(
+                "unit_result__unit__hsa_id", "requirement__code", "status", "value", "reason"
+            )
+        )
+
+    first = stored()
     ran = manage("recompute_compliance", "--as-of", "2026-11-15")
-    assert ran.code == 1 and ran.out == ""
-    assert ran.err.strip() == (
-        "recompute_compliance: Resultaten per 2026-11-15 är redan sparade och datumet har passerat. "
-        "En ny beräkning skulle skriva över dem med dagens uppgifter (utbud och roller sparas inte per "
-        "datum). Inget har ändrats; ange --force för att ändå göra det."
-    )
-    assert UnitResult.objects.get(unit__hsa_id=A, as_of="2026-11-15").pk == first.pk
-    ran = manage("recompute_compliance", "--as-of", "2026-11-15", "--force")
     assert ran.code == 0 and "3 enheter per 2026-11-15" in ran.out
-    assert UnitResult.objects.get(unit__hsa_id=A, as_of="2026-11-15").pk != first.pk
-    # Today and later dates need no --force; wrong usage is still 2.
-    assert manage("recompute_compliance", "--as-of", "2026-11-22").code == 0
-    assert manage("recompute_compliance", "--as-of", "2026-11-22").code == 0
+    assert stored() == first
+    assert UnitResult.objects.filter(as_of="2026-11-15").count() == 3
     assert manage("recompute_compliance", "--as-of", "2026-11-30").code == 0
     assert manage("recompute_compliance", "--as-of", "2026-11-15", "--unit", "SE2321000255-NONE").code == 2
-    assert "--force" in RecomputeCommand().create_parser("manage.py", "recompute_compliance").format_help()
+    assert (
+        "--force " not in RecomputeCommand().create_parser("manage.py", "recompute_compliance").format_help()
+    )
 
 
 def test_imports_bring_todays_results_up_to_date(region):
@@ -287,9 +290,14 @@ def test_changing_same_day_contact_recomputes_the_deadlines(region, write_file, 
         f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;nej",
         f"{A};Exempelmottagningen A;Skånes universitetssjukhus;VO Exempel;VUE;mottagning;PASiS;ja;ja",
     )
-    assert imported("units", write_file(units)).code == 0
+    # Same-day contact from 1 October: the deadline of a case received after it follows the new rule.
+    assert imported("units", write_file(units), "--valid-from", "2026-10-01").code == 0
     x3.refresh_from_db()
     assert x3.deadline.isoformat() == "2026-10-08T06:00:00+00:00"  # 24 h: Thu 8 Oct 08:00 local
+    assert x3.deadline_same_day is True
+    # From a date after the case's receipt: the case keeps the rule of its receipt date.
+    assert imported("units", write_file(FILES["units"]), "--valid-from", "2026-10-08").code == 0
+    x3.refresh_from_db()
     assert x3.deadline_same_day is True
 
 

@@ -5,7 +5,8 @@ import datetime
 import factory
 import pytest
 from django.apps import apps
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from . import factories as f
 
@@ -52,7 +53,6 @@ def test_period_end_before_start_is_refused():
 
 
 def test_overlapping_periods_are_refused_where_the_database_can_check_it():
-    from django.db import connection
 
     f.SchedulePeriodFactory(
         code="A", start_date=datetime.date(2026, 5, 1), end_date=datetime.date(2026, 8, 30)
@@ -86,6 +86,45 @@ def test_duplicate_natural_keys_are_refused():
     refused(f.PersonFactory, person_id="P1")
 
 
+@pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="the exclusion constraints are PostgreSQL's",
+)
+def test_the_database_keeps_two_versions_of_one_fact_apart():
+    """Exclusion constraints (units/0007): an offering, a role, a unit's earlier versions never overlap,
+    whatever writes them; versions that meet (one ends the day the next starts) are fine."""
+    unit = f.CareUnitFactory()
+    first = f.OfferingFactory(
+        unit=unit, code="KONTAKT", valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2026, 6, 1)
+    )
+    f.OfferingFactory(unit=unit, code="KONTAKT", valid_from=datetime.date(2026, 6, 1))  # meets: allowed
+    refused(
+        f.OfferingFactory,
+        unit=unit,
+        code="KONTAKT",
+        valid_from=datetime.date(2026, 5, 1),
+        valid_to=datetime.date(2026, 5, 2),
+    )
+    role = f.AdminRoleFactory(
+        unit=unit, person_id="P1", valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2026, 3, 1)
+    )
+    refused(
+        f.AdminRoleFactory,
+        unit=unit,
+        person_id="P1",
+        valid_from=datetime.date(2026, 2, 1),
+        valid_to=datetime.date(2026, 4, 1),
+    )
+    version = f.CareUnitVersionFactory()
+    refused(
+        f.CareUnitVersionFactory,
+        unit=version.unit,
+        valid_from=datetime.date(2026, 3, 1),
+        valid_to=datetime.date(2026, 4, 1),
+    )
+    assert first.pk and role.pk
+
+
 def test_a_regional_offering_must_point_at_its_catalogue_entry():
     refused(f.OfferingFactory, variant="regional", catalogue_service=None)
     refused(f.OfferingFactory, variant="lokal", code="Egen", catalogue_service=f.service("KONTAKT"))
@@ -113,7 +152,6 @@ def test_every_factory_builds_a_valid_row(factory_class):
 
 
 def test_the_month_read_has_its_index():
-    from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -12,6 +12,7 @@ from compliance.models import UnitResult
 from exemptions import services as exemption_services
 from exemptions.models import Exemption
 from servicelevel.models import AuditEntry
+from units.services import unit_save
 
 from . import factories as f
 
@@ -100,9 +101,9 @@ def test_recomputing_5_and_50_units_issues_the_same_number_of_queries(periods):
     PostgreSQL every query, is the same in number."""
 
     def queries_for_recompute():
-        services.recompute(as_of=dt.date(2026, 11, 15), force=True)
+        services.recompute(as_of=dt.date(2026, 11, 15))
         with CaptureQueriesContext(connection) as ctx:
-            services.recompute(as_of=dt.date(2026, 11, 15), force=True)
+            services.recompute(as_of=dt.date(2026, 11, 15))
         sqls = [q["sql"] for q in ctx.captured_queries]
         return len(sqls), len([s for s in sqls if not s.startswith("INSERT")])
 
@@ -151,33 +152,24 @@ def test_nightly_task_stores_the_day_that_ended_and_the_new_day_and_keeps_earlie
     ]
 
 
-def test_a_past_date_with_stored_results_is_not_recomputed_unless_forced(periods, time_machine):
-    """Offerings and roles are not kept per date: recomputing a stored past date would judge it on today's
-    facts. Today is 22 Nov (Stockholm)."""
+def test_a_past_date_is_recomputed_on_the_facts_of_then(periods, time_machine):
+    """Facts are kept over time: recomputing a stored past date replaces its results with the same ones,
+    and a unit asked for that is not judged on that date any more loses its stale row. Today is 22 Nov."""
     time_machine.move_to(dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC))
     unit, other = f.CareUnitFactory(), f.CareUnitFactory()
     past = dt.date(2026, 11, 20)
-    services.recompute(as_of=past, unit_ids=[unit.id])  # nothing stored yet: a first computation is fine
-    stored = UnitResult.objects.get(as_of=past, unit=unit)
-    with pytest.raises(services.PastResultsExist, match="Resultaten per 2026-11-20 är redan sparade"):
-        services.recompute(as_of=past)
-    with pytest.raises(services.PastResultsExist):
-        services.recompute(as_of=past, unit_ids=[unit.id])
-    assert list(UnitResult.objects.filter(as_of=past)) == [stored]  # untouched
-    services.recompute(as_of=past, unit_ids=[other.id])  # this unit has nothing stored for that day
-    services.recompute(as_of=past, force=True)
-    assert UnitResult.objects.filter(as_of=past).count() == 2
-    assert UnitResult.objects.get(as_of=past, unit=unit).pk != stored.pk  # rewritten
-    # Today and later dates are recomputed as often as asked.
-    for day in (dt.date(2026, 11, 22), dt.date(2026, 11, 22), dt.date(2026, 11, 30), dt.date(2026, 11, 30)):
-        services.recompute(as_of=day)
-    # Stockholm's date decides what is past: 22:30 UTC is 23:30 on the 22nd there, 23:30 UTC the 23rd.
-    time_machine.move_to(dt.datetime(2026, 11, 22, 22, 30, tzinfo=dt.UTC))
-    services.recompute(as_of=dt.date(2026, 11, 22))
-    time_machine.move_to(dt.datetime(2026, 11, 22, 23, 30, tzinfo=dt.UTC))  # 00:30 on the 23rd
-    with pytest.raises(services.PastResultsExist):
-        services.recompute(as_of=dt.date(2026, 11, 22))
-    assert tasks.nightly_recompute.delay().get() == 2  # the close of the 22nd is the expected rewrite
+    services.recompute(as_of=past)
+    stored = {r.unit_id: r.booking_level for r in UnitResult.objects.filter(as_of=past)}
+    services.recompute(as_of=past)
+    services.recompute(as_of=past, unit_ids=[unit.id])
+    assert {r.unit_id: r.booking_level for r in UnitResult.objects.filter(as_of=past)} == stored
+    assert len(stored) == 2
+    # The other unit closed from the 19th (a correction): the 20th no longer judges it.
+    other.active = False
+    unit_save(unit=other, actor=None, valid_from=dt.date(2026, 11, 19))
+    services.recompute(as_of=past, unit_ids=[other.id])
+    assert list(UnitResult.objects.filter(as_of=past).values_list("unit_id", flat=True)) == [unit.id]
+    assert tasks.nightly_recompute.delay().get() == 1  # the close of the 21st, then the 22nd
 
 
 def test_the_beat_schedule_names_existing_tasks():

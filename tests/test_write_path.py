@@ -262,8 +262,13 @@ def test_a_unit_whose_same_day_rule_changes_gets_new_deadlines(django_capture_on
     case = f.CaseFactory(received_at=datetime.datetime(2026, 10, 5, 8, 0, tzinfo=datetime.UTC))  # Mon 10:00
     unit = case.unit
     unit.same_day_contact = True
-    with django_capture_on_commit_callbacks(execute=True):
-        unit_services.unit_save(unit=unit, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):  # from a date before the case's receipt
+        unit_services.unit_save(unit=unit, actor=None, valid_from=datetime.date(2026, 10, 1))
+    case.refresh_from_db()
+    assert case.deadline_same_day and case.deadline.isoformat() == "2026-10-06T08:00:00+00:00"
+    unit.same_day_contact = False
+    with django_capture_on_commit_callbacks(execute=True):  # from a date after it: the case keeps its rule
+        unit_services.unit_save(unit=unit, actor=None, valid_from=datetime.date(2026, 10, 6))
     case.refresh_from_db()
     assert case.deadline_same_day and case.deadline.isoformat() == "2026-10-06T08:00:00+00:00"
 

@@ -66,6 +66,8 @@ class Restated:
         return min((start for start, _ in self.altered.values()), default=None)
 
     def count(self, before, after) -> None:
+        if before is None and after is None:
+            return  # a fact that neither held nor holds on the date (it ended on it earlier)
         if before == after:
             self.unchanged += 1
         elif before is None:

@@ -165,7 +165,9 @@ class Versioned(models.Model):
     `valid_to` (exclusive; empty = it still holds), recorded when and by whom."""
 
     valid_from = models.DateField("gäller från", default=BEGINNING, validators=[validate_in_bounds])
-    valid_to = models.DateField("gäller till (t.o.m. dagen före)", null=True, blank=True)
+    valid_to = models.DateField(
+        "gäller till (t.o.m. dagen före)", null=True, blank=True, validators=[validate_in_bounds]
+    )
     recorded_at = models.DateTimeField("registrerad", default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

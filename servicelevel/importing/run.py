@@ -11,7 +11,7 @@ from django.db import DataError, IntegrityError, transaction
 from servicelevel.audit import audit
 from servicelevel.models import AuditEntry
 from servicelevel.signals import notify_facts_changed
-from servicelevel.validity import correction_text, today
+from servicelevel.validity import correction_text
 
 from . import registry
 from .base import Counts, Importer, Row, RowError, RowProblem, RowProblems, row_parser
@@ -293,6 +293,6 @@ def _dates_detail(result, valid_from, dates: str) -> dict:
     if not result.altered and valid_from is None:
         return {}
     detail = {"valid_from": (valid_from or result.since).isoformat()} if (valid_from or result.since) else {}
-    if result.since is not None and result.since < today():
-        detail["correction"] = dates or f"från {result.since.isoformat()}"
+    if dates:
+        detail["correction"] = dates
     return detail

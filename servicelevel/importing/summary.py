@@ -104,6 +104,9 @@ def import_detail_text(detail: dict) -> str:
         summary = str(detail.get("summary", ""))
         counts = parse_counts(summary)
         outcome = counts_in_swedish(counts) if counts is not None else summary
+    # A file kept over time: its correction's words (from when, which stored dates), else nothing more.
+    dates = detail.get("correction")
+    outcome = f"{outcome}; {dates}" if isinstance(dates, str) and dates else outcome
     if not isinstance(rows, int):
         return outcome
     return f"{_counted(rows, 'rad', 'rader')}: {outcome}"

@@ -338,6 +338,12 @@ SET_BY_THE_PORTAL = {
     "compliance.Report.started_at",
     "compliance.Report.finished_at",
     "servicelevel.Decision.loaded_at",  # the moment a version was stored
+    # Facts over time: the moment a version was written, and a correction's job (from a checked date).
+    "units.CareUnitVersion.recorded_at",
+    "units.Offering.recorded_at",
+    "units.AdminRole.recorded_at",
+    "compliance.RecomputeJob.since",
+    "compliance.RecomputeJob.finished_at",
 }
 PROJECT_APPS = {"servicelevel", "units", "exemptions", "actionplan", "compliance"}
 

@@ -592,9 +592,9 @@ def region(unit, period):
 ACCESS = 5
 # The engine's loader for one unit (compliance/loader.py): the region's versions (the one in force, with
 # its catalogue and profiles, and every version's response-time terms), its requirements, periods, the
-# unit, booking figures, offerings, admin roles, exemptions, targets, and the month's cases (one
-# streamed read).
-LOADER = 10
+# unit (its row, and its earlier version that held on the date: two), booking figures, offerings, admin
+# roles, exemptions, targets, and the month's cases (one streamed read).
+LOADER = 11
 
 
 @pytest.mark.parametrize("n", [20, 200])

@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "valid_to",
-                    models.DateField(blank=True, null=True, verbose_name="gäller till (t.o.m. dagen före)"),
+                    models.DateField(blank=True, null=True, validators=[servicelevel.dates.validate_in_bounds], verbose_name="gäller till (t.o.m. dagen före)"),
                 ),
                 (
                     "recorded_at",
@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="adminrole",
             name="valid_to",
-            field=models.DateField(blank=True, null=True, verbose_name="gäller till (t.o.m. dagen före)"),
+            field=models.DateField(blank=True, null=True, validators=[servicelevel.dates.validate_in_bounds], verbose_name="gäller till (t.o.m. dagen före)"),
         ),
         migrations.AddField(
             model_name="careunit",
@@ -220,7 +220,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="offering",
             name="valid_to",
-            field=models.DateField(blank=True, null=True, verbose_name="gäller till (t.o.m. dagen före)"),
+            field=models.DateField(blank=True, null=True, validators=[servicelevel.dates.validate_in_bounds], verbose_name="gäller till (t.o.m. dagen före)"),
         ),
         migrations.AddConstraint(
             model_name="adminrole",
