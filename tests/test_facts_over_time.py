@@ -261,3 +261,43 @@ def test_restate_keeps_versions_apart_and_changes_only_until_the_next_change(cha
                 if check < day:
                     assert now == was
     assert restate(spans, probe, next((s.values for s in spans if s.holds_on(probe)), None)) == spans
+
+
+def test_the_loader_reads_a_fixed_number_of_queries_whatever_the_history(region, write_file):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from compliance.loader import load_context, load_units
+
+    def queries(day):
+        context = load_context(day)
+        with CaptureQueriesContext(connection) as ctx:
+            load_units(context)
+        return len(ctx.captured_queries)
+
+    plain = queries(D(2026, 10, 15))
+    for n, day in enumerate(("2026-09-01", "2026-10-01", "2026-11-01")):
+        moved = UNITS_HEADER + unit_line(name=f"Namn {n}")
+        assert manage("import_data", "units", write_file(moved, f"u{n}.csv"), "--valid-from", day).code == 0
+        assert (
+            manage(
+                "import_data",
+                "offerings",
+                write_file(OFFERINGS_NEW if n % 2 else OFFERINGS_OLD),
+                "--valid-from",
+                day,
+            ).code
+            == 0
+        )
+    assert CareUnitVersion.objects.count() == 3
+    assert queries(D(2026, 10, 15)) == plain == queries(D(2026, 12, 7))
+    names = {
+        day: export(day)["units"][0]["name"]
+        for day in (D(2026, 8, 31), D(2026, 9, 15), D(2026, 10, 15), D(2026, 12, 7))
+    }
+    assert names == {
+        D(2026, 8, 31): "Vårdcentralen Exempel",
+        D(2026, 9, 15): "Namn 0",
+        D(2026, 10, 15): "Namn 1",
+        D(2026, 12, 7): "Namn 2",
+    }
