@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import RecomputeJob, UnitResult
-from .services import recompute, today
+from .services import recompute_dates, today
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,8 @@ def request(*, unit_ids, since: datetime.date) -> RecomputeJob | None:
 
 
 def run(job_id: int) -> int:
-    """Judge the job's stored dates again, oldest first, one date per transaction (each under the
-    recompute lock), counting progress as it goes. Returns the dates recomputed."""
+    """Judge the job's stored dates again, oldest first, a chunk of dates per transaction (each under the
+    recompute lock), counting progress after each. Returns the dates recomputed."""
     claimed = RecomputeJob.objects.filter(pk=job_id, status=RecomputeJob.Status.QUEUED).update(
         status=RecomputeJob.Status.RUNNING
     )
@@ -73,10 +73,12 @@ def run(job_id: int) -> int:
     job = RecomputeJob.objects.get(pk=job_id)
     dates = stored_dates(job.unit_ids, job.since)
     RecomputeJob.objects.filter(pk=job_id).update(dates_total=len(dates), dates_done=0)
+
+    def done(n: int) -> None:
+        RecomputeJob.objects.filter(pk=job_id).update(dates_done=F("dates_done") + n)
+
     try:
-        for day in dates:
-            recompute(as_of=day, unit_ids=job.unit_ids)
-            RecomputeJob.objects.filter(pk=job_id).update(dates_done=F("dates_done") + 1)
+        recompute_dates(dates=dates, unit_ids=job.unit_ids, on_chunk=done)
     except Exception as exc:
         RecomputeJob.objects.filter(pk=job_id).update(
             status=RecomputeJob.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:500]

@@ -75,7 +75,9 @@ def periods_for(as_of: datetime.date) -> list[SchedulePeriod]:
     return list(SchedulePeriod.objects.filter(start_date__lte=as_of).order_by("-start_date")[:2])
 
 
-def load_context(as_of: datetime.date) -> Context:
+def load_context(as_of: datetime.date, rulebooks: dict | None = None) -> Context:
+    """The date's version, rulebook and periods. `rulebooks` (version pk → engine rulebook), when given,
+    keeps each version's rulebook for the next date (a correction judges many dates in a row)."""
     # Every version of the region in one query (a handful): the one in force on the as-of date, picked
     # as Decision.in_force picks it, and each receipt date's response-time terms.
     versions = {v.pk: v for v in versions_with_terms()}
@@ -84,10 +86,14 @@ def load_context(as_of: datetime.date) -> Context:
     decision = versions[in_force.order] if in_force is not None else None
     started = periods_for(as_of)
     periods = [t.Period(p.code, p.start_date, p.end_date) for p in started] + [None, None]
+    if rulebooks is None:
+        rulebook = load_rulebook(decision)
+    else:
+        rulebook = rulebooks.get(decision.pk) or rulebooks.setdefault(decision.pk, load_rulebook(decision))
     return Context(
         as_of,
         decision,
-        load_rulebook(decision),
+        rulebook,
         periods[0],
         periods[1],
         evaluation_month(as_of),

@@ -43,6 +43,7 @@ def store_results(
     current_period: str | None,
     month: str,
     scope=None,
+    requirement_ids: dict | None = None,
 ) -> int:
     """Replace the stored results for this date: those of every unit in `scope` (None: every unit),
     judged or not, give way to `evaluations`. Returns rows written.
@@ -56,7 +57,8 @@ def store_results(
         stale = stale.filter(unit_id__in=list(unit_ids | set(scope)))
     RequirementResult.objects.filter(unit_result__in=stale).delete()  # one DELETE, no rows fetched
     stale.delete()
-    requirement_ids = dict(decision.requirements.values_list("code", "id"))
+    if requirement_ids is None:
+        requirement_ids = dict(decision.requirements.values_list("code", "id"))
     unit_rows = UnitResult.objects.bulk_create(
         [
             UnitResult(
