@@ -518,7 +518,7 @@ def test_figures_are_read_afresh_once_results_are_stored_again(client, periods):
     no_level = table_row(section(html_of(client.get(URL)), "rubrik-nivaer"), "Ingen nivå")
     assert "href" not in no_level  # every unit has a level
     CareUnit.objects.filter(pk=units[5].pk).update(has_contact_card=False)  # no requirement applies now
-    recompute(as_of=DAY, force=True)
+    recompute(as_of=DAY)
     no_level = table_row(section(html_of(client.get(URL)), "rubrik-nivaer"), "Ingen nivå")
     assert (
         '<a class="ds-link" href="/enheter/?niva=ingen" aria-label="1 – Ingen nivå, totalt">1</a>' in no_level
