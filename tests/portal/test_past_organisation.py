@@ -10,6 +10,7 @@ judged by the engine itself (`compliance.services.recompute`)."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,6 +156,19 @@ def test_a_unit_manager_of_the_new_area_sees_the_units_history_under_its_old_for
     assert {c.name: c.units for c in old.comparison} == {"Psykiatri Skåne": 3}
     new = dashboard(manager, as_of_for(NEW), Scope())
     assert {c.name: c.units for c in new.comparison} == {"Psykiatri Skåne": 4}
+
+
+def test_the_old_forvaltning_is_named_not_linked_for_a_manager_who_may_not_open_it(client, region):
+    manager = user_in(Roles.VERKSAMHETSCHEF)
+    grant_area(manager, region["psyk"])
+    client.force_login(manager)
+    html = html_of(client.get(DASHBOARD, {"per": OLD.isoformat()}))
+    primar, psyk = region["primar"].pk, region["psyk"].forvaltning_id
+    links = re.findall(r'href="([^"]+)"', html.replace("&amp;", "&"))
+    assert "Primärvård Skåne" in html
+    assert not [h for h in links if f"forvaltning={primar}" in h]  # it would be a 404 or filter nothing
+    assert f"/?forvaltning={psyk}&per={OLD.isoformat()}" in links
+    assert client.get(DASHBOARD, {"forvaltning": primar}).status_code == 404  # rights as they were
 
 
 def test_a_result_that_kept_no_organisation_counts_where_its_unit_is(region):

@@ -102,13 +102,26 @@ class Visible:
 
     ids: tuple[int, ...] | None
     forvaltning_ids: tuple[int, ...] = ()
+    area_ids: tuple[int, ...] = ()  # the vårdområden of those units now (the scopes the user may open)
 
     @classmethod
     def of(cls, user) -> Visible:
         if sees_everything(user):
             return cls(None)
-        rows = list(visible_units(user).values_list("id", "forvaltning_id"))
-        return cls(tuple(r[0] for r in rows), tuple(sorted({r[1] for r in rows})))
+        rows = list(visible_units(user).values_list("id", "forvaltning_id", "vardomrade_id"))
+        return cls(
+            tuple(r[0] for r in rows),
+            tuple(sorted({r[1] for r in rows})),
+            tuple(sorted({r[2] for r in rows})),
+        )
+
+    def opens(self, level: str, key: int) -> bool:
+        """Whether the user may open a heatmap row's förvaltning or vårdområde (scope_for): every one for a
+        region-wide reader; else those of their units now. A row the shown date's results kept for one of
+        their units elsewhere (it moved since) is shown, not linked."""
+        if self.ids is None or level == "vardomrade":
+            return True
+        return key in (self.forvaltning_ids if level == "region" else self.area_ids)
 
 
 def seen_on(visible: Visible, scope: Scope, day: datetime.date, path: str) -> Q:
@@ -206,6 +219,7 @@ class HeatRow:
     label: str
     hsa_id: str = ""  # unit rows only
     cells: dict[int, StatusCounts] = field(default_factory=lambda: defaultdict(StatusCounts))
+    opens: bool = True  # the user may open the row's scope (Visible.opens): its links are shown
 
     @property
     def units(self) -> int:

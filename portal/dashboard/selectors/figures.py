@@ -124,7 +124,12 @@ def _read_statuses(board: Dashboard, visible: Visible, day: datetime.date) -> No
     for row in rows:
         key = row["row_key"]
         if key not in heat:
-            heat[key] = HeatRow(key, row["row_label"], row.get("row_hsa_id", ""))
+            heat[key] = HeatRow(
+                key,
+                row["row_label"],
+                row.get("row_hsa_id", ""),
+                opens=visible.opens(board.scope.level, key),
+            )
         heat[key].cells[row["requirement_id"]].add(row["status"], row["n"])
         totals[row["requirement_id"]].add(row["status"], row["n"])
     for row in heat.values():
