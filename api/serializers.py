@@ -8,9 +8,10 @@ from rest_framework import serializers
 class UnitListItem(serializers.Serializer):
     hsa_id = serializers.CharField()
     name = serializers.CharField()
-    forvaltning = serializers.CharField(source="forvaltning.name")
-    vardomrade = serializers.CharField(source="vardomrade.name", allow_null=True, default=None)
-    provider = serializers.CharField(source="provider.name", allow_null=True, default=None)
+    # Where the unit belonged on the stored date (the organisation its result kept; the filters too).
+    forvaltning = serializers.CharField(source="then_forvaltning_name")
+    vardomrade = serializers.CharField(source="then_vardomrade_name", allow_null=True, default=None)
+    provider = serializers.CharField(source="then_provider_name", allow_null=True, default=None)
     unit_type = serializers.CharField()
     booking_system = serializers.CharField()
     active = serializers.BooleanField()

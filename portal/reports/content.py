@@ -36,7 +36,7 @@ from portal.presentation.values import share_text
 from portal.units.selectors import decision_for, level_label, unit_page, unit_rows
 from servicelevel.kinds import with_defaults
 from servicelevel.region_texts import texts_of
-from units.permissions import area_for_user, forvaltning_for_user, unit_for_user, visible_units
+from units.permissions import area_for_user, forvaltning_for_user, unit_for_user
 
 
 def report_html(report: Report) -> ReportHTML:
@@ -87,12 +87,14 @@ def compliance_report(report: Report) -> ReportHTML:
     as_of = as_of_for(report.as_of)
     board = dashboard(user, as_of, scope)
     context = page_context(board)
-    units = visible_units(user).filter(scope.units(""))
+    # The scope's units where they belonged on the shown date (as the dashboard counts them), and their
+    # exemptions in force then.
     rows = (
         unit_rows(user, day=as_of.shown, decision=board.decision)
-        .filter(scope.units(""))
-        .order_by("vardomrade__name", "name", "hsa_id")
+        .filter(scope.listed())
+        .order_by("then_vardomrade_name", "name", "hsa_id")
     )
+    units = rows.order_by().values("id")
     words = decision_words(board.decision or decision_for(report.as_of))
     name = _scope_name(report, words["region_name"])
     title = f"Efterlevnadsrapport {name} per {as_of.shown or report.as_of}"
@@ -105,7 +107,7 @@ def compliance_report(report: Report) -> ReportHTML:
             {
                 "hsa_id": u.hsa_id,
                 "name": u.name,
-                "area": u.vardomrade.name,
+                "area": u.then_vardomrade_name,
                 "level": level_label(u.level, bool(u.level_with_exemptions)) if u.result_id else "–",
                 "met": u.met if u.result_id else "–",
                 "not_met": u.not_met if u.result_id else "–",

@@ -7,7 +7,8 @@ value that filters nothing.
 The unit list's parameter names are part of the portal's links (the dashboard links here with them);
 keep them: forvaltning, vardomrade, provider, typ, bokningssystem, niva, med_avsteg, krav, status, q.
 The level filters (niva, med_avsteg) are there only when the version in force has a ladder, with its own
-levels; the requirement choices are that version's requirements.
+levels; the requirement choices are that version's requirements. The förvaltning, vårdområde and
+vårdgivare filters find the units that belonged there on the shown date (`then_…` of unit_rows).
 """
 
 from __future__ import annotations
@@ -56,13 +57,16 @@ class UnitFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_search", label="Sök namn eller HSA-id")
     forvaltning = django_filters.ModelChoiceFilter(
-        queryset=_visible(visible_forvaltningar), label="Förvaltning", empty_label="Alla"
+        method="filter_then",
+        queryset=_visible(visible_forvaltningar),
+        label="Förvaltning",
+        empty_label="Alla",
     )
     vardomrade = django_filters.ModelChoiceFilter(
-        queryset=_visible(visible_areas), label="Vårdområde", empty_label="Alla"
+        method="filter_then", queryset=_visible(visible_areas), label="Vårdområde", empty_label="Alla"
     )
     provider = django_filters.ModelChoiceFilter(
-        queryset=_visible(visible_providers), label="Vårdgivare", empty_label="Alla"
+        method="filter_then", queryset=_visible(visible_providers), label="Vårdgivare", empty_label="Alla"
     )
     typ = django_filters.ChoiceFilter(
         field_name="unit_type", choices=UnitType.choices, label="Enhetstyp", empty_label="Alla"
@@ -121,6 +125,11 @@ class UnitFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(hsa_id__icontains=value))
+
+    def filter_then(self, queryset, name, value):
+        # Where the unit belonged on the shown date (the stored result's organisation, unit_rows): the
+        # choices are what the user may see now, the units found those that were there then.
+        return queryset.filter(**{f"then_{name}_id": value.pk})
 
     def filter_level(self, queryset, name, value):
         if value == NO_LEVEL:

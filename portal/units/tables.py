@@ -43,14 +43,19 @@ class UnitTable(tables.Table):
 
     hsa_id = tables.Column("HSA-id", attrs={"td": {"class": "nowrap"}})
     name = tables.Column("Namn", order_by=("name", "hsa_id"))
+    # Where the unit belonged on the shown date (unit_rows' then_…): a unit that moved since shows its
+    # area of then on a past date; its name is its name now.
     forvaltning = tables.Column(
-        "Förvaltning", accessor="forvaltning__name", order_by=("forvaltning__name", "hsa_id")
+        "Förvaltning", accessor="then_forvaltning_name", order_by=("then_forvaltning_name", "hsa_id")
     )
     vardomrade = tables.Column(
-        "Vårdområde", accessor="vardomrade__name", order_by=("vardomrade__name", "hsa_id")
+        "Vårdområde", accessor="then_vardomrade_name", order_by=("then_vardomrade_name", "hsa_id")
     )
     provider = tables.Column(
-        "Vårdgivare", accessor="provider__name", order_by=("provider__name", "hsa_id"), default="Regionen"
+        "Vårdgivare",
+        accessor="then_provider_name",
+        order_by=("then_provider_name", "hsa_id"),
+        default="Regionen",
     )
     unit_type = tables.Column("Enhetstyp", order_by=("unit_type", "hsa_id"))
     booking_system = tables.Column("Bokningssystem", order_by=("booking_system", "hsa_id"))
@@ -98,9 +103,9 @@ class UnitTable(tables.Table):
             met=record.met if has_result else "–",
             not_met=record.not_met if has_result else "–",
             sv1_share=share_text(record.sv1_share),
-            forvaltning=record.forvaltning.name,
-            vardomrade=record.vardomrade.name,
-            provider=record.provider.name if record.provider_id else "Regionen",
+            forvaltning=record.then_forvaltning_name,
+            vardomrade=record.then_vardomrade_name,
+            provider=record.then_provider_name or "Regionen",
             unit_type=record.get_unit_type_display(),
             # "Ingen (inga bokningsbara besök)" → "Ingen": the list is narrow; the unit page has it.
             booking_system=record.get_booking_system_display().split(" (")[0],

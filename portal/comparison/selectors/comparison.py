@@ -33,7 +33,7 @@ def comparison_for(user, *, filters: Filters, results_date: datetime.date | None
         )
         return Comparison(choices=choices, filters=filters, message=message, measures=_measures(results_date))
 
-    group = group_queryset(scope)
+    group = group_queryset(scope, results_date)
     visible_ids = visible_units(user).values("id")
     units = list(
         group.annotate(own=Value(True) if region_wide else Exists(visible_ids.filter(pk=OuterRef("pk"))))

@@ -3,11 +3,13 @@ version's response-time and base-offering requirements), in a fixed number of qu
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 
 from compliance.models import RequirementResult, UnitResult
+from compliance.organisation import unit_held_id
 from compliance.services import today as local_today
 from servicelevel.models import CatalogueService, CatalogueTemplate, Decision, Requirement
 from units.models import CareUnit, Offering
@@ -15,13 +17,19 @@ from units.models import CareUnit, Offering
 from .shapes import BASE_OFFERING, RESPONSE_TIME, Scope
 
 
-def group_queryset(scope: Scope):
-    """Every equivalent unit of the scope, whoever may see it (counts only leave for the peers)."""
+def group_queryset(scope: Scope, results_date: datetime.date | None = None):
+    """Every equivalent unit of the scope, whoever may see it (counts only leave for the peers). On a
+    stored date the scope's units are those that belonged to its förvaltning or vårdområde then (the
+    organisation their result of that date kept, compliance/organisation.py; their own without one): a
+    unit that moved since is compared with its peers of then."""
     group = CareUnit.objects.filter(active=True, has_contact_card=True, unit_type=scope.unit_type)
-    if scope.vardomrade_id:
-        group = group.filter(vardomrade_id=scope.vardomrade_id)
+    name, pk = (
+        ("vardomrade", scope.vardomrade_id) if scope.vardomrade_id else ("forvaltning", scope.forvaltning_id)
+    )
+    if results_date is None:
+        group = group.filter(**{f"{name}_id": pk})
     else:
-        group = group.filter(forvaltning_id=scope.forvaltning_id)
+        group = group.alias(area_then=unit_held_id(name, results_date)).filter(area_then=pk)
     if scope.booking_system:
         group = group.filter(booking_system=scope.booking_system)
     return group

@@ -80,6 +80,9 @@ def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
             label = f"{row.label} ({row.hsa_id})"
             row_filter = None  # a unit's statuses are on its own page
             note_href = href
+        elif not row.opens:
+            # Where one of the user's units belonged on the shown date, outside what they may open now.
+            href, label, row_filter, note_href = "", row.label, None, ""
         else:
             param = {"forvaltning": "forvaltning", "vardomrade": "vardomrade"}[kind]
             href = links.page(**{param: row.key})
@@ -92,6 +95,8 @@ def heatmap_chart(board: Dashboard, links: Links) -> charts.Heatmap:
                 links.units(scope=row_filter, krav=req.code, status="met")
                 if row_filter
                 else links.unit(row.hsa_id)
+                if kind == "unit"
+                else ""
             )
             cells.append(heat_input(row.cells.get(req.id), cell_href))
         rows.append(

@@ -42,7 +42,7 @@ def drill_links(board: Dashboard, links: Links) -> list[dict]:
     if kind == "unit":
         return [{"text": r.label, "href": links.unit(r.hsa_id), "note": r.hsa_id} for r in board.rows]
     return [
-        {"text": r.label, "href": links.page(**{kind: r.key}), "note": units_text(r.units)}
+        {"text": r.label, "href": links.page(**{kind: r.key}) if r.opens else "", "note": units_text(r.units)}
         for r in board.rows
     ]
 

@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from compliance.engine.types import EXEMPT, MET, NO_DATA, NOT_APPLICABLE, STATUS_LABELS
+from compliance.organisation import held_in, unit_held_id
 from portal.as_of import AsOf
 from servicelevel.models import Decision, Requirement
-from units.models import Forvaltning, Vardomrade
+from units.models import CareUnit, Forvaltning, Vardomrade
 from units.permissions import sees_everything, visible_areas, visible_forvaltningar, visible_units
 
 MONTHS_SHOWN = 12  # response time and local administrators: the last twelve months
@@ -56,12 +57,20 @@ class Scope:
             return {"forvaltning": self.forvaltning.pk}
         return {}
 
-    def units(self, path: str) -> Q:
-        """A filter on the unit reached by `path` (e.g. "unit__", "unit_result__unit__")."""
+    def listed(self) -> Q:
+        """A filter on the unit list's rows (`portal.units.selectors.unit_rows`) that belonged in the scope
+        on the list's date (their `then_…` organisation)."""
+        return Q(**{f"then_{name}_id": pk for name, pk in self.params.items()})
+
+    def kept(self, result: str = "") -> Q:
+        """A filter on the stored results reached by `result` ("" on UnitResult, "unit_result__" on
+        RequirementResult) kept in the scope: where their unit belonged on their date
+        (compliance/organisation.py), not where it is now."""
+        unit = f"{result}unit__"
         if self.vardomrade is not None:
-            return Q(**{f"{path}vardomrade_id": self.vardomrade.pk})
+            return held_in("vardomrade", self.vardomrade.pk, result=result, unit=unit)
         if self.forvaltning is not None:
-            return Q(**{f"{path}forvaltning_id": self.forvaltning.pk})
+            return held_in("forvaltning", self.forvaltning.pk, result=result, unit=unit)
         return Q()
 
 
@@ -93,20 +102,50 @@ class Visible:
 
     ids: tuple[int, ...] | None
     forvaltning_ids: tuple[int, ...] = ()
+    area_ids: tuple[int, ...] = ()  # the vårdområden of those units now (the scopes the user may open)
 
     @classmethod
     def of(cls, user) -> Visible:
         if sees_everything(user):
             return cls(None)
-        rows = list(visible_units(user).values_list("id", "forvaltning_id"))
-        return cls(tuple(r[0] for r in rows), tuple(sorted({r[1] for r in rows})))
+        rows = list(visible_units(user).values_list("id", "forvaltning_id", "vardomrade_id"))
+        return cls(
+            tuple(r[0] for r in rows),
+            tuple(sorted({r[1] for r in rows})),
+            tuple(sorted({r[2] for r in rows})),
+        )
+
+    def opens(self, level: str, key: int) -> bool:
+        """Whether the user may open a heatmap row's förvaltning or vårdområde (scope_for): every one for a
+        region-wide reader; else those of their units now. A row the shown date's results kept for one of
+        their units elsewhere (it moved since) is shown, not linked."""
+        if self.ids is None or level == "vardomrade":
+            return True
+        return key in (self.forvaltning_ids if level == "region" else self.area_ids)
 
 
-def seen(visible: Visible, scope: Scope, path: str) -> Q:
-    """The user's visible units inside the scope, as a filter on the unit reached by `path`."""
-    q = scope.units(path)
+def seen_on(visible: Visible, scope: Scope, day: datetime.date, path: str) -> Q:
+    """The user's visible units that belonged in the scope on `day` — where their stored result of that
+    day kept them; their own organisation without one — as a filter on the unit reached by `path`: the
+    facts that are no stored result (exemptions, booking figures) count where the results of the shown
+    date do."""
+    q = Q()
+    if scope.level != "region":
+        name, pk = next(iter(scope.params.items()))
+        kept = CareUnit.objects.alias(then=unit_held_id(name, day)).filter(then=pk).values("id")
+        q &= Q(**{f"{path}id__in": kept})
     if visible.ids is not None:
         q &= Q(**{f"{path}id__in": visible.ids})
+    return q
+
+
+def seen_results(visible: Visible, scope: Scope, result: str = "") -> Q:
+    """Stored results of the user's visible units (who may see a unit is decided on the unit as it is now)
+    kept inside the scope (where the unit belonged on the result's date), as a filter on the results
+    reached by `result`."""
+    q = scope.kept(result)
+    if visible.ids is not None:
+        q &= Q(**{f"{result}unit_id__in": visible.ids})
     return q
 
 
@@ -180,6 +219,7 @@ class HeatRow:
     label: str
     hsa_id: str = ""  # unit rows only
     cells: dict[int, StatusCounts] = field(default_factory=lambda: defaultdict(StatusCounts))
+    opens: bool = True  # the user may open the row's scope (Visible.opens): its links are shown
 
     @property
     def units(self) -> int:

@@ -9,13 +9,14 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, FloatField, IntegerField, Max, Q, Sum
+from django.db.models import Count, F, FloatField, IntegerField, Max, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Round
 
 from compliance.engine.response_time import evaluation_month, month_bounds
 from compliance.engine.types import NOT_MET
 from compliance.models import RequirementResult, UnitResult
+from compliance.organisation import held_id, held_name
 from servicelevel.models import Decision, Requirement
 
 from .board import (
@@ -27,7 +28,7 @@ from .board import (
     StatusCounts,
     Visible,
     level_counts,
-    seen,
+    seen_results,
 )
 
 # ------------------------------------------------------------------------------------------ the results
@@ -72,7 +73,7 @@ def _read_levels(board: Dashboard, visible: Visible, day: datetime.date) -> None
     """Units per (level, with exemptions): one GROUP BY over the shown date's unit results."""
     rows = (
         UnitResult.objects.filter(as_of=day, decision=board.decision)
-        .filter(seen(visible, board.scope, "unit__"))
+        .filter(seen_results(visible, board.scope))
         .values("booking_level", "booking_level_with_exemptions")
         .annotate(n=Count("id"), computed=Max("computed_at"))
         .order_by()
@@ -88,31 +89,47 @@ def _read_levels(board: Dashboard, visible: Visible, day: datetime.date) -> None
     board.computed_at = max(computed, default=None)
 
 
-ROW_FIELDS = {
-    # scope level → (row key, row label[, HSA-id]) on RequirementResult
-    "region": ("unit_result__unit__forvaltning_id", "unit_result__unit__forvaltning__name"),
-    "forvaltning": ("unit_result__unit__vardomrade_id", "unit_result__unit__vardomrade__name"),
-    "vardomrade": ("unit_result__unit_id", "unit_result__unit__name", "unit_result__unit__hsa_id"),
-}
+def _kept(name: str) -> dict:
+    """A row's key and label: the förvaltning or vårdområde the result kept (where its unit belonged on
+    the date), on RequirementResult."""
+    paths = {"result": "unit_result__", "unit": "unit_result__unit__"}
+    return {"row_key": held_id(name, **paths), "row_label": held_name(name, **paths)}
+
+
+def _row_fields(level: str) -> dict:
+    """scope level → the row's key, label (and HSA-id, for unit rows) on RequirementResult."""
+    if level == "region":
+        return _kept("forvaltning")
+    if level == "forvaltning":
+        return _kept("vardomrade")
+    return {
+        "row_key": F("unit_result__unit_id"),
+        "row_label": F("unit_result__unit__name"),
+        "row_hsa_id": F("unit_result__unit__hsa_id"),
+    }
 
 
 def _read_statuses(board: Dashboard, visible: Visible, day: datetime.date) -> None:
     """Statuses counted per (row, requirement, status) in one GROUP BY over the shown date's requirement
     results (at most rows × requirements × 5 groups); the scope's totals per requirement are their sums."""
-    fields = ROW_FIELDS[board.scope.level]
     rows = (
         RequirementResult.objects.filter(unit_result__as_of=day, unit_result__decision=board.decision)
-        .filter(seen(visible, board.scope, "unit_result__unit__"))
-        .values(*fields, "requirement_id", "status")
+        .filter(seen_results(visible, board.scope, "unit_result__"))
+        .values("requirement_id", "status", **_row_fields(board.scope.level))
         .annotate(n=Count("id"))
         .order_by()
     )
     heat: dict[int, HeatRow] = {}
     totals: dict[int, StatusCounts] = defaultdict(StatusCounts)
     for row in rows:
-        key = row[fields[0]]
+        key = row["row_key"]
         if key not in heat:
-            heat[key] = HeatRow(key, row[fields[1]], row[fields[2]] if len(fields) > 2 else "")
+            heat[key] = HeatRow(
+                key,
+                row["row_label"],
+                row.get("row_hsa_id", ""),
+                opens=visible.opens(board.scope.level, key),
+            )
         heat[key].cells[row["requirement_id"]].add(row["status"], row["n"])
         totals[row["requirement_id"]].add(row["status"], row["n"])
     for row in heat.values():
@@ -209,7 +226,7 @@ def _response_months(visible, scope, decision, dates: dict[str, datetime.date | 
             for row in UnitResult.objects.filter(
                 decision=decision, as_of__in=wanted, response_time__isnull=False
             )
-            .filter(seen(visible, scope, "unit__"))
+            .filter(seen_results(visible, scope))
             .values("as_of")
             .annotate(
                 assessed=Sum(_figure("assessed")),
@@ -254,7 +271,7 @@ def _local_admins(visible, scope, decision, dates, local_admins: Requirement | N
             for row in RequirementResult.objects.filter(
                 requirement_id=local_admins.id, unit_result__as_of__in=wanted, unit_result__decision=decision
             )
-            .filter(seen(visible, scope, "unit_result__unit__"))
+            .filter(seen_results(visible, scope, "unit_result__"))
             .values("unit_result__as_of")
             .annotate(total=Sum("value"), units=Count("id"), not_met=Count("id", filter=Q(status=NOT_MET)))
             .order_by()

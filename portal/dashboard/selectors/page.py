@@ -2,8 +2,11 @@
 
 Everything is read for `AsOf.shown` (and, for the trends, for earlier stored dates) and limited to the
 units the user may see (`units.permissions.visible_units`), inside the page's scope (the region, one
-förvaltning or one vårdområde). Nothing here judges: the engine's stored statuses, levels and
-response-time figures are counted and summed with GROUP BY, never per unit in Python.
+förvaltning or one vårdområde). The stored results of a date count where each unit belonged on that
+date (the förvaltning and vårdområde the result kept, compliance/organisation.py): a unit that moved
+takes no history along. Who may see a unit is decided on the unit as it is now. Nothing here judges:
+the engine's stored statuses, levels and response-time figures are counted and summed with GROUP BY,
+never per unit in Python.
 
 Queries, whatever the number of units (docs/dashboard.md lists them; the tests count them):
 decision in force, its requirements, the trend dates (one query, scalar subqueries on the (decision,
@@ -22,10 +25,11 @@ import datetime
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from compliance.calendar import end_of_day
 from compliance.models import UnitResult
+from compliance.organisation import held_in, held_name
 from exemptions.models import Exemption
 from exemptions.rules import ENDING_SOON_DAYS
 from portal.as_of import AsOf
@@ -51,7 +55,7 @@ from .board import (
     Visible,
     ladder_levels,
     level_counts,
-    seen,
+    seen_on,
 )
 from .figures import CACHE_SECONDS, cached_figures, figures_key, result_figures
 
@@ -104,7 +108,7 @@ def exemptions_ending(visible, scope, day: datetime.date) -> tuple[list[Exemptio
     ending = (
         Exemption.objects.active_on(day)
         .filter(valid_until__lte=last)
-        .filter(seen(visible, scope, "unit__"))
+        .filter(seen_on(visible, scope, day, "unit__"))
         .select_related("unit", "requirement")
         .order_by("valid_until", "unit__hsa_id", "exemption_id")
     )
@@ -143,7 +147,8 @@ def imports_up_to(day: datetime.date) -> list[Import]:
 
 def period_trends(visible, scope, day: datetime.date, trends: list[Trend]) -> list[PeriodTrend]:
     """The latest six schedule periods begun by `day`, oldest first, with the booking figures the trends
-    divide summed over the scope's units: two queries (the periods; one GROUP BY period over their
+    divide summed over the units in the scope on `day` (where the shown date's results count them): two
+    queries (the periods; one GROUP BY period over their
     figures)."""
     figures = list(dict.fromkeys(name for t in trends for name in (t.denominator, t.numerator)))
     periods = list(SchedulePeriod.objects.filter(start_date__lte=day).order_by("-start_date")[:PERIODS_SHOWN])
@@ -151,7 +156,7 @@ def period_trends(visible, scope, day: datetime.date, trends: list[Trend]) -> li
         {
             row["period_id"]: row
             for row in BookingFigures.objects.filter(period__in=[p.id for p in periods])
-            .filter(seen(visible, scope, "unit__"))
+            .filter(seen_on(visible, scope, day, "unit__"))
             .values("period_id")
             # "sum_" + the figure: an annotation may not take a model field's own name.
             .annotate(units=Count("id"), **{f"sum_{name}": Sum(name) for name in figures})
@@ -182,20 +187,18 @@ def comparison(
     visible, scope, decision, day: datetime.date, levels: tuple[int | None, ...]
 ) -> list[Comparison]:
     """For a user who sees only some units: the levels of every unit in their förvaltningar (the scope's
-    förvaltning when one is chosen), as counts per förvaltning — numbers only, never a unit's name."""
-    if scope.forvaltning is not None:
-        where = Q(unit__forvaltning_id=scope.forvaltning.pk)
-    else:
-        where = Q(unit__forvaltning_id__in=visible.forvaltning_ids)
+    förvaltning when one is chosen), as counts per förvaltning — numbers only, never a unit's name. The
+    förvaltningar are the user's own now; a unit counts in the one it belonged to on `day`."""
+    chosen = scope.forvaltning.pk if scope.forvaltning is not None else visible.forvaltning_ids
     rows = (
-        UnitResult.objects.filter(where, as_of=day, decision=decision)
-        .values("unit__forvaltning__name", "booking_level", "booking_level_with_exemptions")
+        UnitResult.objects.filter(held_in("forvaltning", chosen), as_of=day, decision=decision)
+        .values("booking_level", "booking_level_with_exemptions", forvaltning_name=held_name("forvaltning"))
         .annotate(n=Count("id"))
         .order_by()
     )
     per: dict[str, dict] = defaultdict(dict)
     for row in rows:
         key = (row["booking_level"], bool(row["booking_level_with_exemptions"]))
-        counts = per[row["unit__forvaltning__name"]]
+        counts = per[row["forvaltning_name"]]
         counts[key] = counts.get(key, 0) + row["n"]
     return [Comparison(name, level_counts(per[name], levels)) for name in sorted(per, key=str.casefold)]

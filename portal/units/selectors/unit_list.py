@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 
 from compliance.engine.types import MET, NOT_MET
 from compliance.models import RequirementResult
+from compliance.organisation import FIELDS, held_id, held_name
 from servicelevel.models import Decision
 from units.models import CareUnit
 from units.permissions import visible_units
@@ -47,8 +48,11 @@ def unit_rows(user, *, day: datetime.date | None, decision: Decision | None) -> 
 
     result_id, level, level_with_exemptions, sv1_share (the share answered in time in the evaluation
     month, stored whatever the rulebook; the name stays, the list's sort links carry it),
-    met / not_met (how many requirements have that status). A unit without a stored result that day has
-    result_id None (and None for the rest; counts 0).
+    met / not_met (how many requirements have that status), and where the unit belonged that day —
+    `then_forvaltning_id` / `_name`, `then_vardomrade_…`, `then_provider_…` (the organisation the stored
+    result kept, compliance/organisation.py; the unit's own without a result; None: no vårdgivare). The
+    list filters and shows those: a unit that moved is found under its area of then on a past date. A unit
+    without a stored result that day has result_id None (and None for the rest; counts 0).
 
     The stored result is a LEFT JOIN on the unique (as_of, unit, decision) index, the two counts correlated
     subqueries on (unit_result, requirement): the page's rows and their count are one query each."""
@@ -66,7 +70,18 @@ def unit_rows(user, *, day: datetime.date | None, decision: Decision | None) -> 
             sv1_share=Cast(KeyTextTransform("share_in_time", "stored__response_time"), FloatField()),
         )
         .annotate(met=_status_count(MET), not_met=_status_count(NOT_MET))
+        .annotate(**_then())
     )
+
+
+def _then() -> dict:
+    """The unit's organisation on the stored result's day, on the list's rows (the result as "stored")."""
+    paths = {"result": "stored__", "unit": ""}
+    return {
+        f"then_{name}_{part}": held(name, **paths)
+        for name in FIELDS
+        for part, held in (("id", held_id), ("name", held_name))
+    }
 
 
 def requirement_status_exists(*, requirement_id: int | None, status: str):
