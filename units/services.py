@@ -243,7 +243,6 @@ class Replaced(list):
         self.altered = merged.altered
 
 
-
 def offerings_replace(
     *, unit: CareUnit, rows: Iterable[OfferingRow], actor, valid_from: datetime.date | None = None
 ) -> Replaced:

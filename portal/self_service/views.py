@@ -7,8 +7,8 @@ read-only role (Ledning) gets 403 on the page and on every POST. Each page posts
 the unit's service and redirects (POST/redirect/GET) with a confirmation, `action=add_row` gives one
 more empty row. The offering and role pages carry "Gäller från" (`ValidFromForm`, default today): the
 save holds from that date, a past date is a correction and the confirmation says which stored dates it
-judges again; the preview is always today's. The "Förhandsgranska" button also carries `hx-post` to the page's preview endpoint,
-which answers only the `_preview.html` fragment.
+judges again; the preview is always today's. The "Förhandsgranska" button also carries `hx-post` to the
+page's preview endpoint, which answers only the `_preview.html` fragment.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from portal import preview as p
 from portal.presentation.forms import error_summary
 from portal.self_service import forms as f
 from portal.self_service.selectors import booking_page, offerings_page, person_names, unit_roles
+from servicelevel.validity import correction_text
 from units.models import AdminRole, Offering, person_label
 from units.permissions import unit_for_user
 from units.rules import PERSON_ID_EXAMPLE
-from servicelevel.validity import correction_text
 from units.services import FactChange, Replaced, admin_roles_replace, booking_figures_save, offerings_replace
 
 LOCAL_PREFIX, ROLES_PREFIX = "lokala", "roller"
