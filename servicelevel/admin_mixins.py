@@ -15,12 +15,11 @@ from django.core.exceptions import ValidationError
 
 from .dates import DateField
 from .signals import fact_changes
-from .validity import today
+from .validity import FUTURE_MESSAGE, today
 
 # The admin form's "Gäller från" (not the model's `valid_from`, which is the stored version's own date and
 # shown read-only beside it).
 VALID_FROM = "change_valid_from"
-FUTURE_MESSAGE = "Gäller från kan inte ligga efter i dag."
 
 
 class ValidFromAdminForm(forms.ModelForm):

@@ -18,7 +18,7 @@ from portal.presentation.forms import DesignSystemMixin
 from servicelevel.dates import DateField
 from servicelevel.importing.fields import FieldError, parse_count, parse_text
 from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
-from servicelevel.validity import today
+from servicelevel.validity import FUTURE_MESSAGE, today
 from units import rules
 from units.importers import parse_weeks
 from units.models import AdminRole, BookingFigures, Offering
@@ -64,7 +64,6 @@ class ParsedField(forms.CharField):
 
 # --- Gäller från (the offering and the role pages) ----------------------------------------------------
 
-FUTURE_MESSAGE = "Gäller från kan inte ligga efter i dag."
 VALID_FROM_HELP = (
     "Från vilket datum ändringen gäller, normalt i dag. Ett tidigare datum är en rättelse: de sparade "
     "resultaten från det datumet bedöms om med de rättade uppgifterna. Förhandsgranskningen visar "
