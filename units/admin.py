@@ -105,7 +105,7 @@ class CareUnitAdmin(WritePathAdminMixin, GuardedModelAdmin):
 
     @admin.display(description="nuvarande uppgifter gäller från")
     def holds_from(self, unit):
-        return unit.valid_from
+        return unit.valid_from if unit.pk else "–"
 
     def has_delete_permission(self, request, obj=None):
         return False  # a unit that closes is made inactive; its cases and results stay
@@ -125,7 +125,7 @@ class OfferingAdmin(WritePathAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="nuvarande version gäller från")
     def holds_from(self, offering):
-        return offering.valid_from if offering.pk else None
+        return offering.valid_from if offering.pk else "–"
 
 
 @admin.register(BookingFigures)
@@ -152,7 +152,7 @@ class AdminRoleAdmin(WritePathAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="nuvarande version gäller från")
     def holds_from(self, role):
-        return role.valid_from if role.pk else None
+        return role.valid_from if role.pk else "–"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_person_names()

@@ -176,8 +176,10 @@ def build(name: str, data: dict):
     from portal.actionplan import forms as ap
     from portal.audit import views as audit
     from portal.exemptions import forms as ex
+    from portal.imports import views as imports
     from portal.reports import forms as reports
     from portal.rulebook import forms as rulebook
+    from portal.self_service import forms as self_service
     from servicelevel.models import Requirement
     from units.models import CareUnit
 
@@ -210,6 +212,8 @@ def build(name: str, data: dict):
         "portal.reports.forms.ReportForm": lambda: reports.ReportForm(data, user=user),
         "portal.audit.views.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
         "portal.rulebook.forms.PublishForm": lambda: rulebook.PublishForm(data, today=TODAY),
+        "portal.self_service.forms.ValidFromForm": lambda: self_service.ValidFromForm(data),
+        "portal.imports.views.UploadForm": lambda: imports.UploadForm(data, {}),
     }[name]()
 
 
@@ -224,6 +228,8 @@ WITH_DATES = {
     "portal.reports.forms.ReportForm",
     "portal.audit.views.AuditFilterForm",
     "portal.rulebook.forms.PublishForm",
+    "portal.self_service.forms.ValidFromForm",  # "Gäller från" of the offering and role pages
+    "portal.imports.views.UploadForm",  # "Gäller från" of a file kept over time
 }
 
 
@@ -338,6 +344,16 @@ SET_BY_THE_PORTAL = {
     "compliance.Report.started_at",
     "compliance.Report.finished_at",
     "servicelevel.Decision.loaded_at",  # the moment a version was stored
+    # Facts over time: a version's end and when it was recorded are the write path's (restate), never
+    # typed (the admin shows them read-only); "Gäller från" is typed, and bounded, on the forms.
+    "units.CareUnitVersion.valid_to",
+    "units.CareUnitVersion.recorded_at",
+    "units.Offering.valid_to",
+    "units.Offering.recorded_at",
+    "units.AdminRole.valid_to",
+    "units.AdminRole.recorded_at",
+    "compliance.RecomputeJob.since",  # a correction's first date, from a bounded "Gäller från"
+    "compliance.RecomputeJob.finished_at",
 }
 PROJECT_APPS = {"servicelevel", "units", "exemptions", "actionplan", "compliance"}
 
