@@ -74,15 +74,16 @@ def unit_offerings(request, hsa_id: str):
     action = request.POST.get("action")
     if request.method == "POST" and action != "add_row":
         rows = _offering_proposal(form, local)
-        if rows is not None and action == "save" and dated.is_valid():
-            day = dated.cleaned_data["valid_from"]
-            try:
-                changes = offerings_replace(unit=unit, rows=rows, actor=request.user, valid_from=day)
-            except ValidationError as error:
-                refusal = _refusal(error)
-            else:
-                _confirm(request, "Utbudet", changes, day=day)
-                return redirect(request.path)
+        if rows is not None and action == "save":
+            if dated.is_valid():  # else its error is in the summary, and nothing is saved
+                day = dated.cleaned_data["valid_from"]
+                try:
+                    changes = offerings_replace(unit=unit, rows=rows, actor=request.user, valid_from=day)
+                except ValidationError as error:
+                    refusal = _refusal(error)
+                else:
+                    _confirm(request, "Utbudet", changes, day=day)
+                    return redirect(request.path)
         elif rows is not None:
             preview = p.preview_offerings(unit, rows)
     return render(
