@@ -217,12 +217,13 @@ def register_stored_dates(function: Callable[[dict], list[datetime.date]]) -> No
 
 def correction_text(altered: dict, valid_from: datetime.date | None) -> str:
     """What a change from a date does to stored dates, in Swedish, for an import's summary and a form's
-    message: "" for a change from today with nothing stored after it."""
+    message: "" for a change from today with nothing stored after it, and for a change given no date that
+    alters no stored date (a unit's first facts, which hold from the beginning)."""
     if not altered:
         return ""
     start = min(a for a, _ in altered.values())
     dates = _stored_dates(altered) if _stored_dates else []
-    if start >= today() and not dates:
+    if (start >= today() or valid_from is None) and not dates:
         return ""
     units = len(altered)
     words = f"gäller från {start.isoformat()}"
