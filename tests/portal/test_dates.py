@@ -423,6 +423,22 @@ def test_the_admins_exemption_page_answers_the_fields_error(client, unit):
     assert not Exemption.objects.filter(exemption_id="AV-ADMIN").exists()
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_admins_galler_fran_answers_the_fields_error(client, unit, day):
+    """The admin's "Gäller från" of a unit (servicelevel/admin_mixins.py: ValidFromAdminForm) is the
+    portal's DateField: a date out of bounds is the field's error, and nothing is written."""
+    from ..admin_forms import form_data
+
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:units_careunit_change", args=[unit.pk])
+    data = form_data(client, url) | {"name": "Annat namn", "change_valid_from": day}
+    answer = client.post(url, data)
+    assert answer.status_code == 200
+    assert BOUNDS in text_of(answer)
+    unit.refresh_from_db()
+    assert unit.name == "Vårdcentralen Exempel"
+
+
 # --- The rule itself --------------------------------------------------------------------------------------
 
 
