@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from actionplan.models import Activity, Target
 from compliance.calendar import WorkingCalendar
-from compliance.models import Case, ClosedDay, RequirementResult, UnitResult
+from compliance.models import Case, ClosedDay, RecomputeJob, RequirementResult, UnitResult
 from exemptions.models import (
     Exemption,
     ExemptionApproval,
@@ -37,6 +37,7 @@ from units.models import (
     CareUnit,
     CareUnitGroupObjectPermission,
     CareUnitUserObjectPermission,
+    CareUnitVersion,
     Forvaltning,
     Offering,
     Person,
@@ -199,6 +200,23 @@ class CareUnitFactory(factory.django.DjangoModelFactory):
     booking_system = "PASiS"
     has_contact_card = True
     same_day_contact = False
+
+
+class CareUnitVersionFactory(factory.django.DjangoModelFactory):
+    """An earlier version of a unit's attributes, ended before its row's `valid_from` (set it so)."""
+
+    class Meta:
+        model = CareUnitVersion
+
+    unit = factory.SubFactory(CareUnitFactory, valid_from=datetime.date(2026, 1, 1))
+    valid_from = datetime.date(1900, 1, 1)
+    valid_to = factory.SelfAttribute("unit.valid_from")
+    name = factory.LazyAttribute(lambda v: f"{v.unit.name} (tidigare)")
+    vardomrade = factory.SelfAttribute("unit.vardomrade")
+    forvaltning = factory.SelfAttribute("unit.forvaltning")
+    unit_kind = "VUE"
+    unit_type = "mottagning"
+    booking_system = "PASiS"
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):
@@ -516,3 +534,10 @@ class ImportJobFactory(factory.django.DjangoModelFactory):
     filename = "enheter.csv"
     path = "/nonexistent/enheter.csv"
     created_by = factory.SubFactory(UserFactory)
+
+
+class RecomputeJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecomputeJob
+
+    since = datetime.date(2026, 11, 1)

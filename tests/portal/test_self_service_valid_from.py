@@ -241,15 +241,14 @@ def test_the_role_admin_lists_the_versions_date(admin_client, unit):
 
 @pytest.mark.parametrize("model", ["units_careunitversion", "compliance_recomputejob"])
 def test_versions_and_recompute_jobs_are_read_only_in_the_admin(admin_client, unit, model):
-    CareUnitVersion.objects.create(
-        unit=unit,
-        valid_from=D(1900, 1, 1),
-        valid_to=D(2026, 1, 1),
-        **{name: getattr(unit, name) for name in ("name", "forvaltning", "vardomrade", "unit_type")},
-    )
-    RecomputeJob.objects.create(since=D(2026, 11, 1), unit_ids=[unit.pk])
+    rows = {
+        "units_careunitversion": f.CareUnitVersionFactory(),
+        "compliance_recomputejob": f.RecomputeJobFactory(unit_ids=[unit.pk]),
+    }
     assert admin_client.get(reverse(f"admin:{model}_changelist")).status_code == 200
     assert admin_client.get(reverse(f"admin:{model}_add")).status_code == 403
+    shown = admin_client.get(reverse(f"admin:{model}_change", args=[rows[model].pk]))
+    assert shown.status_code == 200 and 'name="_save"' not in shown.content.decode()
 
 
 # --- Imports in the browser -----------------------------------------------------------------------------
