@@ -65,7 +65,7 @@ class ParsedField(forms.CharField):
 # --- Gäller från (the offering and the role pages) ----------------------------------------------------
 
 VALID_FROM_HELP = (
-    "Från vilket datum ändringen gäller, normalt i dag. Ett tidigare datum är en rättelse: de sparade "
+    "Från vilket datum ändringen gäller (tomt = i dag). Ett tidigare datum är en rättelse: de sparade "
     "resultaten från det datumet bedöms om med de rättade uppgifterna. Förhandsgranskningen visar "
     "bedömningen i dag."
 )
