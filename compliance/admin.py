@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from servicelevel.admin_mixins import ReadOnlyAdminMixin
 from servicelevel.signals import fact_changes
 
 from .cases import case_delete
 from .closed_days import add_closed_day, remove_closed_day
 from .engine.values import value_text
-from .models import Case, ClosedDay, RequirementResult, UnitResult
+from .models import Case, ClosedDay, RecomputeJob, RequirementResult, UnitResult
 
 
 @admin.register(ClosedDay)
@@ -135,3 +136,11 @@ class UnitResultAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RecomputeJob)
+class RecomputeJobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A correction's recompute of stored results (compliance/corrections.py): its progress, read here."""
+
+    list_display = ("created_at", "since", "status", "dates_done", "dates_total", "finished_at")
+    list_filter = ("status",)

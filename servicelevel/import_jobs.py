@@ -67,10 +67,11 @@ def _count_lines(path: Path) -> int:
     return n
 
 
-def start_check(*, kind: str, upload, actor) -> ImportJob:
+def start_check(*, kind: str, upload, actor, valid_from: datetime.date | None = None) -> ImportJob:
     """Store the uploaded file and queue its check. `upload` is a Django UploadedFile (already validated
-    by the form: kind, size, suffix)."""
-    job = _stored_job(kind=kind, upload=upload, actor=actor)
+    by the form: kind, size, suffix, and `valid_from` — only for a kind kept over time, never after today —
+    from when the file's facts hold; None: the import's default). The check and the import both use it."""
+    job = _stored_job(kind=kind, upload=upload, actor=actor, valid_from=valid_from)
     transaction.on_commit(lambda: check_import.delay(job.pk))
     return job
 
@@ -84,7 +85,9 @@ def start_import(*, kind: str, upload, actor) -> ImportJob:
     return job
 
 
-def _stored_job(*, kind: str, upload, actor, status: str = ImportJob.Status.CHECKING) -> ImportJob:
+def _stored_job(
+    *, kind: str, upload, actor, status: str = ImportJob.Status.CHECKING, valid_from=None
+) -> ImportJob:
     folder = upload_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / _stored_name(upload.name)
@@ -99,6 +102,7 @@ def _stored_job(*, kind: str, upload, actor, status: str = ImportJob.Status.CHEC
         lines=_count_lines(path),
         created_by=actor,
         status=status,
+        valid_from=valid_from,
     )
     return job
 
@@ -169,7 +173,14 @@ def check(job_id: int) -> None:
         return  # already checked (a rerun of the task)
     report_progress(job.pk)
     try:
-        report = run_import(job.kind, job.path, dry_run=True, actor=job.created_by, **_reporting(job))
+        report = run_import(
+            job.kind,
+            job.path,
+            dry_run=True,
+            actor=job.created_by,
+            valid_from=job.valid_from,
+            **_reporting(job),
+        )
     except ImportRejected as rejected:
         _finish(job, ImportJob.Status.REJECTED, problems=_lines(job, rejected))
     except Exception:
@@ -190,7 +201,9 @@ def run(job_id: int) -> None:
     job = ImportJob.objects.get(pk=job_id)
     report_progress(job.pk)
     try:
-        report = run_import(job.kind, job.path, actor=job.created_by, **_reporting(job))
+        report = run_import(
+            job.kind, job.path, actor=job.created_by, valid_from=job.valid_from, **_reporting(job)
+        )
     except ImportRejected as rejected:  # the data changed since the check (e.g. a unit was removed)
         _finish(job, ImportJob.Status.REJECTED, problems=_lines(job, rejected))
     except Exception:

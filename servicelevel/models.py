@@ -271,6 +271,9 @@ class ImportJob(models.Model):
     summary = models.CharField("resultat", max_length=300, blank=True)
     problems = models.TextField("fel", blank=True)  # the lines import_data would print, at most 1,001
     message = models.TextField("meddelande", blank=True)
+    # The kinds kept over time: from when the file's facts hold (`import_data --valid-from`); empty = the
+    # import's default (today, or the beginning for a unit's first facts).
+    valid_from = models.DateField("gäller från", null=True, blank=True, validators=[validate_in_bounds])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="uppladdad av"
     )

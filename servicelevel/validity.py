@@ -227,7 +227,5 @@ def correction_text(altered: dict, valid_from: datetime.date | None) -> str:
     if not dates:
         return f"{words} (inga sparade resultat berörs)"
     span = dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()}–{dates[-1].isoformat()}"
-    return (
-        f"{words} (rättelse: {len(dates)} sparade datum, {span}, räknas om för "
-        f"{units} {'enhet' if units == 1 else 'enheter'})"
-    )
+    stored = f"{len(dates)} {'sparat' if len(dates) == 1 else 'sparade'} datum"
+    return f"{words} (rättelse: {stored}, {span}, räknas om för {units} {'enhet' if units == 1 else 'enheter'})"

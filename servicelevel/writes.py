@@ -26,12 +26,15 @@ Touches = Callable[[models.Model | None, models.Model | None], set[int] | None]
 
 @dataclass
 class Saved:
-    """What a save did: `created`, the changed fields with (old, new), and the units it touched."""
+    """What a save did: `created`, the changed fields with (old, new), the units it touched and, for a
+    fact kept over time, `altered`: unit id → (first, end exclusive) of the dates it changed
+    (servicelevel/validity.py; a form's message says a correction with `correction_text`)."""
 
     obj: models.Model
     created: bool = False
     changes: dict[str, tuple] = field(default_factory=dict)
     unit_ids: set[int] | None = field(default_factory=set)
+    altered: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:

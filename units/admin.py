@@ -1,10 +1,21 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from servicelevel.admin_mixins import Services, WritePathAdminMixin
+from servicelevel.admin_mixins import ReadOnlyAdminMixin, Services, ValidFromAdminForm, WritePathAdminMixin
 
 from . import services as facts
-from .models import AdminRole, BookingFigures, CareUnit, Forvaltning, Offering, Person, Provider, Vardomrade
+from .models import (
+    UNIT_FACT_FIELDS,
+    AdminRole,
+    BookingFigures,
+    CareUnit,
+    CareUnitVersion,
+    Forvaltning,
+    Offering,
+    Person,
+    Provider,
+    Vardomrade,
+)
 
 OFFERINGS = Services("offering", facts.offering_save, facts.offering_delete)
 BOOKING = Services("figures", facts.booking_figures_save, facts.booking_figures_delete)
@@ -40,16 +51,25 @@ class ProviderAdmin(WritePathAdminMixin, admin.ModelAdmin):
         return False
 
 
+# A version's dates are the write path's (servicelevel/validity.py): shown, never typed. A change holds
+# from the page's "Gäller från" (ValidFromAdminForm), the inline rows' too.
+VERSION_DATES = ("valid_from", "valid_to")
+
+
 class OfferingInline(admin.TabularInline):
     model = Offering
     extra = 0
     autocomplete_fields = ("catalogue_service", "catalogue_template", "catalogue_channel")
+    exclude = VERSION_DATES
+    readonly_fields = ("valid_from",)
     services = OFFERINGS
 
 
 class AdminRoleInline(admin.TabularInline):
     model = AdminRole
     extra = 0
+    exclude = VERSION_DATES
+    readonly_fields = ("valid_from",)
     services = ROLES
 
 
@@ -78,7 +98,14 @@ class CareUnitAdmin(WritePathAdminMixin, GuardedModelAdmin):
     search_fields = ("hsa_id", "name")
     list_select_related = ("forvaltning", "vardomrade")
     inlines = [OfferingInline, AdminRoleInline]
+    form = ValidFromAdminForm
+    exclude = ("valid_from",)
+    readonly_fields = ("holds_from",)
     services = Services("unit", facts.unit_save)
+
+    @admin.display(description="nuvarande uppgifter gäller från")
+    def holds_from(self, unit):
+        return unit.valid_from if unit.pk else "–"
 
     def has_delete_permission(self, request, obj=None):
         return False  # a unit that closes is made inactive; its cases and results stay
@@ -86,12 +113,19 @@ class CareUnitAdmin(WritePathAdminMixin, GuardedModelAdmin):
 
 @admin.register(Offering)
 class OfferingAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("unit", "kind", "code", "variant", "is_open")
+    list_display = ("unit", "kind", "code", "variant", "is_open", "valid_from")
     list_filter = ("kind", "variant", "is_open")
     search_fields = ("unit__hsa_id", "unit__name", "code")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
+    form = ValidFromAdminForm
+    exclude = VERSION_DATES
+    readonly_fields = ("holds_from",)
     services = OFFERINGS
+
+    @admin.display(description="nuvarande version gäller från")
+    def holds_from(self, offering):
+        return offering.valid_from if offering.pk else "–"
 
 
 @admin.register(BookingFigures)
@@ -106,12 +140,19 @@ class BookingFiguresAdmin(WritePathAdminMixin, admin.ModelAdmin):
 
 @admin.register(AdminRole)
 class AdminRoleAdmin(WritePathAdminMixin, admin.ModelAdmin):
-    list_display = ("holder", "unit", "role")
+    list_display = ("holder", "unit", "role", "valid_from")
     list_filter = ("role",)
     search_fields = ("person_id", "unit__hsa_id", "unit__name")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
+    form = ValidFromAdminForm
+    exclude = VERSION_DATES
+    readonly_fields = ("holds_from",)
     services = ROLES
+
+    @admin.display(description="nuvarande version gäller från")
+    def holds_from(self, role):
+        return role.valid_from if role.pk else "–"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_person_names()
@@ -128,3 +169,15 @@ class PersonAdmin(WritePathAdminMixin, admin.ModelAdmin):
     list_display = ("name", "person_id")
     search_fields = ("name", "person_id")
     services = Services("person", facts.person_save, facts.person_delete)
+
+
+@admin.register(CareUnitVersion)
+class CareUnitVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A unit's earlier versions (the one that holds now is the unit row): written by the services and the
+    units import from a date, read here."""
+
+    list_display = ("unit", "valid_from", "valid_to", "name", "vardomrade", "active", "recorded_at")
+    list_filter = ("active",)
+    search_fields = ("unit__hsa_id", "unit__name", "name")
+    list_select_related = ("unit", "vardomrade")
+    fields = ("unit", "valid_from", "valid_to", *UNIT_FACT_FIELDS, "recorded_at", "recorded_by")

@@ -72,7 +72,7 @@ def unit_save(*, unit: CareUnit, actor, valid_from: datetime.date | None = None)
             same_day_changed=result.same_day_changed,
             since=result.since,
         )
-    return Saved(unit, changes=changes, unit_ids={unit.pk})
+    return Saved(unit, changes=changes, unit_ids={unit.pk}, altered=result.altered)
 
 
 def _unit_values_on(unit: CareUnit, day: datetime.date) -> tuple:
@@ -106,11 +106,14 @@ def _versioned_save(obj, *, actor, touches, valid_from, gone: bool = False) -> S
     with transaction.atomic():
         before = model.objects.filter(pk=obj.pk).first() if obj.pk else None
         wanted = {} if gone else {key: tuple(getattr(obj, name) for name in model.VALUES)}
+        ended = None
         if before is not None:
             old_key = tuple(getattr(before, name) for name in model.KEY)
             if old_key != key:  # the row was edited into another fact: the old one ends
-                restate_sets(model, {}, {before.unit_id: day}, actor=actor, only_keys={old_key})
+                ended = restate_sets(model, {}, {before.unit_id: day}, actor=actor, only_keys={old_key})
         result = restate_sets(model, wanted, {obj.unit_id: day}, actor=actor, only_keys={key})
+        if ended is not None:
+            result.merge(ended)
         if not result.unit_ids and before is not None and not gone and old_key == key:
             return Saved(obj)
         after = None if gone else model.objects.filter(**dict(zip(model.KEY, key, strict=True))).first()
@@ -136,15 +139,15 @@ def _versioned_save(obj, *, actor, touches, valid_from, gone: bool = False) -> S
         notify_facts_changed(unit_ids=units, since=result.since)
         if after is not None:
             obj.pk, obj.valid_from, obj.valid_to = after.pk, after.valid_from, after.valid_to
-    return Saved(obj, created=created, changes=changes, unit_ids=units)
+    return Saved(obj, created=created, changes=changes, unit_ids=units, altered=result.altered)
 
 
 def offering_save(*, offering: Offering, actor, valid_from: datetime.date | None = None) -> Saved:
     return _versioned_save(offering, actor=actor, touches=unit_of, valid_from=valid_from)
 
 
-def offering_delete(*, offering: Offering, actor, valid_from: datetime.date | None = None) -> None:
-    _versioned_save(offering, actor=actor, touches=unit_of, valid_from=valid_from, gone=True)
+def offering_delete(*, offering: Offering, actor, valid_from: datetime.date | None = None) -> Saved:
+    return _versioned_save(offering, actor=actor, touches=unit_of, valid_from=valid_from, gone=True)
 
 
 def booking_figures_save(*, figures: BookingFigures, actor) -> Saved:
@@ -159,8 +162,8 @@ def admin_role_save(*, role: AdminRole, actor, valid_from: datetime.date | None 
     return _versioned_save(role, actor=actor, touches=role_units, valid_from=valid_from)
 
 
-def admin_role_delete(*, role: AdminRole, actor, valid_from: datetime.date | None = None) -> None:
-    _versioned_save(role, actor=actor, touches=role_units, valid_from=valid_from, gone=True)
+def admin_role_delete(*, role: AdminRole, actor, valid_from: datetime.date | None = None) -> Saved:
+    return _versioned_save(role, actor=actor, touches=role_units, valid_from=valid_from, gone=True)
 
 
 def role_units(before, after) -> set[int]:
@@ -223,18 +226,36 @@ class FactChange:
     fields: tuple[str, ...] = ()
 
 
+class Replaced(list):
+    """What a replace did: the list of its `FactChange`s (so a caller that reads a list still can) and
+    `altered`, unit id → (first, end exclusive) of the dates the changes alter — for
+    `servicelevel.validity.correction_text`, the form's message for a change from a past date."""
+
+    def __init__(self, changes: Iterable[FactChange] = (), altered: dict | None = None):
+        super().__init__(changes)
+        self.altered = dict(altered or {})
+
+    def note(self, saved: Saved) -> None:
+        """Add the dates one save altered (a unit's earliest first date, its latest end)."""
+        merged = Restated(altered=self.altered)
+        for unit_id, altered in saved.altered.items():
+            merged.note(unit_id, altered)
+        self.altered = merged.altered
+
+
 def offerings_replace(
     *, unit: CareUnit, rows: Iterable[OfferingRow], actor, valid_from: datetime.date | None = None
-) -> list[FactChange]:
-    """Make the unit's offering exactly `rows` (keyed by kind and code): remove what is not proposed, add
-    what is new, change what differs. Raises ValidationError (nothing written) when any row breaks a rule."""
+) -> Replaced:
+    """Make the unit's offering exactly `rows` (keyed by kind and code) from `valid_from` (default today):
+    remove what is not proposed, add what is new, change what differs. Raises ValidationError (nothing
+    written) when any row breaks a rule."""
     wanted = {(r.kind, r.code): r for r in rows}
-    changes: list[FactChange] = []
+    changes = Replaced()
     with fact_changes(), transaction.atomic():
         current = {(o.kind, o.code): o for o in Offering.objects.select_for_update().filter(unit=unit)}
         for key, offering in sorted(current.items()):
             if key not in wanted:
-                offering_delete(offering=offering, actor=actor, valid_from=valid_from)
+                changes.note(offering_delete(offering=offering, actor=actor, valid_from=valid_from))
                 changes.append(FactChange("removed", *key))
         for key, row in sorted(wanted.items()):
             offering = current.get(key) or Offering(unit=unit, kind=row.kind, code=row.code)
@@ -244,6 +265,7 @@ def offerings_replace(
             offering.catalogue_template = row.catalogue_template
             offering.catalogue_channel = row.catalogue_channel
             saved = offering_save(offering=offering, actor=actor, valid_from=valid_from)
+            changes.note(saved)
             if saved.created:
                 changes.append(FactChange("added", *key))
             elif saved.changed:
@@ -253,7 +275,7 @@ def offerings_replace(
 
 def admin_roles_replace(
     *, unit: CareUnit, rows: Iterable[tuple[str, str]], actor, valid_from: datetime.date | None = None
-) -> list[FactChange]:
+) -> Replaced:
     """Make the unit's role holders exactly `rows` of (person_id, role). A role is its person and kind, so
     there is nothing to change in place: rows are added or removed. Each write touches every unit of the
     person (AR1 counts a local administrator's units region-wide), told once for the whole submit.
@@ -261,16 +283,15 @@ def admin_roles_replace(
     Only the added rows are validated (`AdminRole.clean`: a person's HSA-id): a row kept as it is, or
     removed, may hold an id an earlier file brought in."""
     wanted = {(person.strip(), role) for person, role in rows}
-    changes: list[FactChange] = []
+    changes = Replaced()
     with fact_changes(), transaction.atomic():
         current = {(r.person_id, r.role): r for r in AdminRole.objects.select_for_update().filter(unit=unit)}
         for (person, role), held in sorted(current.items()):
             if (person, role) not in wanted:
-                admin_role_delete(role=held, actor=actor, valid_from=valid_from)
+                changes.note(admin_role_delete(role=held, actor=actor, valid_from=valid_from))
                 changes.append(FactChange("removed", role, person))
         for person, role in sorted(wanted - set(current)):
-            admin_role_save(
-                role=AdminRole(unit=unit, person_id=person, role=role), actor=actor, valid_from=valid_from
-            )
+            added = AdminRole(unit=unit, person_id=person, role=role)
+            changes.note(admin_role_save(role=added, actor=actor, valid_from=valid_from))
             changes.append(FactChange("added", role, person))
     return changes

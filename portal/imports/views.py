@@ -18,10 +18,17 @@ from django.views.decorators.http import require_POST, require_safe
 from exemptions.models import ExemptionApproval
 from portal.imports.selectors import import_kinds, job_or_404, kind_label, recent_jobs
 from servicelevel import import_jobs
+from servicelevel.dates import DateField, DateInput
 from servicelevel.importing import registry, template_files
 from servicelevel.importing.summary import line_in_swedish
 from servicelevel.models import ImportJob
+from servicelevel.validity import FUTURE_MESSAGE, today
 from units.permissions import may_import
+
+
+def over_time_kinds() -> list[str]:
+    """The kinds whose facts are kept over time (units, offerings, admin_roles): "Gäller från" is theirs."""
+    return [k for k in registry.KINDS if registry.get(k).over_time]
 
 
 class UploadForm(forms.Form):
@@ -31,6 +38,35 @@ class UploadForm(forms.Form):
         help_text="Kolumnerna för varje slag, och en mall att hämta, finns under ”Filernas kolumner” nedan. "
         "Högst 500 MB.",
     )
+    valid_from = DateField(
+        label="Gäller från (valfritt)", required=False, widget=DateInput(attrs={"class": "ds-input"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_from"].help_text = (
+            f"Bara för {', '.join(over_time_kinds())}: från vilket datum filens uppgifter gäller. Tomt = i "
+            "dag (en enhets första uppgifter gäller från början). Ett tidigare datum är en rättelse: de "
+            "sparade resultaten från det datumet bedöms om."
+        )
+
+    def clean_valid_from(self):
+        day = self.cleaned_data["valid_from"]
+        if day is not None and day > today():
+            raise forms.ValidationError(FUTURE_MESSAGE)
+        return day
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        kept = over_time_kinds()
+        if data.get("valid_from") is not None and kind and kind not in kept:
+            self.add_error(
+                "valid_from",
+                f"Gäller från används bara för uppgifter som sparas över tid ({', '.join(kept)}), inte för "
+                f"{kind}. Lämna fältet tomt.",
+            )
+        return data
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -56,7 +92,10 @@ def start(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_jobs.start_check(
-            kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"], actor=request.user
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            actor=request.user,
+            valid_from=form.cleaned_data["valid_from"],
         )
         return redirect("portal:import_job", pk=job.pk)
     jobs = [(job, line_in_swedish(job.summary or job.check_summary)) for job in recent_jobs()]

@@ -15,8 +15,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.presentation.forms import DesignSystemMixin
+from servicelevel.dates import DateField
 from servicelevel.importing.fields import FieldError, parse_count, parse_text
 from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
+from servicelevel.validity import FUTURE_MESSAGE, today
 from units import rules
 from units.importers import parse_weeks
 from units.models import AdminRole, BookingFigures, Offering
@@ -58,6 +60,31 @@ class ParsedField(forms.CharField):
             return self.parser(text)
         except FieldError as error:
             raise ValidationError(f"Värdet {error}") from None
+
+
+# --- Gäller från (the offering and the role pages) ----------------------------------------------------
+
+VALID_FROM_HELP = (
+    "Från vilket datum ändringen gäller (tomt = i dag). Ett tidigare datum är en rättelse: de sparade "
+    "resultaten från det datumet bedöms om med de rättade uppgifterna. Förhandsgranskningen visar "
+    "bedömningen i dag."
+)
+
+
+class ValidFromForm(DesignSystemMixin, forms.Form):
+    """From when a change of a unit's offering or role holders holds (docs/self-service.md). Empty — a
+    post from before the field, or a cleared field — means today, as the services' default does; a date
+    after today is refused (a change is recorded when it holds)."""
+
+    valid_from = DateField(label="Gäller från", required=False, initial=today, help_text=VALID_FROM_HELP)
+
+    def clean_valid_from(self):
+        day = self.cleaned_data["valid_from"]
+        if day is None:
+            return today()
+        if day > today():
+            raise ValidationError(FUTURE_MESSAGE)
+        return day
 
 
 # --- Utbud (offerings) -------------------------------------------------------------------------------

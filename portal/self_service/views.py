@@ -5,8 +5,10 @@ Every view starts with `unit_for_user(..., change=True)`: a unit the user may no
 read-only role (Ledning) gets 403 on the page and on every POST. Each page posts to itself:
 `action=preview` re-renders it with the preview (works without JavaScript), `action=save` saves through
 the unit's service and redirects (POST/redirect/GET) with a confirmation, `action=add_row` gives one
-more empty row. The "Förhandsgranska" button also carries `hx-post` to the page's preview endpoint,
-which answers only the `_preview.html` fragment.
+more empty row. The offering and role pages carry "Gäller från" (`ValidFromForm`, default today): the
+save holds from that date, a past date is a correction and the confirmation says which stored dates it
+judges again; the preview is always today's. The "Förhandsgranska" button also carries `hx-post` to the
+page's preview endpoint, which answers only the `_preview.html` fragment.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from portal import preview as p
 from portal.presentation.forms import error_summary
 from portal.self_service import forms as f
 from portal.self_service.selectors import booking_page, offerings_page, person_names, unit_roles
+from servicelevel.validity import correction_text
 from units.models import AdminRole, Offering, person_label
 from units.permissions import unit_for_user
 from units.rules import PERSON_ID_EXAMPLE
-from units.services import FactChange, admin_roles_replace, booking_figures_save, offerings_replace
+from units.services import FactChange, Replaced, admin_roles_replace, booking_figures_save, offerings_replace
 
 LOCAL_PREFIX, ROLES_PREFIX = "lokala", "roller"
 
@@ -47,7 +50,7 @@ def _offering_forms(request, page):
         current=page.current,
     )
     local = f.LocalOfferingFormSet(data, initial=f.local_initial(page.current), prefix=LOCAL_PREFIX)
-    return form, local
+    return form, local, f.ValidFromForm(data)
 
 
 def _offering_proposal(form, local):
@@ -66,19 +69,21 @@ def _offering_proposal(form, local):
 def unit_offerings(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
     page = offerings_page(unit)
-    form, local = _offering_forms(request, page)
+    form, local, dated = _offering_forms(request, page)
     preview, refusal = None, []
     action = request.POST.get("action")
     if request.method == "POST" and action != "add_row":
         rows = _offering_proposal(form, local)
         if rows is not None and action == "save":
-            try:
-                changes = offerings_replace(unit=unit, rows=rows, actor=request.user)
-            except ValidationError as error:
-                refusal = _refusal(error)
-            else:
-                _confirm(request, "Utbudet", changes)
-                return redirect(request.path)
+            if dated.is_valid():  # else its error is in the summary, and nothing is saved
+                day = dated.cleaned_data["valid_from"]
+                try:
+                    changes = offerings_replace(unit=unit, rows=rows, actor=request.user, valid_from=day)
+                except ValidationError as error:
+                    refusal = _refusal(error)
+                else:
+                    _confirm(request, "Utbudet", changes, day=day)
+                    return redirect(request.path)
         elif rows is not None:
             preview = p.preview_offerings(unit, rows)
     return render(
@@ -89,8 +94,9 @@ def unit_offerings(request, hsa_id: str):
             "utbud",
             form=form,
             local=local,
+            dated=dated,
             preview=preview,
-            errors=refusal + error_summary(form, local),
+            errors=refusal + error_summary(dated, form, local),
         ),
     )
 
@@ -99,7 +105,7 @@ def unit_offerings(request, hsa_id: str):
 @require_POST
 def unit_offerings_preview(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
-    form, local = _offering_forms(request, offerings_page(unit))
+    form, local, _dated = _offering_forms(request, offerings_page(unit))  # the preview is today's
     rows = _offering_proposal(form, local)
     preview = p.preview_offerings(unit, rows) if rows is not None else None
     return _fragment(request, preview, error_summary(form, local))
@@ -163,7 +169,8 @@ def _role_forms(request, unit):
     if data is not None and request.POST.get("action") == "add_row":
         data = f.with_one_more_row(data, ROLES_PREFIX)
     current = unit_roles(unit)
-    return f.RoleFormSet(data, initial=f.role_initial(current), prefix=ROLES_PREFIX), current
+    roles = f.RoleFormSet(data, initial=f.role_initial(current), prefix=ROLES_PREFIX)
+    return roles, current, f.ValidFromForm(data)
 
 
 @never_cache
@@ -171,19 +178,23 @@ def _role_forms(request, unit):
 @require_http_methods(["GET", "HEAD", "POST"])
 def unit_roles_edit(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
-    roles, current = _role_forms(request, unit)
+    roles, current, dated = _role_forms(request, unit)
     names = person_names(current, roles.person_ids())  # shown beside each row and in the confirmation
     preview, refusal = None, []
     action = request.POST.get("action")
     if request.method == "POST" and action != "add_row" and roles.is_valid():
         if action == "save":
-            try:
-                changes = admin_roles_replace(unit=unit, rows=roles.rows(), actor=request.user)
-            except ValidationError as error:
-                refusal = _refusal(error)
-            else:
-                _confirm(request, "Rollerna", changes, names)
-                return redirect(request.path)
+            if dated.is_valid():
+                day = dated.cleaned_data["valid_from"]
+                try:
+                    changes = admin_roles_replace(
+                        unit=unit, rows=roles.rows(), actor=request.user, valid_from=day
+                    )
+                except ValidationError as error:
+                    refusal = _refusal(error)
+                else:
+                    _confirm(request, "Rollerna", changes, names, day=day)
+                    return redirect(request.path)
         else:
             preview = p.preview_roles(unit, roles.rows())
     roles.show_names(names)
@@ -194,8 +205,9 @@ def unit_roles_edit(request, hsa_id: str):
             unit,
             "roller",
             roles=roles,
+            dated=dated,
             preview=preview,
-            errors=refusal + error_summary(roles),
+            errors=refusal + error_summary(dated, roles),
             person_id_example=PERSON_ID_EXAMPLE,
         ),
     )
@@ -205,7 +217,7 @@ def unit_roles_edit(request, hsa_id: str):
 @require_POST
 def unit_roles_preview(request, hsa_id: str):
     unit = unit_for_user(request.user, hsa_id, change=True)
-    roles, _current = _role_forms(request, unit)
+    roles, _current, _dated = _role_forms(request, unit)  # the preview is today's
     preview = p.preview_roles(unit, roles.rows()) if roles.is_valid() else None
     return _fragment(request, preview, error_summary(roles))
 
@@ -270,12 +282,17 @@ def _field_word(name: str) -> str:
     return str(field.verbose_name)
 
 
-def _confirm(request, what: str, changes: list[FactChange], names: dict[str, str] | None = None) -> None:
+def _confirm(
+    request, what: str, changes: list[FactChange], names: dict[str, str] | None = None, *, day=None
+) -> None:
     if not changes:
         messages.info(request, f"{what}: inget ändrades, så inget sparades.")
         return
     body = "; ".join(change_lines(changes, names))
-    messages.success(request, f"{what} sparades. {body}. {_recomputed()}")
+    # A change from a past date is a correction: which stored dates it judges again (validity.py's words).
+    dates = correction_text(changes.altered, day) if isinstance(changes, Replaced) else ""
+    correction = f" Ändringen {dates}." if dates else ""
+    messages.success(request, f"{what} sparades. {body}.{correction} {_recomputed()}")
 
 
 def _confirm_booking(request, period: str, saved) -> None:

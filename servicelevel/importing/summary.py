@@ -78,12 +78,15 @@ def parse_counts(text: str) -> Counts | None:
 
 def line_in_swedish(line: str) -> str:
     """The command line's summary line (`units: 12 created, 3 updated, 40 unchanged`, as an import job
-    keeps it) in Swedish; a text that is not such a line is shown as it is."""
-    match = _LINE.fullmatch(line.strip())
+    keeps it) in Swedish; a text that is not such a line is shown as it is. A correction's words after the
+    counts (`; gäller från 2026-10-01 (rättelse: …)`, ImportReport.dates) are Swedish already and kept."""
+    head, sep, dates = line.strip().partition("; ")
+    match = _LINE.fullmatch(head)
     counts = parse_counts(match["counts"]) if match else None
     if counts is None:
         return line
-    return summary_in_swedish(match["kind"], counts) if match["kind"] else counts_in_swedish(counts)
+    words = summary_in_swedish(match["kind"], counts) if match["kind"] else counts_in_swedish(counts)
+    return words + sep + dates
 
 
 def audit_detail(*, rows: int, counts: Counts) -> dict[str, Any]:

@@ -4,6 +4,7 @@ unit and its CSV export downloads. Koncernstab reads the booking kind's columns,
 and uploads a booking file with problems on two rows: every problem of both rows is listed. axe finds no
 WCAG 2.1 AA violation on the pages."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,59 @@ def test_a_file_left_unimported_for_a_day_is_removed_and_cannot_be_imported(page
     expect(page.get_by_role("table", name="De 20 senaste filerna som laddats upp här")).to_contain_text(
         "Filen borttagen"
     )
+
+
+def test_an_offerings_file_from_a_past_date_is_checked_and_imported_as_a_correction(
+    page, demo_users, tmp_path
+):
+    """ "Gäller från" on the upload form: a date after today is refused at the field; a past date is kept
+    on the job, and the check and the import both say which stored dates the correction judges again."""
+    import datetime
+
+    from compliance.services import recompute, today
+    from tests import factories as f
+    from units.models import CareUnit, Offering
+
+    unit = CareUnit.objects.order_by("hsa_id").first()
+    Offering.versions.filter(unit=unit).delete()
+    f.OfferingFactory(unit=unit, code="KONTAKT")
+    day = today()
+    past, stored = day - datetime.timedelta(days=20), day - datetime.timedelta(days=10)
+    recompute(as_of=stored, unit_ids=[unit.pk])
+    text = f"unit_hsa_id,kind,code,variant,open\n{unit.hsa_id},tjanst,KONTAKT,regional,true\n"
+    text += f"{unit.hsa_id},tjanst,RADGIVNING,regional,true\n"
+    path = tmp_path / "utbud.csv"
+    path.write_text(text, encoding="utf-8")
+
+    page.goto("/import/")
+    login_as(page, "koncernstab")
+    page.get_by_label("Slag av fil").select_option("offerings")
+    page.get_by_label("Fil (CSV eller Excel .xlsx)").set_input_files(str(path))
+    field = page.get_by_label("Gäller från (valfritt)")
+    expect(field).to_have_accessible_description(re.compile("Bara för units, offerings, admin_roles"))
+    field.fill((day + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Kontrollera filen").click()
+    page.wait_for_load_state()
+    field = page.get_by_label("Gäller från (valfritt)")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert")).to_contain_text("Gäller från kan inte ligga efter i dag.")
+    assert_no_axe_violations(page)
+    screenshot(page, "import-valid-from-refused")
+
+    page.get_by_label("Slag av fil").select_option("offerings")
+    page.get_by_label("Fil (CSV eller Excel .xlsx)").set_input_files(str(path))
+    page.get_by_label("Gäller från (valfritt)").fill(past.isoformat())
+    page.get_by_role("button", name="Kontrollera filen").click()
+    page.wait_for_load_state()
+    correction = f"gäller från {past.isoformat()} (rättelse: 1 sparat datum, {stored.isoformat()}, räknas om för 1 enhet)"
+    expect(page.locator("#import-status")).to_contain_text(
+        f"offerings: 1 ny, 0 ändrade, 1 oförändrad; {correction}"
+    )
+    expect(page.locator(".portal-facts")).to_contain_text(f"Gäller från{past.isoformat()}")
+    assert_no_axe_violations(page)
+    screenshot(page, "import-valid-from-checked")
+    page.get_by_role("button", name="Importera").click()
+    page.wait_for_load_state()
+    expect(page.locator("#import-status")).to_contain_text("Importen är klar")
+    expect(page.locator("#import-status")).to_contain_text(correction)
+    assert Offering.objects.get(unit=unit, code="RADGIVNING").valid_from == past

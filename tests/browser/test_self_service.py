@@ -2,6 +2,7 @@
 engine's verdict in the preview (htmx), saves and reads the confirmation; axe on each page."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -156,3 +157,51 @@ def test_a_decimal_point_in_a_name_or_a_person_id_survives_saving_the_page_again
     assert AuditEntry.objects.count() == audited
     assert_no_axe_violations(page)
     screenshot(page, "self-service-roles-decimal-point-kept")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_unit_manager_corrects_the_offering_from_a_past_date(page, demo_users):
+    """ "Gäller från" on the offering page: today by default; a date after today is refused at the field, in
+    Swedish; a past date saves from then and the confirmation says which stored dates are judged again."""
+    from compliance.services import recompute, today
+    from tests import factories as f
+    from units.models import Offering
+    from units.permissions import changeable_units
+
+    unit = changeable_units(demo_users["enhetschef"]).order_by("hsa_id").first()
+    f.OfferingFactory(unit=unit, code="KONTAKT")
+    day = today()
+    past, stored = day - datetime.timedelta(days=20), day - datetime.timedelta(days=10)
+    recompute(as_of=stored, unit_ids=[unit.pk])
+
+    login_as(page, "enhetschef")
+    page.wait_for_url(lambda url: "/konto/logga-in/" not in url)
+    page.goto(f"/enheter/{unit.hsa_id}/utbud/")
+    field = page.get_by_label("Gäller från")
+    expect(field).to_have_value(day.isoformat())
+    expect(field).to_have_accessible_description(re.compile("Ett tidigare datum är en rättelse"))
+    assert_no_axe_violations(page)
+
+    page.get_by_label("Kontakta mig", exact=True).check()
+    field.fill((day + datetime.timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Spara").click()
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#felsammanfattning")).to_contain_text(
+        "Gäller från: Gäller från kan inte ligga efter i dag."
+    )
+    assert not Offering.objects.filter(unit=unit, code="KONTAKTA-MIG").exists()
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-offerings-valid-from-refused")
+
+    page.get_by_label("Gäller från").fill(past.isoformat())
+    page.get_by_role("button", name="Spara").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Tillagd: tjänsten KONTAKTA-MIG")
+    expect(status).to_contain_text(
+        f"Ändringen gäller från {past.isoformat()} (rättelse: 1 sparat datum, {stored.isoformat()}, "
+        "räknas om för 1 enhet)"
+    )
+    expect(page.get_by_label("Gäller från")).to_have_value(day.isoformat())  # the next change: today again
+    assert Offering.objects.get(unit=unit, code="KONTAKTA-MIG").valid_from == past
+    assert_no_axe_violations(page)
+    screenshot(page, "self-service-offerings-valid-from-saved")
