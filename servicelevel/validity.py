@@ -228,4 +228,5 @@ def correction_text(altered: dict, valid_from: datetime.date | None) -> str:
         return f"{words} (inga sparade resultat berörs)"
     span = dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()}–{dates[-1].isoformat()}"
     stored = f"{len(dates)} {'sparat' if len(dates) == 1 else 'sparade'} datum"
-    return f"{words} (rättelse: {stored}, {span}, räknas om för {units} {'enhet' if units == 1 else 'enheter'})"
+    whom = f"{units} {'enhet' if units == 1 else 'enheter'}"
+    return f"{words} (rättelse: {stored}, {span}, räknas om för {whom})"
