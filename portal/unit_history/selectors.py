@@ -337,10 +337,12 @@ def _actor(entry: AuditEntry) -> str:
 def _audit_line(e: AuditEntry) -> AuditLine:
     detail = e.detail if isinstance(e.detail, dict) else {}
     label = object_type_label(e.object_type)
+    # A natural key (an HSA-id, a code) names the object; a row id (a role's) says nothing to a reader.
+    named = e.object_id and not e.object_id.isdigit()
     return AuditLine(
         at=timezone.localtime(e.at),
         action_label=action_label(e.action),
-        object_label=f"{label}: {e.object_id}" if e.object_id else label,
+        object_label=f"{label}: {e.object_id}" if named else label,
         actor=_actor(e),
         valid_from=str(detail.get("valid_from") or ""),
         correction=str(detail.get("correction") or ""),
