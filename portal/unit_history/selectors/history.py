@@ -1,10 +1,7 @@
-"""A unit's facts over time (docs/portal-units.md "Historik" and "Jämför två datum"): every recorded change
-of its attributes, offerings and role holders, newest first, with the audit entries that name the unit and
-the recompute a correction set off; and the unit on two dates side by side. Both in a fixed number of
-queries, whatever the number of versions (asserted in tests/portal/test_unit_history.py).
-
-Only reads: the versions are written by units/history.py through the services and importers.
-"""
+"""A unit's history (/enheter/<hsa_id>/historik/): every recorded change of its attributes, offerings
+and role holders, newest first, from their versions (units/history.py writes them through the services
+and importers), with the audit entries that name the unit and the recomputes a correction set off. Six
+queries whatever the number of versions (asserted in tests/portal/test_unit_history.py)."""
 
 from __future__ import annotations
 
@@ -15,80 +12,28 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from compliance.engine.types import STATUS_LABELS
-from compliance.models import RecomputeJob, RequirementResult, UnitResult
-from portal.units.selectors import level_label
+from compliance.models import RecomputeJob
 from servicelevel.audit import action_label, object_type_label
 from servicelevel.audit_words import person_name
 from servicelevel.models import AuditEntry
-from servicelevel.validity import BEGINNING, valid_on
-from units.history import units_on
-from units.models import UNIT_FACT_FIELDS, AdminRole, CareUnit, CareUnitVersion, Offering, Provider
+from servicelevel.validity import BEGINNING
+from units.models import UNIT_FACT_FIELDS, AdminRole, CareUnit, CareUnitVersion, Offering
 
-# What a change did, in the words of both pages (a column of its own, never colour alone).
-ADDED, CHANGED, REMOVED, FIRST = "Tillagd", "Ändrad", "Borttagen", "Första uppgifter"
-NEW = "Ny"  # the comparison's word for a row only the later date has
-NOBODY = "system/import"  # a version recorded without a person: an import from the command line, a task
+from .words import (
+    ADDED,
+    CHANGED,
+    FIRST,
+    REMOVED,
+    label,
+    offering_name,
+    offering_values,
+    role_name,
+    unit_value,
+    who,
+)
+
 AUDIT_SHOWN = 100  # the newest audit entries of the unit on the page (the audit trail has them all)
 RECENT_DAYS = 7  # finished recomputes shown as a line for this long
-
-
-def _label(model, name: str) -> str:
-    text = str(model._meta.get_field(name).verbose_name)
-    return text[:1].upper() + text[1:]
-
-
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nej"
-
-
-def unit_value(unit_version, name: str) -> str:
-    """A unit attribute's value in words (the unit row or a CareUnitVersion, its FKs read with it)."""
-    if name in ("forvaltning", "vardomrade"):
-        return getattr(unit_version, name).name
-    if name == "provider":
-        provider = unit_version.provider
-        return provider.name if provider else "Regionen (regiondriven)"
-    if name == "profile":
-        return unit_version.profile or "– (enhetstypens profil)"
-    value = getattr(unit_version, name)
-    if isinstance(value, bool):
-        return _yes_no(value)
-    choices = dict(CareUnit._meta.get_field(name).flatchoices)
-    return str(choices.get(value, value))
-
-
-def offering_name(o: Offering) -> str:
-    """ "Tjänst KONTAKT" — the fact an offering's versions are versions of (kind and code)."""
-    return f"{o.get_kind_display()} {o.code}"
-
-
-def offering_values(o: Offering) -> dict[str, str]:
-    """An offering version's values (Offering.VALUES) in words, by their Swedish field names."""
-    entry = o.catalogue_service or o.catalogue_template or o.catalogue_channel
-    return {
-        _label(Offering, "variant"): o.get_variant_display(),
-        _label(Offering, "is_open"): _yes_no(o.is_open),
-        "Namn i katalogen": entry.name if entry else "– (lokal)",
-    }
-
-
-def offering_text(o: Offering) -> str:
-    """One version in a line: "Regional: Kontaktkort, öppen för invånare"."""
-    entry = o.catalogue_service or o.catalogue_template or o.catalogue_channel
-    name = f": {entry.name}" if entry else ""
-    return f"{o.get_variant_display()}{name}, {'öppen' if o.is_open else 'stängd'} för invånare"
-
-
-def role_name(r: AdminRole) -> str:
-    return f"{r.get_role_display()}: {r.person_label}"
-
-
-def _who(user) -> str:
-    return person_name(user) if user is not None else NOBODY
-
-
-# --- Historik ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -245,14 +190,14 @@ def _unit_changes(unit: CareUnit, versions: list[CareUnitVersion], entries: list
             subject="Enhetens uppgifter",
             what="",
             change=FIRST,
-            details=tuple(f"{_label(CareUnit, n)}: {unit_value(first, n)}" for n in UNIT_FACT_FIELDS),
+            details=tuple(f"{label(CareUnit, n)}: {unit_value(first, n)}" for n in UNIT_FACT_FIELDS),
             recorded_at=None,
             recorded_by="–",
         )
     )
     for before, after in zip(chain, chain[1:], strict=False):
         details = tuple(
-            f"{_label(CareUnit, n)}: {unit_value(before, n)} → {unit_value(after, n)}"
+            f"{label(CareUnit, n)}: {unit_value(before, n)} → {unit_value(after, n)}"
             for n in UNIT_FACT_FIELDS
             if unit_value(before, n) != unit_value(after, n)
         )
@@ -262,7 +207,7 @@ def _unit_changes(unit: CareUnit, versions: list[CareUnitVersion], entries: list
         if entry is not None:
             at, by = timezone.localtime(entry.at), _actor(entry)
         else:
-            at, by = timezone.localtime(before.recorded_at), _who(before.recorded_by)
+            at, by = timezone.localtime(before.recorded_at), who(before.recorded_by)
         out.append(
             Change(
                 valid_from=after.valid_from,
@@ -304,7 +249,7 @@ def _set_changes(rows, *, key, name, values, subject: str, removals: dict, actio
         versions.sort(key=lambda r: r.valid_from)
         previous = None
         for row in versions:
-            recorded = (timezone.localtime(row.recorded_at), _who(row.recorded_by))
+            recorded = (timezone.localtime(row.recorded_at), who(row.recorded_by))
             now = values(row)
             if previous is not None and previous.valid_to == row.valid_from:
                 before = values(previous)
@@ -336,13 +281,13 @@ def _actor(entry: AuditEntry) -> str:
 
 def _audit_line(e: AuditEntry) -> AuditLine:
     detail = e.detail if isinstance(e.detail, dict) else {}
-    label = object_type_label(e.object_type)
+    kind = object_type_label(e.object_type)
     # A natural key (an HSA-id, a code) names the object; a row id (a role's) says nothing to a reader.
     named = e.object_id and not e.object_id.isdigit()
     return AuditLine(
         at=timezone.localtime(e.at),
         action_label=action_label(e.action),
-        object_label=f"{label}: {e.object_id}" if named else label,
+        object_label=f"{kind}: {e.object_id}" if named else kind,
         actor=_actor(e),
         valid_from=str(detail.get("valid_from") or ""),
         correction=str(detail.get("correction") or ""),
@@ -373,156 +318,3 @@ def _jobs(unit: CareUnit) -> list[JobLine]:
         for job in rows
         if job.covers(unit.pk)
     ]
-
-
-# --- Jämför två datum --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompareRow:
-    label: str
-    before: str  # "" when the fact did not hold on the first date
-    after: str
-    difference: str  # "", CHANGED, NEW, REMOVED
-    before_status: str = ""  # a stored requirement status (for the badge), else ""
-    after_status: str = ""
-
-
-@dataclass(frozen=True)
-class Comparison:
-    unit: CareUnit
-    first: datetime.date
-    second: datetime.date
-    known_first: bool  # the unit's attributes are known on the date (a unit first imported later is not)
-    known_second: bool
-    attributes: list[CompareRow]
-    offerings: list[CompareRow]
-    roles: list[CompareRow]
-    results: list[CompareRow]
-    stored_first: bool  # results are stored for the unit on the date
-    stored_second: bool
-
-    @property
-    def differences(self) -> int:
-        rows = [*self.attributes, *self.offerings, *self.roles, *self.results]
-        return sum(1 for r in rows if r.difference)
-
-
-def _difference(before, after) -> str:
-    if before == after:
-        return ""
-    if before is None:
-        return NEW
-    if after is None:
-        return REMOVED
-    return CHANGED
-
-
-def compare_dates(unit: CareUnit, first: datetime.date, second: datetime.date) -> Comparison:
-    """The unit on two dates: its attributes (units_on), its offerings and role holders valid each day,
-    and its stored results. Eight queries (units_on twice, the offerings and the roles of both days, the
-    two days' results and their requirements), and one more for the vårdgivare's names when either day
-    has one."""
-    on = {}
-    for day in (first, second):
-        found = units_on(day, [unit.pk])
-        on[day] = found[0][2] if found else None
-    provider_ids = {u.provider_id for u in on.values() if u is not None and u.provider_id}
-    providers = Provider.objects.in_bulk(list(provider_ids)) if provider_ids else {}
-    for u in on.values():  # the names read together (units_on reads förvaltning and vårdområde with them)
-        if u is not None:
-            u.provider = providers.get(u.provider_id) if u.provider_id else None
-
-    def attribute(day, name):
-        return unit_value(on[day], name) if on[day] is not None else None
-
-    attributes = [
-        _row(_label(CareUnit, n), attribute(first, n), attribute(second, n)) for n in UNIT_FACT_FIELDS
-    ]
-
-    either = Q(valid_on(first)) | Q(valid_on(second))
-    offerings = Offering.versions.filter(either, unit=unit).select_related(
-        "catalogue_service", "catalogue_template", "catalogue_channel"
-    )
-    offered = _by_day(offerings, (first, second), key=lambda o: (o.kind, o.code))
-    offering_rows = []
-    for fact in sorted(set(offered[first]) | set(offered[second])):
-        a, b = offered[first].get(fact), offered[second].get(fact)
-        shown = a or b
-        offering_rows.append(
-            _row(
-                offering_name(shown),
-                offering_text(a) if a else None,
-                offering_text(b) if b else None,
-            )
-        )
-    roles = AdminRole.versions.filter(either, unit=unit).with_person_names()
-    held = _by_day(roles, (first, second), key=lambda r: (r.get_role_display(), r.person_id))
-    role_rows = []
-    for fact in sorted(set(held[first]) | set(held[second])):
-        a, b = held[first].get(fact), held[second].get(fact)
-        role_rows.append(_row(role_name(a or b), "Innehar" if a else None, "Innehar" if b else None))
-
-    results = {}
-    for r in UnitResult.objects.filter(unit=unit, as_of__in=[first, second]).order_by("id"):
-        results[r.as_of] = r  # the latest stored for the date (as the unit page reads it)
-    statuses = defaultdict(dict)
-    chosen = {r.pk: day for day, r in results.items()}
-    requirement_rows = RequirementResult.objects.filter(
-        unit_result__unit=unit, unit_result__as_of__in=[first, second]
-    ).select_related("requirement")
-    order = {}
-    for rr in requirement_rows:
-        day = chosen.get(rr.unit_result_id)
-        if day is None:
-            continue
-        code = rr.requirement.code
-        statuses[day][code] = rr.status
-        order.setdefault(code, (rr.requirement.order, code, rr.requirement.name))
-    result_rows = []
-    if first in results or second in results:
-
-        def level(day):
-            r = results.get(day)
-            return level_label(r.booking_level, r.booking_level_with_exemptions) if r else None
-
-        both = first in results and second in results
-        result_rows.append(_row("Tidbokningsnivå", level(first), level(second), judged=both))
-        for _order, code, name in sorted(order.values()):
-            a, b = statuses[first].get(code), statuses[second].get(code)
-            row = _row(
-                f"{code} {name}",
-                STATUS_LABELS.get(a, a) if a else None,
-                STATUS_LABELS.get(b, b) if b else None,
-                judged=both,
-            )
-            result_rows.append(CompareRow(row.label, row.before, row.after, row.difference, a or "", b or ""))
-    return Comparison(
-        unit=unit,
-        first=first,
-        second=second,
-        known_first=on[first] is not None,
-        known_second=on[second] is not None,
-        attributes=attributes,
-        offerings=offering_rows,
-        roles=role_rows,
-        results=result_rows,
-        stored_first=first in results,
-        stored_second=second in results,
-    )
-
-
-def _row(label: str, before, after, *, judged: bool = True) -> CompareRow:
-    """A row of the comparison (None: the fact did not hold on that date). `judged` False: a date has no
-    stored results, so no difference is claimed for them."""
-    return CompareRow(label, before or "", after or "", _difference(before, after) if judged else "")
-
-
-def _by_day(rows, days, *, key) -> dict[datetime.date, dict]:
-    """Versions of facts read for two days at once, split per day: {day: {fact: version}}."""
-    out = {day: {} for day in days}
-    for row in rows:
-        for day in days:
-            if row.valid_from <= day and (row.valid_to is None or day < row.valid_to):
-                out[day][key(row)] = row
-    return out
