@@ -13,6 +13,7 @@ import portal.reports.views as report_views
 import portal.rulebook.urls as rulebook_urls
 import portal.self_service.views as self_service
 import portal.sign_in.views as sign_in
+import portal.unit_history.views as unit_history
 import portal.units.views as units
 
 app_name = "portal"
@@ -26,6 +27,8 @@ urlpatterns: list = [
     path("enheter/export.xlsx", units.unit_export_xlsx, name="unit_export_xlsx"),
     path("enheter/<str:hsa_id>/", units.unit_detail, name="unit_detail"),
     path("enheter/<str:hsa_id>/arenden.csv", units.unit_cases_csv, name="unit_cases_csv"),
+    path("enheter/<str:hsa_id>/historik/", unit_history.history, name="unit_history"),
+    path("enheter/<str:hsa_id>/jamfor/", unit_history.compare, name="unit_compare_dates"),
     path("import/", imports.start, name="import_start"),
     path("import/mall/<slug:kind>.csv", imports.template_csv, name="import_template_csv"),
     path("import/mall/<slug:kind>.xlsx", imports.template_xlsx, name="import_template_xlsx"),

@@ -113,7 +113,8 @@ def unit_detail(request, hsa_id: str):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     as_of = as_of_from(request)
-    page = unit_page(request.user, unit, day=as_of.shown)
+    # Offerings and roles as they were on the date shown (or asked for, when nothing is stored by then).
+    page = unit_page(request.user, unit, day=as_of.shown, facts_day=as_of.shown or as_of.requested)
     chart = response_chart(page.months, page.threshold, page.stretch_hours)
     return render(
         request, "portal/unit_detail.html", {"as_of": as_of, "page": page, "unit": unit, "chart": chart}

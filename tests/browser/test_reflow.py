@@ -26,6 +26,8 @@ KONCERNSTAB_PAGES = [
     "/",
     "/enheter/",
     "/enheter/{unit}/",
+    "/enheter/{unit}/historik/",
+    "/enheter/{unit}/jamfor/",
     "/jamforelse/",
     "/avsteg/",
     "/handlingsplan/",

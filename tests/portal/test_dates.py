@@ -178,6 +178,7 @@ def build(name: str, data: dict):
     from portal.exemptions import forms as ex
     from portal.reports import forms as reports
     from portal.rulebook import forms as rulebook
+    from portal.unit_history import forms as unit_history
     from servicelevel.models import Requirement
     from units.models import CareUnit
 
@@ -210,6 +211,7 @@ def build(name: str, data: dict):
         "portal.reports.forms.ReportForm": lambda: reports.ReportForm(data, user=user),
         "portal.audit.views.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
         "portal.rulebook.forms.PublishForm": lambda: rulebook.PublishForm(data, today=TODAY),
+        "portal.unit_history.forms.CompareDatesForm": lambda: unit_history.CompareDatesForm(data),
     }[name]()
 
 
@@ -224,6 +226,7 @@ WITH_DATES = {
     "portal.reports.forms.ReportForm",
     "portal.audit.views.AuditFilterForm",
     "portal.rulebook.forms.PublishForm",
+    "portal.unit_history.forms.CompareDatesForm",
 }
 
 

@@ -211,6 +211,9 @@ RULES = {
     "comparison_export_csv": Row(None, READ),
     "unit_detail": Row("unit", {"own": READ, "foreign": FOREIGN_404}),
     "unit_cases_csv": Row("unit", {"own": READ, "foreign": FOREIGN_404}),
+    # A unit's facts over time: whoever sees the unit page (docs/portal-units.md).
+    "unit_history": Row("unit", {"own": READ, "foreign": FOREIGN_404}),
+    "unit_compare_dates": Row("unit", {"own": READ, "foreign": FOREIGN_404}),
     **{
         name: Row(
             "unit",

@@ -100,6 +100,7 @@ def test_every_feature_is_found():
         "rulebook",
         "self_service",
         "sign_in",
+        "unit_history",
         "units",
     ]
 

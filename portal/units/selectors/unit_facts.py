@@ -1,5 +1,5 @@
-"""The unit's own facts on its page: its offering (with the catalogue's names) and its exemptions (active or
-not on the page's date, by the one activity rule)."""
+"""The unit's own facts on its page: its offering on the page's date (the versions valid then, with the
+catalogue's names) and its exemptions (active or not on the page's date, by the one activity rule)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 
 from exemptions.models import Exemption
 from exemptions.rules import active_q
+from servicelevel.validity import valid_on
 from units.models import CareUnit, Offering
 
 
@@ -35,8 +36,9 @@ class ExemptionLine:
     active: bool  # on the page's date, by exemptions.rules.is_active (in SQL: active_q)
 
 
-def offering_lines(unit: CareUnit) -> list[OfferingLine]:
-    rows = Offering.objects.filter(unit=unit).select_related(
+def offering_lines(unit: CareUnit, day: datetime.date) -> list[OfferingLine]:
+    """The offering that held on `day` (one query)."""
+    rows = Offering.versions.filter(valid_on(day), unit=unit).select_related(
         "catalogue_service", "catalogue_template", "catalogue_channel"
     )
     lines = []

@@ -17,6 +17,7 @@ from compliance.models import RequirementResult, UnitResult
 from portal.presentation.values import share_text
 from servicelevel.kinds import with_defaults
 from servicelevel.models import Requirement, SchedulePeriod
+from servicelevel.validity import today, valid_on
 from units.models import AdminRole, CareUnit
 from units.permissions import may_change_unit
 
@@ -118,8 +119,8 @@ class UnitPage:
     cases_month_label: str
     cases: list[CaseLine]
     cases_total: int
-    offerings: list[OfferingLine]
-    roles: list[AdminRole]
+    offerings: list[OfferingLine]  # as they were on `facts_day`
+    roles: list[AdminRole]  # the role holders on `facts_day`
     exemptions: list[ExemptionLine]
     targets: list[TargetLine]
     may_change: bool
@@ -130,6 +131,14 @@ class UnitPage:
     stretch_hours: str = "2"  # "Besvarade inom 2 timmar": the response-time requirement's stretch_hours
     # The version has trend requirements, the only ones the action plan sets targets for.
     has_trends: bool = True
+    # The date the offerings and role holders are read for (the stored date shown, or the date asked for
+    # when nothing is stored): the versions valid then (docs/rules.md "Facts over time").
+    facts_day: datetime.date | None = None
+
+    @property
+    def facts_past(self) -> bool:
+        """The facts are those of an earlier day than today: the page says so."""
+        return self.facts_day is not None and self.facts_day < today()
 
     @property
     def met_text(self) -> str:
@@ -142,10 +151,14 @@ class UnitPage:
         return f"{sum(1 for s in judged if s == MET)} av {len(judged)} uppfyllda"
 
 
-def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
+def unit_page(
+    user, unit: CareUnit, *, day: datetime.date | None, facts_day: datetime.date | None = None
+) -> UnitPage:
     """Everything the unit page shows for the stored date `day`, in a fixed number of queries (one per
     part: result, requirements + their results, the unit's stored history, periods, offerings, roles,
-    exemptions, targets, the right to change, and one streamed read of the month's cases)."""
+    exemptions, targets, the right to change, and one streamed read of the month's cases). Offerings and
+    role holders are those valid on `facts_day` (default: `day`, else today)."""
+    facts_day = facts_day or day or today()
     result = (
         UnitResult.objects.select_related("decision").filter(unit=unit, as_of=day).order_by("-id").first()
         if day is not None
@@ -189,8 +202,12 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         cases_month_label=month_name(cases_month) if cases_month else "",
         cases=cases,
         cases_total=total,
-        offerings=offering_lines(unit),
-        roles=list(AdminRole.objects.filter(unit=unit).with_person_names().order_by("role", "person_id")),
+        offerings=offering_lines(unit, facts_day),
+        roles=list(
+            AdminRole.versions.filter(valid_on(facts_day), unit=unit)
+            .with_person_names()
+            .order_by("role", "person_id")
+        ),
         exemptions=exemption_lines(unit, day),
         targets=targets,
         may_change=may_change_unit(user, unit),
@@ -198,6 +215,7 @@ def unit_page(user, unit: CareUnit, *, day: datetime.date | None) -> UnitPage:
         has_levels=has_levels,
         stretch_hours=number(stretch_hours),
         has_trends=has_trends,
+        facts_day=facts_day,
     )
 
 
