@@ -30,6 +30,10 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+# A form's "Gäller från" after today (a change is recorded when it holds; import_data says the same).
+FUTURE_MESSAGE = "Gäller från kan inte ligga efter i dag."
+
+
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
     """The versions that hold on `day` (prefix e.g. "unit__" for a related model)."""
     return Q(**{f"{prefix}valid_from__lte": day}) & (

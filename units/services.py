@@ -130,9 +130,11 @@ def _versioned_save(obj, *, actor, touches, valid_from, gone: bool = False) -> S
             object_type=label,
             object_id=describe(after or obj),
             actor=actor,
+            # The unit's id at the top level whatever changed, so the unit's history finds the entry.
             detail=(
                 {"changes": plain_changes(changes)} if not gone else {k: plain(v) for k, v in old.items()}
             )
+            | {"unit_id": obj.unit_id}
             | _dates(result),
         )
         units = touches(before, after or obj)

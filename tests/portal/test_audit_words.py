@@ -106,7 +106,8 @@ def test_the_csv_says_the_same(client, people):
     rows = list(csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ","))
     row = next(r for r in rows[1:] if r[3] == "offering_changed")
     assert row[1] == "Anna Svensson"
-    assert row[6].startswith("öppen för invånare: nej → ja; gäller från: ")  # the change holds from today
+    assert row[6].startswith("öppen för invånare: nej → ja; vårdenhet: ")  # the unit, named
+    assert "; gäller från: " in row[6]  # the change holds from today
 
 
 def test_references_cost_one_query_per_kind_of_object_not_per_entry(
