@@ -9,30 +9,24 @@ from collections.abc import Iterator
 from servicelevel.validity import valid_on
 
 from .history import units_on
+from .importers import AdminRolesImporter, OfferingsImporter, UnitsImporter
 from .models import AdminRole, Offering, Person, Provider
 
 KINDS = ("units", "offerings", "admin_roles")
 
-UNIT_COLUMNS = [
-    "hsa_id",
-    "name",
-    "forvaltning",
-    "vardomrade",
-    "unit_kind",
-    "unit_type",
-    "booking_system",
-    "has_contact_card",
-    "same_day_contact",
-    "provider",
-    "active",
-    "profile",
-]
-OFFERING_COLUMNS = ["unit_hsa_id", "kind", "code", "variant", "open"]
-ROLE_COLUMNS = ["person_id", "unit_hsa_id", "role", "name"]
+# The import's own columns, in its order: the file goes back in as it came out.
+UNIT_COLUMNS = [c.name for c in UnitsImporter.columns]
+OFFERING_COLUMNS = [c.name for c in OfferingsImporter.columns]
+ROLE_COLUMNS = [c.name for c in AdminRolesImporter.columns]
 
 
 def _bool(value: bool) -> str:
     return "true" if value else "false"
+
+
+def _in_order(columns: list[str], row: dict) -> list:
+    """A row by column name, in the import's column order (a column the export does not know: empty)."""
+    return [row.get(name, "") for name in columns]
 
 
 def unit_rows(as_of: datetime.date) -> Iterator[list]:
@@ -40,20 +34,21 @@ def unit_rows(as_of: datetime.date) -> Iterator[list]:
     yield UNIT_COLUMNS
     providers = dict(Provider.objects.values_list("id", "name"))
     for _, hsa_id, u in units_on(as_of):
-        yield [
-            hsa_id,
-            u.name,
-            u.forvaltning.name,
-            u.vardomrade.name,
-            u.unit_kind,
-            u.unit_type,
-            u.booking_system,
-            _bool(u.has_contact_card),
-            _bool(u.same_day_contact),
-            providers.get(u.provider_id, "") if u.provider_id else "",
-            _bool(u.active),
-            u.profile,
-        ]
+        row = {
+            "hsa_id": hsa_id,
+            "name": u.name,
+            "forvaltning": u.forvaltning.name,
+            "vardomrade": u.vardomrade.name,
+            "unit_kind": u.unit_kind,
+            "unit_type": u.unit_type,
+            "booking_system": u.booking_system,
+            "has_contact_card": _bool(u.has_contact_card),
+            "same_day_contact": _bool(u.same_day_contact),
+            "provider": providers.get(u.provider_id, "") if u.provider_id else "",
+            "active": _bool(u.active),
+            "profile": u.profile,
+        }
+        yield _in_order(UNIT_COLUMNS, row)
 
 
 def _hsa_ids(as_of: datetime.date) -> dict[int, str]:
@@ -71,7 +66,8 @@ def offering_rows(as_of: datetime.date) -> Iterator[list]:
         (hsa[u], kind, code, variant, is_open) for u, kind, code, variant, is_open in held if u in hsa
     )
     for hsa_id, kind, code, variant, is_open in rows:
-        yield [hsa_id, kind, code, variant, _bool(is_open)]
+        row = {"unit_hsa_id": hsa_id, "kind": kind, "code": code, "variant": variant, "open": _bool(is_open)}
+        yield _in_order(OFFERING_COLUMNS, row)
 
 
 def role_rows(as_of: datetime.date) -> Iterator[list]:
@@ -82,7 +78,8 @@ def role_rows(as_of: datetime.date) -> Iterator[list]:
     names = dict(Person.objects.values_list("person_id", "name"))
     rows = sorted((hsa[u], role, person) for u, person, role in held if u in hsa)
     for hsa_id, role, person in rows:
-        yield [person, hsa_id, role, names.get(person, "")]
+        row = {"person_id": person, "unit_hsa_id": hsa_id, "role": role, "name": names.get(person, "")}
+        yield _in_order(ROLE_COLUMNS, row)
 
 
 ROWS = {"units": unit_rows, "offerings": offering_rows, "admin_roles": role_rows}
