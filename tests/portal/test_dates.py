@@ -176,8 +176,10 @@ def build(name: str, data: dict):
     from portal.actionplan import forms as ap
     from portal.audit import views as audit
     from portal.exemptions import forms as ex
+    from portal.imports import views as imports
     from portal.reports import forms as reports
     from portal.rulebook import forms as rulebook
+    from portal.self_service import forms as self_service
     from portal.unit_history import forms as unit_history
     from servicelevel.models import Requirement
     from units.models import CareUnit
@@ -212,6 +214,8 @@ def build(name: str, data: dict):
         "portal.audit.views.AuditFilterForm": lambda: audit.AuditFilterForm(data, actions=[]),
         "portal.rulebook.forms.PublishForm": lambda: rulebook.PublishForm(data, today=TODAY),
         "portal.unit_history.forms.CompareDatesForm": lambda: unit_history.CompareDatesForm(data),
+        "portal.self_service.forms.ValidFromForm": lambda: self_service.ValidFromForm(data),
+        "portal.imports.views.UploadForm": lambda: imports.UploadForm(data, {}),
     }[name]()
 
 
@@ -227,6 +231,8 @@ WITH_DATES = {
     "portal.audit.views.AuditFilterForm",
     "portal.rulebook.forms.PublishForm",
     "portal.unit_history.forms.CompareDatesForm",
+    "portal.self_service.forms.ValidFromForm",  # "Gäller från" of the offering and role pages
+    "portal.imports.views.UploadForm",  # "Gäller från" of a file kept over time
 }
 
 
@@ -414,6 +420,22 @@ def test_the_admins_exemption_page_answers_the_fields_error(client, unit):
     assert answer.status_code == 200
     assert BOUNDS in text_of(answer)
     assert not Exemption.objects.filter(exemption_id="AV-ADMIN").exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_the_admins_galler_fran_answers_the_fields_error(client, unit, day):
+    """The admin's "Gäller från" of a unit (servicelevel/admin_mixins.py: ValidFromAdminForm) is the
+    portal's DateField: a date out of bounds is the field's error, and nothing is written."""
+    from ..admin_forms import form_data
+
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:units_careunit_change", args=[unit.pk])
+    data = form_data(client, url) | {"name": "Annat namn", "change_valid_from": day}
+    answer = client.post(url, data)
+    assert answer.status_code == 200
+    assert BOUNDS in text_of(answer)
+    unit.refresh_from_db()
+    assert unit.name == "Vårdcentralen Exempel"
 
 
 # --- The rule itself --------------------------------------------------------------------------------------
