@@ -15,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from servicelevel.validity import (
     BEGINNING,
@@ -115,6 +116,13 @@ def units_on(as_of: datetime.date, unit_ids=None) -> list[tuple[int, str, object
         found[v.unit_id] = (v.unit_id, v.unit.hsa_id, v)
     # Sorted here, by code point: the database's collation (sv_SE, en_US…) may order "-" and case otherwise.
     return sorted(found.values(), key=lambda row: row[1])
+
+
+def fact_on(name: str, day: datetime.date):
+    """A query expression over CareUnit: the unit's attribute `name` as it held on `day` — its earlier
+    version's where one held then, else the row's (for pages that filter units by the facts of a date)."""
+    then = CareUnitVersion.objects.filter(valid_on(day), unit=OuterRef("pk")).values(name)[:1]
+    return Coalesce(Subquery(then), F(name))
 
 
 # --- A unit's attributes -------------------------------------------------------------------------------

@@ -298,6 +298,27 @@ def test_the_comparison_groups_the_equivalent_units_of_the_date(client, region):
     )
 
 
+def test_the_comparisons_peers_of_a_date_are_equivalent_by_their_facts_of_then(region):
+    """A unit of Malmö that became an avdelning from November (and one that closed) is a mottagning peer
+    in October only."""
+    user = boss()
+    changed = CareUnit.objects.get(hsa_id="SE2321000255-MA00")
+    changed.unit_type = "avdelning"
+    unit_save(unit=changed, actor=None, valid_from=MOVED)
+    closed = CareUnit.objects.get(hsa_id="SE2321000255-MA01")
+    closed.active = False
+    unit_save(unit=closed, actor=None, valid_from=MOVED)
+    for day in (OLD, NEW):
+        recompute(as_of=day)
+    malmo = Filters(vardomrade_id=region["malmo"].pk, unit_type="mottagning")
+
+    def group(day):
+        return {c.hsa_id for c in comparison_for(user, filters=malmo, results_date=day).columns}
+
+    assert {"SE2321000255-MA00", "SE2321000255-MA01"} <= group(OLD)
+    assert not {"SE2321000255-MA00", "SE2321000255-MA01"} & group(NEW)
+
+
 # --------------------------------------------------------------------------------------------- reports
 
 

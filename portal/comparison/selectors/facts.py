@@ -12,6 +12,7 @@ from compliance.models import RequirementResult, UnitResult
 from compliance.organisation import unit_held_id
 from compliance.services import today as local_today
 from servicelevel.models import CatalogueService, CatalogueTemplate, Decision, Requirement
+from units.history import fact_on
 from units.models import CareUnit, Offering
 
 from .shapes import BASE_OFFERING, RESPONSE_TIME, Scope
@@ -21,18 +22,22 @@ def group_queryset(scope: Scope, results_date: datetime.date | None = None):
     """Every equivalent unit of the scope, whoever may see it (counts only leave for the peers). On a
     stored date the scope's units are those that belonged to its förvaltning or vårdområde then (the
     organisation their result of that date kept, compliance/organisation.py; their own without one): a
-    unit that moved since is compared with its peers of then."""
-    group = CareUnit.objects.filter(active=True, has_contact_card=True, unit_type=scope.unit_type)
+    unit that moved since is compared with its peers of then — and equivalent by its facts of then (active,
+    contact card, type, booking system: units/history.py `fact_on`)."""
     name, pk = (
         ("vardomrade", scope.vardomrade_id) if scope.vardomrade_id else ("forvaltning", scope.forvaltning_id)
     )
-    if results_date is None:
-        group = group.filter(**{f"{name}_id": pk})
-    else:
-        group = group.alias(area_then=unit_held_id(name, results_date)).filter(area_then=pk)
+    wanted = {"active": True, "has_contact_card": True, "unit_type": scope.unit_type}
     if scope.booking_system:
-        group = group.filter(booking_system=scope.booking_system)
-    return group
+        wanted["booking_system"] = scope.booking_system
+    if results_date is None:
+        return CareUnit.objects.filter(**wanted, **{f"{name}_id": pk})
+    then = {f"{field}_then": fact_on(field, results_date) for field in wanted}
+    return (
+        CareUnit.objects.alias(area_then=unit_held_id(name, results_date), **then)
+        .filter(area_then=pk)
+        .filter(**{f"{field}_then": value for field, value in wanted.items()})
+    )
 
 
 @dataclass
