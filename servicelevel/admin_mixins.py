@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from .dates import DateField
 from .signals import fact_changes
-from .validity import FUTURE_MESSAGE, today
+from .validity import change_day, today
 
 # The admin form's "Gäller från" (not the model's `valid_from`, which is the stored version's own date and
 # shown read-only beside it).
@@ -35,12 +35,7 @@ class ValidFromAdminForm(forms.ModelForm):
     )
 
     def clean_change_valid_from(self):
-        day = self.cleaned_data.get(VALID_FROM)
-        if day is None:
-            return today()
-        if day > today():
-            raise ValidationError(FUTURE_MESSAGE)
-        return day
+        return change_day(self.cleaned_data.get(VALID_FROM))
 
 
 def valid_from_of(form) -> object | None:

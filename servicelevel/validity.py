@@ -30,15 +30,33 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-# A form's "Gäller från" after today (a change is recorded when it holds; import_data says the same).
+# A change is recorded when it holds: "Gäller från" after today is refused, by every form, the import and
+# the services alike (`refuse_future`).
 FUTURE_MESSAGE = "Gäller från kan inte ligga efter i dag."
+
+
+def refuse_future(day: datetime.date) -> datetime.date:
+    """`day`, or ValidationError when it lies after today."""
+    from django.core.exceptions import ValidationError
+
+    if day > today():
+        raise ValidationError(FUTURE_MESSAGE, code="future")
+    return day
+
+
+def change_day(valid_from: datetime.date | None) -> datetime.date:
+    """From when a change holds: the date given (never after today), else today."""
+    return today() if valid_from is None else refuse_future(valid_from)
 
 
 def valid_on(day: datetime.date, prefix: str = "") -> Q:
     """The versions that hold on `day` (prefix e.g. "unit__" for a related model)."""
-    return Q(**{f"{prefix}valid_from__lte": day}) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
-    )
+    return Q(**{f"{prefix}valid_from__lte": day}) & valid_on_or_after(day, prefix)
+
+
+def valid_on_or_after(day: datetime.date, prefix: str = "") -> Q:
+    """The versions that have not ended by `day`: they hold on it or start after it."""
+    return Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
 
 
 class CurrentManager(models.Manager):

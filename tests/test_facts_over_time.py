@@ -301,3 +301,18 @@ def test_the_loader_reads_a_fixed_number_of_queries_whatever_the_history(region,
         D(2026, 10, 15): "Namn 1",
         D(2026, 12, 7): "Namn 2",
     }
+
+
+def test_the_write_path_refuses_a_change_from_after_today(region):
+    """The rule the forms and the import check is the services' own: nothing is written."""
+    from django.core.exceptions import ValidationError
+
+    from units.services import offering_delete, unit_save
+
+    region.name = "Senare namn"
+    with pytest.raises(ValidationError, match="efter i dag"):
+        unit_save(unit=region, actor=None, valid_from=D(2026, 12, 8))
+    with pytest.raises(ValidationError, match="efter i dag"):
+        offering_delete(offering=Offering.objects.get(unit=region), actor=None, valid_from=D(2026, 12, 8))
+    region.refresh_from_db()
+    assert region.name == "Vårdcentralen Exempel" and Offering.objects.filter(unit=region).count() == 1

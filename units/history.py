@@ -24,6 +24,7 @@ from servicelevel.validity import (
     Span,
     altered_from,
     overlap,
+    refuse_future,
     restate,
     spans_of,
     today,
@@ -41,7 +42,7 @@ def first_day(valid_from: datetime.date | None, *, known: bool) -> datetime.date
     """From when a change holds: the date given; without one, today for a fact the portal already knows,
     the beginning for the first facts it learns about a unit."""
     if valid_from is not None:
-        return valid_from
+        return refuse_future(valid_from)
     return today() if known else BEGINNING
 
 

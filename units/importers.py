@@ -36,6 +36,7 @@ from servicelevel.models import (
     SchedulePeriod,
     UnitType,
 )
+from servicelevel.validity import valid_on_or_after
 
 from . import rules
 from .history import UNIT_VALUES, first_day, restate_sets, restate_units
@@ -622,10 +623,3 @@ def replace_over_time(model, records: list[dict], *, valid_from, actor) -> Write
         deleted=restated.deleted,
     )
     return WriteResult(counts, unit_ids=restated.unit_ids, altered=dict(restated.altered))
-
-
-def valid_on_or_after(day):
-    """Versions that hold on `day` or start after it."""
-    from django.db.models import Q
-
-    return Q(valid_to__isnull=True) | Q(valid_to__gt=day)

@@ -13,7 +13,7 @@ from django.db import transaction
 from servicelevel.audit import audit
 from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
 from servicelevel.signals import fact_changes, notify_facts_changed
-from servicelevel.validity import describe_altered, today
+from servicelevel.validity import change_day, describe_altered, today
 from servicelevel.writes import (
     Saved,
     delete_fact,
@@ -34,7 +34,7 @@ def unit_save(*, unit: CareUnit, actor, valid_from: datetime.date | None = None)
     """A unit's own facts, holding from `valid_from` (default today; a past date is a correction) until
     the unit's next recorded change. A new unit's first version holds from that date. A change of
     `same_day_contact` also recomputes its cases' deadlines from then on."""
-    day = valid_from or today()
+    day = change_day(valid_from)
     if unit.pk is None:
         unit.valid_from = day
         return save_fact(unit, actor=actor, touches=_the_unit, extra={"valid_from": day.isoformat()})
@@ -99,7 +99,7 @@ def _versioned_save(obj, *, actor, touches, valid_from, gone: bool = False) -> S
     on that date and notify the units it touches from then on."""
     model = type(obj)
     label = model._meta.model_name
-    day = valid_from or today()
+    day = change_day(valid_from)
     if not gone:
         obj.full_clean()
     key = tuple(getattr(obj, name) for name in model.KEY)

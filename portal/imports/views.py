@@ -22,7 +22,7 @@ from servicelevel.dates import DateField, DateInput
 from servicelevel.importing import registry, template_files
 from servicelevel.importing.summary import line_in_swedish
 from servicelevel.models import ImportJob
-from servicelevel.validity import FUTURE_MESSAGE, today
+from servicelevel.validity import refuse_future
 from units.permissions import may_import
 
 
@@ -52,9 +52,7 @@ class UploadForm(forms.Form):
 
     def clean_valid_from(self):
         day = self.cleaned_data["valid_from"]
-        if day is not None and day > today():
-            raise forms.ValidationError(FUTURE_MESSAGE)
-        return day
+        return day if day is None else refuse_future(day)
 
     def clean(self):
         data = super().clean()

@@ -18,7 +18,7 @@ from portal.presentation.forms import DesignSystemMixin
 from servicelevel.dates import DateField
 from servicelevel.importing.fields import FieldError, parse_count, parse_text
 from servicelevel.models import CatalogueChannel, CatalogueService, CatalogueTemplate
-from servicelevel.validity import FUTURE_MESSAGE, today
+from servicelevel.validity import change_day, today
 from units import rules
 from units.importers import parse_weeks
 from units.models import AdminRole, BookingFigures, Offering
@@ -79,12 +79,7 @@ class ValidFromForm(DesignSystemMixin, forms.Form):
     valid_from = DateField(label="Gäller från", required=False, initial=today, help_text=VALID_FROM_HELP)
 
     def clean_valid_from(self):
-        day = self.cleaned_data["valid_from"]
-        if day is None:
-            return today()
-        if day > today():
-            raise ValidationError(FUTURE_MESSAGE)
-        return day
+        return change_day(self.cleaned_data["valid_from"])
 
 
 # --- Utbud (offerings) -------------------------------------------------------------------------------

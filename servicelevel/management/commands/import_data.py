@@ -12,12 +12,13 @@ one waits for it (then it goes on as usual).
 
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from servicelevel.dates import command_day
 from servicelevel.importing import registry
 from servicelevel.importing.run import ImportRejected, run_import
-from servicelevel.validity import today
+from servicelevel.validity import refuse_future, today
 
 
 class Command(BaseCommand):
@@ -58,10 +59,11 @@ class Command(BaseCommand):
                 f"--valid-from gäller bara uppgifter som sparas över tid ({kept}), inte {kind}", returncode=2
             )
         day = command_day(text, "--valid-from")
-        if day > today():
+        try:
+            return refuse_future(day)
+        except ValidationError:
             raise CommandError(
                 f"--valid-from {day.isoformat()} ligger efter i dag ({today().isoformat()}): en ändring "
                 "registreras när den gäller",
                 returncode=2,
-            )
-        return day
+            ) from None
