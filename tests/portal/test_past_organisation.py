@@ -319,6 +319,23 @@ def test_the_comparisons_peers_of_a_date_are_equivalent_by_their_facts_of_then(r
     assert not {"SE2321000255-MA00", "SE2321000255-MA01"} & group(NEW)
 
 
+def test_the_comparisons_offerings_of_a_date_are_those_that_held_then(region):
+    from portal.comparison.selectors.facts import GroupFacts, group_queryset
+    from portal.comparison.selectors.shapes import Scope
+    from units.services import OfferingRow, offerings_replace
+
+    unit = CareUnit.objects.get(hsa_id="SE2321000255-MA02")
+    offerings_replace(unit=unit, rows=[OfferingRow("tjanst", "Egen", "lokal")], actor=None, valid_from=MOVED)
+    malmo = region["malmo"]
+    scope = Scope(malmo.forvaltning_id, "", malmo.pk, malmo.name, "mottagning", "")
+
+    def local(day):
+        group = group_queryset(scope, day)
+        return GroupFacts.load(group, scope, day, [unit.pk]).units[unit.pk].local
+
+    assert (local(OLD), local(NEW), local(None)) == (0, 1, 1)
+
+
 # --------------------------------------------------------------------------------------------- reports
 
 

@@ -177,9 +177,14 @@ def test_the_history_lists_every_change_newest_first(client, staff, region):
     assert "Vårdområde: Primärvård Sydväst" in first[3]
 
 
-def test_the_history_shows_the_units_audit_entries_with_their_dates(client, staff, region):
+def test_the_history_shows_the_units_audit_entries_with_their_dates(client, staff, region, editor):
+    # Another unit's audited change is not the unit's: the rows stay the same.
+    alone = len(rows_of(text(client.get(history_url())), "granskning"))
+    other = CareUnit.objects.get(hsa_id=OTHER)
+    offerings_replace(unit=other, rows=[OfferingRow("tjanst", "Egen annan", "lokal")], actor=editor)
     html = text(client.get(history_url()))
     rows = rows_of(html, "granskning")
+    assert len(rows) == alone
     unit_entry = next(r for r in rows if r[2] == "Vårdenhet ändrad")
     assert unit_entry[1] == "Anna Redaktör"
     assert unit_entry[4] == "2026-11-20"
@@ -194,7 +199,8 @@ def test_a_unit_manager_sees_their_units_history_without_the_audit_trails_link(c
     client.force_login(user_in(Roles.VERKSAMHETSCHEF, [region]))
     html = text(client.get(history_url()))
     assert "Vårdcentralen Ny" in html
-    assert reverse("portal:audit_trail") not in html
+    # The audit trail is the region-wide roles' (portal/audit/views.py): neither its link nor its entries.
+    assert reverse("portal:audit_trail") not in html and "I granskningsloggen" not in html
     assert client.get(history_url(OTHER)).status_code == 404
     assert client.get(compare_url(OTHER)).status_code == 404
     assert client.post(history_url(OTHER)).status_code == 404

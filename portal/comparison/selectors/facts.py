@@ -12,6 +12,7 @@ from compliance.models import RequirementResult, UnitResult
 from compliance.organisation import unit_held_id
 from compliance.services import today as local_today
 from servicelevel.models import CatalogueService, CatalogueTemplate, Decision, Requirement
+from servicelevel.validity import valid_on
 from units.history import fact_on
 from units.models import CareUnit, Offering
 
@@ -86,8 +87,9 @@ class GroupFacts:
     def load(cls, group, scope: Scope, results_date, unit_ids) -> GroupFacts:
         units = {unit_id: PeerUnitFacts() for unit_id in unit_ids}
         group_ids = group.values("id")  # a subquery, not a list of 2,000 ids
-        # Offerings as they are registered now: they have no history of their own.
-        for o in Offering.objects.filter(unit_id__in=group_ids).values_list(
+        # Offerings as they held on the results date (today's without one), as the peers are chosen.
+        held = Offering.versions.filter(valid_on(results_date)) if results_date else Offering.objects
+        for o in held.filter(unit_id__in=group_ids).values_list(
             "unit_id", "variant", "kind", "is_open", "catalogue_service_id", "catalogue_template_id"
         ):
             unit_id, variant, kind, is_open, service_id, template_id = o

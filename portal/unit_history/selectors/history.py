@@ -102,8 +102,9 @@ class UnitHistory:
 
 def audit_of_unit(unit: CareUnit) -> Q:
     """The audit entries that name the unit: its own (object type careunit, by HSA-id) and those of its
-    facts that carry its id (a new or removed offering, role, booking figures, exemption: the unit id in
-    the detail's changes or, for a removal, in the detail itself). A file's import names no unit."""
+    facts that carry its id (every offering and role entry has `unit_id` in its detail; new booking
+    figures and exemptions have it in their changes, removed ones in the detail). A file's import names
+    no unit."""
     return (
         Q(object_type="careunit", object_id=unit.hsa_id)
         | Q(detail__changes__unit_id__0=unit.pk)
